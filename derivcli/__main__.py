@@ -1,0 +1,5 @@
+"""Allow ``python -m derivcli``."""
+
+from derivcli.cli import main
+
+main()
