@@ -1,0 +1,269 @@
+"""Run computations in a forked worker under wall-clock, CPU and memory limits.
+
+Symbolic work on untrusted formulas can hang or eat memory (``x**factorial(10**7)``), so every
+computation of a command runs in a child process. The parent waits at most ``timeout`` seconds,
+then kills the child and raises :class:`ResourceLimitError`. The child caps its own address space
+and CPU time, so a runaway allocation fails inside it, never in the parent.
+
+One worker serves many jobs in turn (a batch from stdin keeps sympy's caches warm); it is replaced
+only when a job hits a limit. Jobs and their results cross the process boundary by pickle, so they
+are top-level functions and plain dataclasses.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import resource
+import signal
+import sys
+import threading
+import traceback
+from multiprocessing.connection import Connection, Pipe
+
+from derivcli.errors import DerivError, InternalError, ResourceLimitError
+
+DEFAULT_TIMEOUT = 20.0
+DEFAULT_MEMORY_MB = 2048
+JOB_STACK_BYTES = 256 * 1024 * 1024
+JOB_RECURSION_LIMIT = 20_000
+_PR_SET_PDEATHSIG = 1
+
+
+class Guard:
+    """A guarded worker process; use as a context manager so the worker always ends."""
+
+    def __init__(self, timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB):
+        self.timeout = timeout
+        self.memory_mb = memory_mb
+        self._process_id: int | None = None
+        self._connection: Connection | None = None
+
+    def __enter__(self) -> Guard:
+        return self
+
+    def __exit__(self, *exception) -> None:
+        self.close()
+
+    def run(self, function, argument):
+        """Call ``function(argument)`` in the worker and return its result, or raise its error."""
+        if self._connection is None:
+            self._start()
+        try:
+            self._connection.send((function, argument))
+        except (BrokenPipeError, OSError):
+            self._stop()
+            raise InternalError("the worker process ended unexpectedly") from None
+        if not self._connection.poll(self.timeout):
+            self._stop()
+            raise ResourceLimitError(
+                f"the computation exceeded the {self.timeout:g} s limit",
+                hint="raise it with --timeout",
+            )
+        try:
+            outcome, payload = self._connection.recv()
+        except (EOFError, OSError):
+            reason = self._stop()
+            raise ResourceLimitError(
+                f"the computation was stopped: {reason}",
+                hint="the expression is too large for the memory or CPU limit",
+            ) from None
+        if outcome == "ok":
+            return payload
+        raise payload
+
+    def close(self) -> None:
+        """End the worker (asking politely first, then killing it)."""
+        if self._connection is not None:
+            self._stop()
+
+    def _start(self) -> None:
+        parent_end, child_end = Pipe(duplex=True)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        process_id = os.fork()
+        if process_id == 0:
+            parent_end.close()
+            _serve(child_end, self.timeout, self.memory_mb)
+            os._exit(0)
+        child_end.close()
+        self._process_id = process_id
+        self._connection = parent_end
+
+    def _stop(self) -> str:
+        """Kill and reap the worker; say why it ended, as far as the parent can tell."""
+        reason = "the worker process ended"
+        connection, process_id = self._connection, self._process_id
+        self._connection = self._process_id = None
+        if connection is not None:
+            connection.close()
+        if process_id is None:
+            return reason
+        try:
+            os.kill(process_id, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        try:
+            _, status = os.waitpid(process_id, 0)
+        except ChildProcessError:
+            return reason
+        if os.WIFSIGNALED(status):
+            number = os.WTERMSIG(status)
+            if number == signal.SIGXCPU:
+                return "the CPU time limit was reached"
+            if number in (signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS):
+                return "the memory limit was reached"
+        return reason
+
+
+def _serve(connection: Connection, timeout: float, memory_mb: int) -> None:
+    """The worker's loop: take a job, run it under the limits, send back the outcome."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
+    _limit_memory(memory_mb)
+    while True:
+        try:
+            function, argument = connection.recv()
+        except (EOFError, OSError):
+            return
+        _limit_cpu(timeout)
+        outcome = _run_on_large_stack(function, argument)
+        try:
+            connection.send(outcome)
+        except Exception as error:  # the result could not be pickled or sent
+            try:
+                connection.send(("error", _internal(error)))
+            except Exception:
+                return
+
+
+def _run_on_large_stack(function, argument):
+    """Run the job on a thread with a large stack, so deep expressions don't overflow."""
+    box = {}
+
+    def target():
+        box["outcome"] = _outcome(function, argument)
+
+    previous = threading.stack_size()
+    try:
+        threading.stack_size(JOB_STACK_BYTES)
+        sys.setrecursionlimit(JOB_RECURSION_LIMIT)
+        thread = threading.Thread(target=target, name="deriv-job")
+        thread.start()
+        thread.join()
+    except (RuntimeError, MemoryError, ValueError):
+        box["outcome"] = _outcome(function, argument)
+    finally:
+        threading.stack_size(previous)
+    return box["outcome"]
+
+
+def _outcome(function, argument):
+    try:
+        return ("ok", function(argument))
+    except DerivError as error:
+        return ("error", error)
+    except MemoryError:
+        return ("error", ResourceLimitError("the computation ran out of memory", hint="raise it with --memory"))
+    except BudgetExceeded:
+        return ("error", ResourceLimitError("a step of the computation ran out of time", hint="raise it with --timeout"))
+    except RecursionError:
+        return ("error", ResourceLimitError("the expression nests too deeply to compute"))
+    except Exception as error:
+        return ("error", _internal(error))
+
+
+def _internal(error: Exception) -> InternalError:
+    details = "".join(traceback.format_exception(error))
+    summary = f"{type(error).__name__}: {error}"
+    if len(summary) > 200:
+        summary = summary[:197] + "..."
+    return InternalError(f"internal error ({summary})", hint="this is a bug in deriv; --debug shows the traceback", details=details)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when its parent dies (SIGTERM, crash): no orphans."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() == 1:
+        os._exit(0)
+
+
+def _limit_memory(memory_mb: int) -> None:
+    limit = memory_mb * 1024 * 1024
+    try:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError):
+        pass
+
+
+def _limit_cpu(timeout: float) -> None:
+    """Allow this job the CPU seconds of the timeout (plus a margin) beyond what the worker used."""
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    spent = used.ru_utime + used.ru_stime
+    try:
+        _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        soft = int(spent + timeout) + 2
+        if hard != resource.RLIM_INFINITY:
+            soft = min(soft, hard)
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+    except (ValueError, OSError):
+        pass
+
+
+class BudgetExceeded(Exception):
+    """Raised inside a job when a :func:`time_budget` runs out."""
+
+
+class time_budget:  # noqa: N801 - used as a context manager, reads like a function
+    """Limit a part of a job to ``seconds`` of wall-clock time, raising BudgetExceeded in it.
+
+    For work that has a fallback (a symbolic solve before a numeric search, a simplification that
+    may be skipped): the whole job stays inside the guard's limit. The exception is delivered to
+    the running thread asynchronously, so it interrupts pure-Python loops such as sympy's.
+    """
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self._lock = threading.Lock()
+        self._active = False
+        self._fired = False
+        self._timer: threading.Timer | None = None
+        self._thread_id = None
+
+    def __enter__(self):
+        self._thread_id = threading.get_ident()
+        self._active = True
+        self._timer = threading.Timer(self.seconds, self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+        return self
+
+    def _fire(self) -> None:
+        with self._lock:
+            if not self._active:
+                return
+            self._fired = True
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                ctypes.c_ulong(self._thread_id), ctypes.py_object(BudgetExceeded)
+            )
+
+    def __exit__(self, kind, error, trace) -> bool:
+        with self._lock:
+            self._active = False
+            self._timer.cancel()
+            if self._fired and kind is None:
+                # the exception was set but not yet raised: withdraw it
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._thread_id), None)
+        return False
+
+    @property
+    def expired(self) -> bool:
+        return self._fired

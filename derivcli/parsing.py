@@ -1,0 +1,620 @@
+"""Text to sympy, safely: expressions, points and the choice of variable.
+
+User text never reaches ``sympify``, ``parse_expr`` or ``eval``. The text is tokenized by a small
+scanner that knows the accepted notation (``x^2``, ``2x``, ``x²``, ``√x``, ``π``, ``·`` …), rewritten
+into Python syntax, parsed by ``ast`` (parse only, nothing runs) and walked node by node: numbers,
+names from fixed tables, arithmetic and calls of whitelisted functions become sympy objects built
+directly. Everything else is a :class:`ParseError` that names what was not allowed.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import math
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+import sympy
+
+from derivcli.errors import NoAnswerError, ParseError, UsageError
+
+MAX_LENGTH = 4000
+MAX_DEPTH = 64
+MAX_NODES = 1500
+MAX_DIGITS = 200
+MAX_EXPONENT_DIGITS = 4
+MAX_NAME_LENGTH = 32
+MAX_RESULT_BITS = 100_000
+
+_E = sympy.E
+CONSTANTS = {
+    "pi": sympy.pi,
+    "e": _E,
+    "E": _E,
+    "oo": sympy.oo,
+    "inf": sympy.oo,
+    "infinity": sympy.oo,
+}
+
+
+def _log(value, base=None):
+    """log(x) is the natural logarithm; log(x, b) the logarithm to base b."""
+    return sympy.log(value) if base is None else sympy.log(value, base)
+
+
+# name -> (builder, allowed argument counts)
+FUNCTIONS = {
+    "sin": (sympy.sin, {1}), "cos": (sympy.cos, {1}), "tan": (sympy.tan, {1}),
+    "sec": (sympy.sec, {1}), "csc": (sympy.csc, {1}), "cot": (sympy.cot, {1}),
+    "asin": (sympy.asin, {1}), "acos": (sympy.acos, {1}), "atan": (sympy.atan, {1}),
+    "acot": (sympy.acot, {1}), "asec": (sympy.asec, {1}), "acsc": (sympy.acsc, {1}),
+    "arcsin": (sympy.asin, {1}), "arccos": (sympy.acos, {1}), "arctan": (sympy.atan, {1}),
+    "arccot": (sympy.acot, {1}), "arcsec": (sympy.asec, {1}), "arccsc": (sympy.acsc, {1}),
+    "sinh": (sympy.sinh, {1}), "cosh": (sympy.cosh, {1}), "tanh": (sympy.tanh, {1}),
+    "coth": (sympy.coth, {1}), "sech": (sympy.sech, {1}), "csch": (sympy.csch, {1}),
+    "asinh": (sympy.asinh, {1}), "acosh": (sympy.acosh, {1}), "atanh": (sympy.atanh, {1}),
+    "acoth": (sympy.acoth, {1}), "asech": (sympy.asech, {1}), "acsch": (sympy.acsch, {1}),
+    "arsinh": (sympy.asinh, {1}), "arcosh": (sympy.acosh, {1}), "artanh": (sympy.atanh, {1}),
+    "exp": (sympy.exp, {1}),
+    "log": (_log, {1, 2}), "ln": (sympy.log, {1}),
+    "log10": (lambda value: sympy.log(value, 10), {1}),
+    "log2": (lambda value: sympy.log(value, 2), {1}),
+    "sqrt": (sympy.sqrt, {1}), "cbrt": (sympy.cbrt, {1}), "root": (sympy.root, {2}),
+    "abs": (sympy.Abs, {1}), "Abs": (sympy.Abs, {1}),
+    "sign": (sympy.sign, {1}),
+    "min": (sympy.Min, {2, 3, 4}), "max": (sympy.Max, {2, 3, 4}),
+    "erf": (sympy.erf, {1}), "erfc": (sympy.erfc, {1}), "erfi": (sympy.erfi, {1}),
+    "gamma": (sympy.gamma, {1}), "loggamma": (sympy.loggamma, {1}),
+    "digamma": (sympy.digamma, {1}),
+    "Ei": (sympy.Ei, {1}), "Si": (sympy.Si, {1}), "Ci": (sympy.Ci, {1}), "li": (sympy.li, {1}),
+}
+PIECEWISE_NAMES = {"piecewise", "Piecewise"}
+_KNOWN_FUNCTIONS = "sin cos tan exp log ln sqrt abs asin sinh erf gamma … (see 'man deriv')"
+OTHERWISE_NAMES = {"otherwise", "True"}
+UNDEFINED_FUNCTION_NAMES = set("fghFGH")
+
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ⁿˣʸᶻ", "0123456789-+()nxyz")
+_REPLACEMENTS = {
+    "−": "-", "–": "-", "·": "*", "⋅": "*", "∙": "*", "×": "*", "÷": "/",
+    "π": " pi ", "∞": " oo ", "√": " √ ", "∛": " ∛ ",
+}
+_TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<number>(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+(?![A-Za-z_]))?)
+  | (?P<name>[A-Za-z_\u0370-\u03ff][A-Za-z0-9_\u0370-\u03ff]*)
+  | (?P<superscript>[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ⁿˣʸᶻ]+)
+  | (?P<operator>\*\*|<=|>=|[-+*/^(),<>])
+  | (?P<root>[√∛])
+    """,
+    re.VERBOSE,
+)
+_DEFINITION = re.compile(
+    r"^\s*[A-Za-z][A-Za-z0-9_]*\s*(?:\(\s*[A-Za-z][A-Za-z0-9_]*(?:\s*,\s*[A-Za-z][A-Za-z0-9_]*)*\s*\))?\s*=(?!=)"
+)
+_NAME = re.compile(r"[A-Za-z\u0370-\u03ff][A-Za-z0-9_\u0370-\u03ff]*")
+_DECIMAL = re.compile(r"(?P<mantissa>\d+\.\d*|\.\d+|\d+)(?:[eE](?P<exponent>[+-]?\d+))?")
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str
+    text: str
+
+
+def _quote(text: str) -> str:
+    shown = text if len(text) <= 60 else text[:57] + "..."
+    return repr(shown)
+
+
+def _syntax_reason(error: Exception) -> str:
+    if isinstance(error, SyntaxError) and error.msg:
+        message = error.msg
+        if message.startswith("invalid syntax"):
+            return "invalid syntax"
+        return message
+    return "too complex"
+
+
+def _python_source(text: str, allow_undefined_functions: bool) -> str:
+    """Rewrite the accepted notation into Python expression syntax, token by token."""
+    if not isinstance(text, str) or not text.strip():
+        raise ParseError("empty expression", hint="give a formula such as 'x**2'")
+    if len(text) > MAX_LENGTH:
+        raise ParseError(f"expression is too long ({len(text)} characters; the limit is {MAX_LENGTH})")
+    if any(ord(character) < 32 and character not in "\t" for character in text):
+        raise ParseError("expression contains control characters")
+    text = _DEFINITION.sub("", text, count=1)
+    for old, new in _REPLACEMENTS.items():
+        text = text.replace(old, new)
+    tokens = _tokenize(text)
+    tokens = _expand_roots(tokens)
+    return _join(tokens, allow_undefined_functions)
+
+
+def _tokenize(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    position = 0
+    depth = 0
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if match is None:
+            character = text[position]
+            raise ParseError(
+                f"unexpected character {character!r} at position {position + 1}",
+                hint="expressions use numbers, names, + - * / ^ ** and function calls",
+            )
+        position = match.end()
+        kind = match.lastgroup
+        value = match.group()
+        if kind == "space":
+            continue
+        if kind == "name":
+            _check_name(value)
+        if kind == "superscript":
+            value = value.translate(_SUPERSCRIPTS)
+        if kind == "operator" and value == "(":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ParseError(f"expression nests too deeply (more than {MAX_DEPTH} levels)")
+        elif kind == "operator" and value == ")":
+            depth -= 1
+        tokens.append(_Token(kind, value))
+    return tokens
+
+
+def _check_name(name: str) -> None:
+    if name.startswith("_"):
+        raise ParseError(f"name {name!r} is not allowed (names may not start with '_')")
+    if keyword.iskeyword(name) and name != "True":
+        raise ParseError(f"{name!r} is not allowed in an expression")
+    if len(name) > MAX_NAME_LENGTH:
+        raise ParseError(f"name {name[:20]!r}... is too long (the limit is {MAX_NAME_LENGTH} characters)")
+
+
+def _expand_roots(tokens: list[_Token]) -> list[_Token]:
+    """Turn ``√x``, ``√2x`` and ``√(x+1)`` into calls of sqrt (and ``∛`` into cbrt)."""
+    result: list[_Token] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.kind != "root":
+            result.append(token)
+            index += 1
+            continue
+        function = "sqrt" if token.text == "√" else "cbrt"
+        result.append(_Token("name", function))
+        start = index + 1
+        if start >= len(tokens):
+            raise ParseError(f"{token.text} needs something to take the root of")
+        end = _atom_end(tokens, start)
+        inner = _expand_roots(tokens[start:end])
+        wrap = not (len(inner) >= 2 and inner[0].text == "(" and _atom_end(inner, 0) == len(inner))
+        if wrap:
+            result.append(_Token("operator", "("))
+        result.extend(inner)
+        if wrap:
+            result.append(_Token("operator", ")"))
+        index = end
+    return result
+
+
+def _atom_end(tokens: list[_Token], start: int) -> int:
+    """Index just past the atom that starts at ``start``: a number, a name, a call or a group."""
+    token = tokens[start]
+    index = start + 1
+    if token.kind == "root":
+        return _atom_end(tokens, index) if index < len(tokens) else index
+    if token.kind == "name" and index < len(tokens) and tokens[index].text == "(":
+        index = _group_end(tokens, index)
+    elif token.text == "(":
+        index = _group_end(tokens, start)
+    elif token.kind not in ("name", "number"):
+        raise ParseError(f"unexpected {token.text!r} after a root sign")
+    while index < len(tokens) and tokens[index].kind == "superscript":
+        index += 1
+    return index
+
+
+def _group_end(tokens: list[_Token], start: int) -> int:
+    depth = 0
+    for index in range(start, len(tokens)):
+        if tokens[index].text == "(":
+            depth += 1
+        elif tokens[index].text == ")":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+    raise ParseError("unbalanced parentheses: a '(' is never closed")
+
+
+def _is_callable_name(name: str, allow_undefined_functions: bool) -> bool:
+    if name in FUNCTIONS or name in PIECEWISE_NAMES:
+        return True
+    return allow_undefined_functions and name in UNDEFINED_FUNCTION_NAMES
+
+
+def _join(tokens: list[_Token], allow_undefined_functions: bool) -> str:
+    """Join tokens into Python source, adding the multiplication signs that were implied."""
+    parts: list[str] = []
+    previous: _Token | None = None
+    for token in tokens:
+        if previous is not None and _implies_product(previous, token, allow_undefined_functions):
+            parts.append("*")
+        if token.kind == "superscript":
+            parts.append(f"**({token.text})")
+        elif token.text == "^":
+            parts.append("**")
+        else:
+            parts.append(token.text)
+        previous = token
+    return " ".join(parts)
+
+
+def _implies_product(left: _Token, right: _Token, allow_undefined_functions: bool) -> bool:
+    ends_value = left.kind in ("number", "name", "superscript") or left.text == ")"
+    starts_value = right.kind in ("number", "name") or right.text == "("
+    if not (ends_value and starts_value):
+        return False
+    if left.kind == "number" and right.kind == "number":
+        return False
+    if left.kind == "name" and right.text == "(":
+        return not _is_call(left.text, allow_undefined_functions)
+    return True
+
+
+def _is_call(name: str, allow_undefined_functions: bool) -> bool:
+    """Whether ``name(`` calls a function: known names and f, g, h do; ``x(x+1)`` is a product;
+    any other name before a parenthesis is an unknown function, named in the error."""
+    if _is_callable_name(name, allow_undefined_functions):
+        return True
+    if name in UNDEFINED_FUNCTION_NAMES:
+        raise ParseError(
+            f"{name}(…) is an undefined function, which only 'deriv diff' accepts",
+            hint="write the formula itself, such as x**2",
+        )
+    if len(name) == 1 or name in CONSTANTS:
+        return False
+    raise ParseError(
+        f"unknown function {name!r}",
+        hint=f"known functions: {_KNOWN_FUNCTIONS}; for a product write {name}*(…)",
+    )
+
+
+def _check_size(tree: ast.AST) -> None:
+    """Reject trees with too many nodes or too deep, without recursing."""
+    count = 0
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise ParseError(f"expression is too large (more than {MAX_NODES} parts)")
+        if depth > MAX_DEPTH:
+            raise ParseError(f"expression nests too deeply (more than {MAX_DEPTH} levels)")
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+
+
+class _Builder:
+    """Walk an ``ast`` tree and build the sympy expression it describes."""
+
+    def __init__(self, allow_undefined_functions: bool):
+        self.allow_undefined_functions = allow_undefined_functions
+        self.symbols: dict[str, sympy.Symbol] = {}
+
+    def build(self, node: ast.AST):
+        method = getattr(self, "_" + type(node).__name__, None)
+        if method is None:
+            raise ParseError(f"{_describe(node)} is not allowed in an expression")
+        return method(node)
+
+    def _Constant(self, node: ast.Constant):
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ParseError(f"{_describe(node)} is not allowed in an expression")
+        if isinstance(value, int):
+            if value.bit_length() > MAX_DIGITS * 3.33:
+                raise ParseError(f"number is too large (more than {MAX_DIGITS} digits)")
+            return sympy.Integer(value)
+        return _decimal(self.literal_text(node))
+
+    def literal_text(self, node: ast.Constant) -> str:
+        return self.source_segments[node]
+
+    def _Name(self, node: ast.Name):
+        name = node.id
+        if name in CONSTANTS:
+            return CONSTANTS[name]
+        if name in FUNCTIONS or name in PIECEWISE_NAMES:
+            raise ParseError(f"{name!r} is a function: call it as {name}(x)")
+        if name in OTHERWISE_NAMES:
+            raise ParseError(f"{name!r} may only stand as the last condition of piecewise")
+        if not _NAME.fullmatch(name):
+            raise ParseError(f"name {name!r} is not allowed")
+        if name not in self.symbols:
+            self.symbols[name] = sympy.Symbol(name, real=True)
+        return self.symbols[name]
+
+    def _UnaryOp(self, node: ast.UnaryOp):
+        operand = self._expression(node.operand)
+        if isinstance(node.op, ast.USub):
+            return -operand
+        if isinstance(node.op, ast.UAdd):
+            return operand
+        raise ParseError(f"{_describe(node)} is not allowed in an expression")
+
+    def _BinOp(self, node: ast.BinOp):
+        left = self._expression(node.left)
+        right = self._expression(node.right)
+        operator = node.op
+        if isinstance(operator, ast.Add):
+            return left + right
+        if isinstance(operator, ast.Sub):
+            return left - right
+        if isinstance(operator, ast.Mult):
+            return left * right
+        if isinstance(operator, ast.Div):
+            if right.is_zero:
+                raise NoAnswerError("division by zero in the expression itself")
+            return left / right
+        if isinstance(operator, ast.Pow):
+            return _power(left, right)
+        raise ParseError(f"the operator {_describe(node)} is not allowed")
+
+    def _Call(self, node: ast.Call):
+        if not isinstance(node.func, ast.Name):
+            raise ParseError("only named functions may be called, such as sin(x)")
+        name = node.func.id
+        if node.keywords or any(isinstance(argument, ast.Starred) for argument in node.args):
+            raise ParseError(f"{name}() takes plain arguments only")
+        if name in PIECEWISE_NAMES:
+            return self._piecewise(node)
+        arguments = [self._expression(argument) for argument in node.args]
+        if name in FUNCTIONS:
+            function, counts = FUNCTIONS[name]
+            if len(arguments) not in counts:
+                wanted = " or ".join(str(count) for count in sorted(counts))
+                raise ParseError(f"{name}() takes {wanted} argument(s), not {len(arguments)}")
+            return function(*arguments)
+        if self.allow_undefined_functions and name in UNDEFINED_FUNCTION_NAMES and arguments:
+            return sympy.Function(name)(*arguments)
+        raise ParseError(
+            f"unknown function {name!r}",
+            hint=f"known functions: {_KNOWN_FUNCTIONS}",
+        )
+
+    def _piecewise(self, node: ast.Call):
+        """piecewise((expr, condition), …, (expr, otherwise))."""
+        pieces = []
+        for index, argument in enumerate(node.args):
+            if not (isinstance(argument, ast.Tuple) and len(argument.elts) == 2):
+                raise ParseError("piecewise takes pairs: piecewise((-x, x < 0), (x, otherwise))")
+            value = self._expression(argument.elts[0])
+            condition = self._condition(argument.elts[1], last=index == len(node.args) - 1)
+            pieces.append((value, condition))
+        if not pieces:
+            raise ParseError("piecewise needs at least one (expression, condition) pair")
+        return sympy.Piecewise(*pieces)
+
+    def _condition(self, node: ast.AST, last: bool):
+        if isinstance(node, ast.Name) and node.id in OTHERWISE_NAMES:
+            if not last:
+                raise ParseError("'otherwise' may only be the last condition of piecewise")
+            return sympy.true
+        if isinstance(node, ast.Constant) and node.value is True and last:
+            return sympy.true
+        if not isinstance(node, ast.Compare):
+            raise ParseError("a piecewise condition is a comparison such as x < 0")
+        relations = {ast.Lt: sympy.Lt, ast.LtE: sympy.Le, ast.Gt: sympy.Gt, ast.GtE: sympy.Ge}
+        terms = [self._expression(node.left)] + [self._expression(item) for item in node.comparators]
+        parts = []
+        for operator, left, right in zip(node.ops, terms, terms[1:]):
+            relation = relations.get(type(operator))
+            if relation is None:
+                raise ParseError("piecewise conditions use < <= > >=")
+            parts.append(relation(left, right))
+        return sympy.And(*parts)
+
+    def _expression(self, node: ast.AST) -> sympy.Expr:
+        value = self.build(node)
+        if not isinstance(value, sympy.Expr):
+            raise ParseError("a comparison may only appear as a piecewise condition")
+        return value
+
+    def _Compare(self, node: ast.Compare):
+        raise ParseError("a comparison may only appear as a piecewise condition")
+
+
+def _describe(node: ast.AST) -> str:
+    names = {
+        "Attribute": "attribute access (.)", "Subscript": "indexing ([])", "List": "a list",
+        "Dict": "a dict", "Set": "a set", "Tuple": "a tuple", "Lambda": "lambda",
+        "IfExp": "a conditional", "BoolOp": "and/or", "Mod": "%", "FloorDiv": "//",
+        "BitXor": "^", "BitAnd": "&", "BitOr": "|", "MatMult": "@", "LShift": "<<",
+        "RShift": ">>", "Not": "not", "Invert": "~", "JoinedStr": "a string", "Starred": "*args",
+    }
+    kind = type(node).__name__
+    if kind == "Constant":
+        return f"the literal {node.value!r:.40}"
+    if isinstance(node, ast.BinOp):
+        kind = type(node.op).__name__
+    if isinstance(node, ast.UnaryOp):
+        kind = type(node.op).__name__
+    return names.get(kind, kind)
+
+
+def _decimal(text: str) -> sympy.Rational:
+    """A decimal literal as the exact rational it denotes (0.1 is 1/10), with bounded size."""
+    match = _DECIMAL.fullmatch(text)
+    if match is None:
+        raise ParseError(f"cannot read the number {text!r}")
+    exponent = match.group("exponent") or "0"
+    if len(exponent.lstrip("+-")) > MAX_EXPONENT_DIGITS or abs(int(exponent)) > 1000:
+        raise ParseError(f"number {text!r} is out of range (exponent beyond ±1000)")
+    if len(match.group("mantissa")) > MAX_DIGITS:
+        raise ParseError(f"number is too long (more than {MAX_DIGITS} digits)")
+    value = Fraction(match.group("mantissa")) * Fraction(10) ** int(exponent)
+    return sympy.Rational(value.numerator, value.denominator)
+
+
+def _power(base: sympy.Expr, exponent: sympy.Expr) -> sympy.Expr:
+    """base**exponent, refusing numbers too large to compute (2**10**10)."""
+    if base.is_Number and exponent.is_Number and exponent.is_Rational:
+        magnitude = abs(base)
+        if magnitude not in (0, 1) and magnitude.is_finite:
+            bits = abs(float(exponent)) * abs(math.log2(float(magnitude)))
+            if bits > MAX_RESULT_BITS:
+                raise ParseError(
+                    f"the number ({base})**({exponent}) is too large to compute",
+                    hint=f"powers of numbers are limited to about {MAX_RESULT_BITS} bits",
+                )
+    if base.is_zero and exponent.is_negative:
+        raise NoAnswerError("division by zero in the expression itself (0 to a negative power)")
+    return sympy.Pow(base, exponent)
+
+
+def _attach_sources(builder: _Builder, tree: ast.AST, source: str) -> None:
+    builder.source_segments = {
+        node: ast.get_source_segment(source, node)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+    }
+
+
+def parse_expression(text: str, allow_undefined_functions: bool = False) -> sympy.Expr:
+    """Parse user text into a sympy expression, or raise ParseError saying what is wrong.
+
+    ``allow_undefined_functions`` lets ``f(x)``, ``g(x)``, ``h(x)`` stand for unknown functions
+    (``diff`` uses it); elsewhere they are unknown names.
+    """
+    source = _python_source(text, allow_undefined_functions)
+    try:
+        tree = ast.parse(source, mode="eval")
+    except (SyntaxError, ValueError, MemoryError, RecursionError) as error:
+        raise ParseError(f"cannot parse {_quote(text)}: {_syntax_reason(error)}") from None
+    _check_size(tree)
+    builder = _Builder(allow_undefined_functions)
+    _attach_sources(builder, tree, source)
+    expression = builder.build(tree.body)
+    if not isinstance(expression, sympy.Expr):
+        raise ParseError(f"{_quote(text)} is not an expression")
+    return expression
+
+
+def parse_value(text: str) -> sympy.Expr:
+    """A constant such as ``3``, ``-1/3`` or ``pi/4``: real, finite and free of variables."""
+    value = parse_expression(text)
+    if value.free_symbols:
+        names = ", ".join(sorted(str(symbol) for symbol in value.free_symbols))
+        raise ParseError(f"{_quote(text)} is not a constant (it contains {names})")
+    if value.has(sympy.oo, -sympy.oo, sympy.zoo, sympy.nan) or value.is_extended_real is False:
+        raise ParseError(f"{_quote(text)} is not a finite real number")
+    return value
+
+
+def parse_point(text: str, variables: list[sympy.Symbol]) -> dict[sympy.Symbol, sympy.Expr]:
+    """Read ``3``, ``x=3`` or ``x=1,y=2`` as values for ``variables``, all of them and no others.
+
+    A bare value (or bare values in order) is allowed when it is unambiguous.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise UsageError("empty point", hint="write a point as 3, x=3 or \"x=1,y=2\"")
+    if len(text) > MAX_LENGTH:
+        raise UsageError("point is too long")
+    text = re.sub(r"\s*\(\s*\w+\s+integer\s*\)\s*$", "", text.strip())
+    parts = _split_top_level(text)
+    named = [part for part in parts if _is_assignment(part)]
+    by_name = {str(variable): variable for variable in variables}
+    point: dict[sympy.Symbol, sympy.Expr] = {}
+    if named and len(named) != len(parts):
+        raise UsageError(f"point {_quote(text)} mixes named and bare values")
+    if named:
+        for part in parts:
+            name, value_text = (piece.strip() for piece in part.split("=", 1))
+            if name not in by_name:
+                known = ", ".join(by_name) or "none"
+                raise UsageError(f"{name!r} is not a variable here (the variables are: {known})")
+            if by_name[name] in point:
+                raise UsageError(f"{name!r} is given twice in the point")
+            point[by_name[name]] = parse_value(value_text)
+    else:
+        if len(parts) != len(variables):
+            names = ", ".join(by_name) or "none"
+            raise UsageError(
+                f"point {_quote(text)} gives {len(parts)} value(s) for {len(variables)} variable(s) ({names})",
+                hint="name them: " + ",".join(f"{name}=…" for name in by_name),
+            )
+        for variable, part in zip(variables, parts):
+            point[variable] = parse_value(part)
+    missing = [str(variable) for variable in variables if variable not in point]
+    if missing:
+        raise UsageError(f"the point gives no value for {', '.join(missing)}")
+    return point
+
+
+def _is_assignment(part: str) -> bool:
+    return re.match(r"^\s*[A-Za-z\u0370-\u03ff][\w\u0370-\u03ff]*\s*=(?!=)", part) is not None
+
+
+def _split_top_level(text: str) -> list[str]:
+    """Split on commas that are not inside parentheses: ``x=log(8, 2),y=1``."""
+    parts, depth, current = [], 0, []
+    for character in text:
+        if character == "(":
+            depth += 1
+        elif character == ")":
+            depth -= 1
+        if character == "," and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(character)
+    parts.append("".join(current))
+    if any(not part.strip() for part in parts):
+        raise UsageError(f"point {_quote(text)} has an empty part")
+    return parts
+
+
+def format_point(point: dict) -> str:
+    """The point in ``--at`` syntax, so one command's output is another's input: ``x=1,y=0``."""
+    return ",".join(f"{variable}={sympy.sstr(value)}" for variable, value in point.items())
+
+
+def symbol_named(name: str) -> sympy.Symbol:
+    """The symbol the parser would build for ``name``; a UsageError if it cannot be a variable."""
+    if not isinstance(name, str) or not _NAME.fullmatch(name) or keyword.iskeyword(name):
+        raise UsageError(f"{name!r} is not a valid variable name")
+    if name in CONSTANTS or name in FUNCTIONS or name in PIECEWISE_NAMES:
+        raise UsageError(f"{name!r} is a constant or function name, not a variable")
+    return sympy.Symbol(name, real=True)
+
+
+def sorted_symbols(symbols) -> list[sympy.Symbol]:
+    """Symbols in a stable, natural order (x before y before z; then by name)."""
+    return sorted(symbols, key=lambda symbol: (str(symbol) not in "xyz", str(symbol)))
+
+
+def choose_variables(expression: sympy.Expr, names=(), several: bool = False) -> list[sympy.Symbol]:
+    """The variables to work in: the ``--wrt`` names if given; otherwise ``x`` if present, else the
+    only free symbol. With ``several``, all free symbols (for gradients and Hessians)."""
+    if names:
+        return [symbol_named(name) for name in names]
+    free = sorted_symbols(
+        symbol for symbol in expression.free_symbols if isinstance(symbol, sympy.Symbol)
+    )
+    if several:
+        return free or [sympy.Symbol("x", real=True)]
+    by_name = {str(symbol): symbol for symbol in free}
+    if "x" in by_name:
+        return [by_name["x"]]
+    if len(free) == 1:
+        return free
+    if not free:
+        return [sympy.Symbol("x", real=True)]
+    listed = ", ".join(str(symbol) for symbol in free)
+    raise UsageError(
+        f"the expression has several variables ({listed}); choose one with --wrt",
+        hint=f"for example --wrt {free[0]}",
+    )
