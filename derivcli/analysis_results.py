@@ -1,0 +1,166 @@
+"""Result objects of `deriv critical` and `deriv classify`.
+
+Plain dataclasses holding sympy objects: they cross the guard's process
+boundary by pickling, and the renderers only read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy
+
+# Stable words for scripts: the JSON `kind` and the human phrase.
+KINDS = ("minimum", "maximum", "saddle", "inflection", "not_critical", "inconclusive")
+WORDS = {
+    "minimum": "local minimum",
+    "maximum": "local maximum",
+    "saddle": "saddle point",
+    "inflection": "inflection point",
+    "not_critical": "not critical",
+    "inconclusive": "inconclusive",
+}
+
+# Why a point is a candidate (CriticalPoint.reason).
+REASONS = {
+    "derivative_zero": "f′ = 0",
+    "derivative_undefined": "f′ does not exist",
+    "gradient_zero": "∇f = 0",
+    "gradient_undefined": "∇f does not exist",
+    "interval_endpoint": "endpoint of the interval",
+    "given": "the given point",
+}
+
+# The test that decided a classification (Classification.test).
+TESTS = {
+    "second_derivative": "second-derivative test",
+    "higher_order_derivative": "higher-order derivative test",
+    "first_derivative": "first-derivative (sign change) test",
+    "derivative_sign": "sign of f′ at the point",
+    "gradient": "gradient at the point",
+    "hessian": "Hessian test",
+    "even_powers": "Hessian inconclusive; sum-of-even-powers argument",
+    "directions": "Hessian inconclusive; values along lines and curves through the point",
+    "none": "no test could decide",
+}
+
+
+@dataclass
+class CriticalPoint:
+    """One point: exact coordinates (floats when approximate) and f there."""
+
+    variables: tuple
+    coordinates: tuple
+    value: sympy.Expr | None
+    numeric_coordinates: tuple = ()
+    numeric_value: float | None = None
+    approximate: bool = False
+    reason: str = "derivative_zero"
+
+    def as_dict(self) -> dict:
+        """The point as {variable: coordinate}, the form the engine functions take."""
+        return dict(zip(self.variables, self.coordinates))
+
+
+@dataclass
+class Family:
+    """Infinitely many critical points, e.g. x = pi/2 + pi*n for every integer n.
+
+    ``coordinates`` are expressions in ``parameter``; ``parameter_kind`` is
+    "integer" (periodic solutions) or "real" (a line or curve of points).
+    ``members`` lists the points inside the interval, when one was given.
+    """
+
+    variables: tuple
+    coordinates: tuple
+    parameter: sympy.Symbol
+    parameter_kind: str = "integer"
+    reason: str = "derivative_zero"
+    members: tuple = ()
+    members_complete: bool = True
+
+
+@dataclass
+class CriticalResult:
+    """Everything `deriv critical` found, and how sure it is."""
+
+    expression: sympy.Expr
+    variables: tuple
+    derivatives: tuple
+    equations: tuple
+    points: tuple = ()
+    families: tuple = ()
+    endpoints: tuple = ()
+    interval: tuple | None = None
+    complete: bool = True
+    method: str = "symbolic"
+    constant: bool = False
+    notes: tuple = ()
+
+
+@dataclass
+class Classification:
+    """What one point is, the test that decided it, and the values that test used."""
+
+    point: CriticalPoint
+    kind: str
+    test: str
+    values: dict = field(default_factory=dict)
+    explanation: str = ""
+    concavity: str | None = None
+    trend: str | None = None
+    gradient: tuple | None = None
+    hessian: tuple | None = None
+    determinant: sympy.Expr | None = None
+    eigenvalues: tuple | None = None
+    minors: tuple | None = None
+    approximate: bool = False
+    family: Family | None = None
+
+    @property
+    def words(self) -> str:
+        """The stable human phrase: "local minimum", "saddle point", ..."""
+        return WORDS[self.kind]
+
+
+@dataclass
+class AbsoluteExtrema:
+    """The closed-interval method on [a, b]: candidates, and the smallest and largest f."""
+
+    interval: tuple
+    candidates: tuple = ()
+    minimum: tuple = ()
+    maximum: tuple = ()
+    minimum_value: sympy.Expr | None = None
+    maximum_value: sympy.Expr | None = None
+    applicable: bool = True
+    approximate: bool = False
+    reason: str = ""
+
+
+@dataclass
+class InflectionResult:
+    """Points where f″ changes sign (not merely where f″ = 0)."""
+
+    expression: sympy.Expr
+    variable: sympy.Symbol
+    second_derivative: sympy.Expr
+    points: tuple = ()
+    families: tuple = ()
+    rejected: tuple = ()
+    complete: bool = True
+    notes: tuple = ()
+
+
+@dataclass
+class ClassifyResult:
+    """`deriv classify`: the critical points (or the given point), each classified."""
+
+    expression: sympy.Expr
+    variables: tuple
+    critical: CriticalResult | None = None
+    classifications: tuple = ()
+    family_classifications: tuple = ()
+    absolute: AbsoluteExtrema | None = None
+    inflections: InflectionResult | None = None
+    notes: tuple = ()

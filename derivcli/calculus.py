@@ -1,0 +1,175 @@
+"""Small exact helpers shared by the analysis modules: derivatives, values, signs.
+
+Why a module of its own: finding critical points and classifying them both need
+the same careful answers to "what is f at c", "is this number positive", and
+"what is f' where sympy would hand back a DiracDelta".
+"""
+
+from __future__ import annotations
+
+import sympy
+from sympy import Abs, DiracDelta, S, sign
+
+# Numbers evaluated to this many digits decide a sign when they are clearly away from 0.
+SIGN_DIGITS = 40
+SIGN_THRESHOLD = sympy.Float("1e-25")
+
+
+def real_branch(expr: sympy.Expr) -> sympy.Expr:
+    """Read odd roots as real roots: x**(2/3) is (cube root of x)**2, real for x < 0.
+
+    sympy's principal branch makes (-8)**(2/3) complex; a calculus course (and the
+    cusp of x**(2/3) at 0) means the real cube root.
+    """
+
+    def is_odd_root(node) -> bool:
+        if not node.is_Pow:
+            return False
+        exponent = node.exp
+        return (
+            exponent.is_Rational
+            and not exponent.is_integer
+            and exponent.q % 2 == 1
+            and node.base.is_nonnegative is not True
+        )
+
+    def realise(node):
+        magnitude = Abs(node.base) ** node.exp
+        return magnitude if node.exp.p % 2 == 0 else sign(node.base) * magnitude
+
+    return expr.replace(is_odd_root, realise)
+
+
+def derivative(expr: sympy.Expr, variable: sympy.Symbol, order: int = 1) -> sympy.Expr:
+    """The derivative away from isolated kinks: DiracDelta terms are dropped.
+
+    d/dx sign(x) is 2*DiracDelta(x), which is zero everywhere but at 0; the
+    points where such terms live are checked separately, by one-sided limits.
+    """
+    result = expr
+    for _ in range(order):
+        result = sympy.diff(result, variable)
+        if result.has(DiracDelta):
+            result = result.replace(lambda node: isinstance(node, DiracDelta), lambda node: S.Zero)
+    return result
+
+
+def is_finite_real(value) -> bool:
+    """True when ``value`` is a finite real number (no nan, zoo, oo, I)."""
+    if value is None:
+        return False
+    value = sympy.sympify(value)  # sympy objects only; never user text
+    if value.has(S.NaN, S.ComplexInfinity, S.Infinity, S.NegativeInfinity):
+        return False
+    if value.free_symbols:
+        return value.is_extended_real is not False and value.is_finite is not False
+    if value.is_extended_real is False:
+        return False
+    try:
+        number = value.evalf(20)
+    except Exception:
+        return False
+    if not number.is_Number:
+        real, imaginary = number.as_real_imag()
+        if not (real.is_Number and imaginary.is_Number):
+            return False
+        if abs(imaginary) > SIGN_THRESHOLD:
+            return False
+        number = real
+    return bool(number.is_finite)
+
+
+def value_at(expr: sympy.Expr, point: dict) -> sympy.Expr | None:
+    """The exact value of ``expr`` at ``point``, or None where it is undefined or not real."""
+    try:
+        value = expr.subs(point)
+    except Exception:
+        return None
+    if value.has(S.NaN, S.ComplexInfinity):
+        return None
+    if is_finite_real(value):
+        return _tidy(value)
+    return None
+
+
+def _tidy(value: sympy.Expr) -> sympy.Expr:
+    """A light simplification that keeps the exact value recognisable."""
+    if value.is_Number or value.is_Atom:
+        return value
+    try:
+        tidy = sympy.nsimplify(value) if value.is_Float else sympy.simplify(value)
+    except Exception:
+        return value
+    return tidy if sympy.count_ops(tidy) <= sympy.count_ops(value) else value
+
+
+def sign_of(value, tolerance: float | None = None) -> int | None:
+    """The sign (-1, 0, 1) of a constant expression, or None when it cannot be told.
+
+    Exact zero is proved symbolically; non-zero signs come from sympy's assumptions
+    or from a 40-digit evaluation that is clearly away from zero.  With a
+    ``tolerance`` (for approximate points), anything smaller counts as undecided.
+    """
+    if value is None:
+        return None
+    value = sympy.sympify(value)
+    if value.has(S.NaN, S.ComplexInfinity):
+        return None
+    if value is S.Infinity:
+        return 1
+    if value is S.NegativeInfinity:
+        return -1
+    if tolerance is None:
+        if value.is_zero:
+            return 0
+        if value.is_positive:
+            return 1
+        if value.is_negative:
+            return -1
+    if value.free_symbols:
+        simpler = sympy.simplify(value)
+        if simpler.is_zero:
+            return 0
+        if simpler.is_positive:
+            return 1
+        if simpler.is_negative:
+            return -1
+        return None
+    try:
+        number = value.evalf(SIGN_DIGITS)
+    except Exception:
+        return None
+    if not number.is_Number:
+        real, imaginary = number.as_real_imag()
+        if not real.is_Number or (imaginary.is_Number and abs(imaginary) > SIGN_THRESHOLD):
+            return None
+        number = real
+    limit = SIGN_THRESHOLD if tolerance is None else sympy.Float(tolerance)
+    if abs(number) > limit:
+        return 1 if number > 0 else -1
+    if tolerance is not None:
+        return None
+    if value.is_Float:
+        return 0 if value == 0 else None
+    try:
+        if sympy.simplify(value) == 0 or value.equals(0):
+            return 0
+    except Exception:
+        return None
+    return None
+
+
+def to_float(value) -> float | None:
+    """A float for JSON and tables, or None when the value is not a finite real."""
+    if value is None:
+        return None
+    try:
+        number = complex(sympy.sympify(value).evalf(17))
+    except (TypeError, ValueError):
+        return None
+    if abs(number.imag) > 1e-12 * max(1.0, abs(number.real)):
+        return None
+    real = number.real
+    if real != real or real in (float("inf"), float("-inf")):
+        return None
+    return real

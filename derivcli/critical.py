@@ -1,0 +1,492 @@
+"""Finding critical points: where f′ = 0 (∇f = 0) and where f′ does not exist.
+
+One variable: solveset on f′ = 0 over the reals, then the points where f is
+defined but f′ is not (kinks of |u|, cusps and vertical tangents of roots, ends
+of the domain), each settled by one-sided difference quotients.  Several
+variables: solve ∇f = 0.  When the symbolic solver fails or runs out of its time
+budget, a numerical search takes over and every point it finds is approximate.
+"""
+
+from __future__ import annotations
+
+import math
+
+import sympy
+from sympy import Abs, Dummy, Eq, Heaviside, Piecewise, S, Symbol, sign
+
+from .analysis_results import CriticalPoint, CriticalResult, Family
+from .calculus import derivative, is_finite_real, real_branch, sign_of, to_float, value_at
+from .numeric_search import identify, roots_in_box, roots_on_interval
+from .solve_budget import run_with_budget
+
+DEFAULT_WINDOW = (-10.0, 10.0)
+DEFAULT_BUDGET = 6.0  # seconds for the whole search; the command's timeout is 20 s by default
+MAX_MEMBERS = 400
+PARAMETER = Symbol("n", integer=True)
+
+
+class _Unsolved(Exception):
+    """The solution set has a shape this module cannot enumerate."""
+
+
+def _attempt(function, seconds):
+    """(True, answer) from a sympy call, or (False, reason) when it failed or ran out of time."""
+    def guarded():
+        try:
+            return True, function()
+        except (NotImplementedError, ValueError, TypeError, AttributeError, RecursionError, ZeroDivisionError) as failure:
+            return False, f"failed ({type(failure).__name__})"
+
+    finished, outcome = run_with_budget(guarded, seconds)
+    if not finished:
+        return False, "ran out of time"
+    return outcome
+
+
+def critical_points(expr, variables, interval=None, budget: float | None = DEFAULT_BUDGET) -> CriticalResult:
+    """All critical points of ``expr`` in ``variables`` (restricted to ``interval`` = (a, b))."""
+    variables = tuple(variables)
+    if interval is not None:
+        interval = (sympy.sympify(interval[0]), sympy.sympify(interval[1]))
+        if sign_of(interval[1] - interval[0]) != 1:
+            from .errors import UsageError
+
+            raise UsageError(f"the interval {interval[0]}:{interval[1]} is empty", hint="write --in a:b with a < b")
+    if len(variables) == 1:
+        return _one_variable(expr, variables[0], interval, budget)
+    return _several_variables(expr, variables, interval, budget)
+
+
+# ---------------------------------------------------------------- one variable
+
+
+def _one_variable(expr, x, interval, budget) -> CriticalResult:
+    f = real_branch(expr)
+    d = derivative(f, x)
+    equation = Eq(d, 0, evaluate=False)
+    result = CriticalResult(expression=expr, variables=(x,), derivatives=(d,), equations=(equation,), interval=interval)
+    notes: list[str] = []
+    if f != expr:
+        notes.append("odd roots are read as real roots (x**(2/3) is the square of the real cube root)")
+    result.endpoints = tuple(_endpoint(f, x, end) for end in interval) if interval else ()
+    if x not in f.free_symbols or d.is_zero:
+        result.constant = True
+        notes.append(f"f does not change with {x} (f′ = 0 everywhere): it has no isolated critical points")
+        result.notes = tuple(notes)
+        return result
+
+    solved, solution_set = _attempt(lambda: sympy.solveset(d, x, S.Reals), _share(budget, 0.5))
+    zeros: list = []
+    families: list = []
+    complete = True
+    if not solved:
+        notes.append(f"the symbolic solver {solution_set}")
+        complete = False
+    else:
+        try:
+            zeros, family_exprs, stretches = _split_solutions(solution_set, x)
+        except _Unsolved:
+            notes.append("the symbolic solver could not solve f′ = 0")
+            complete = False
+            zeros, family_exprs, stretches = [], [], []
+        families = [_family((x,), (item,), "derivative_zero") for item in _merge_families(family_exprs)]
+        for low, high in stretches:
+            notes.append(f"f′ = 0 on the whole interval [{low}, {high}]: f is constant there")
+    points: dict = {}
+    for zero in zeros:
+        if interval and not _inside(zero, interval):
+            continue
+        value = value_at(f, {x: zero})
+        if value is None:
+            notes.append(f"{x} = {zero} solves f′ = 0 but f is not defined there")
+            continue
+        points[zero] = _point((x,), (zero,), value, reason="derivative_zero")
+
+    if complete is False:
+        window = _window(interval)
+        found = _numeric_one_variable(f, d, x, window, budget)
+        for point in found:
+            points.setdefault(point.coordinates[0], point)
+        method = "numeric"
+        notes.append(f"numeric search on [{_show(window[0])}, {_show(window[1])}]: points are approximate and some may be missing")
+    else:
+        method = "symbolic"
+
+    kinks, kink_families = _kink_candidates(f, d, x, budget)
+    for candidate in kinks:
+        if interval and not _inside(candidate, interval):
+            continue
+        fc = value_at(f, {x: candidate})
+        if fc is None:
+            continue
+        verdict = _differentiability(f, d, x, candidate, fc, budget)
+        if verdict == "undefined":
+            points[candidate] = _point((x,), (candidate,), fc, reason="derivative_undefined")
+        elif verdict == "zero":
+            points.setdefault(candidate, _point((x,), (candidate,), fc, reason="derivative_zero"))
+        elif verdict == "nonzero":
+            points.pop(candidate, None)
+        else:
+            complete = False
+            notes.append(f"could not decide whether f′ exists at {x} = {candidate}")
+    for family_expr in kink_families:
+        if interval and all(item.is_finite for item in interval):
+            for member in _members(family_expr, interval)[0]:
+                fc = value_at(f, {x: member})
+                if fc is not None and _differentiability(f, d, x, member, fc, budget) == "undefined":
+                    points[member] = _point((x,), (member,), fc, reason="derivative_undefined")
+        else:
+            complete = False
+            notes.append(f"f′ may fail to exist at {x} = {family_expr} for integers n; give --in a:b to check them")
+
+    if interval and families:
+        for family in families:
+            members, whole = _members(family.coordinates[0], interval)
+            kept = []
+            for member in members:
+                value = value_at(f, {x: member})
+                if value is not None:
+                    point = _point((x,), (member,), value, reason="derivative_zero")
+                    kept.append(point)
+                    points.setdefault(member, point)
+            family.members = tuple(kept)
+            family.members_complete = whole
+            if not whole:
+                complete = False
+                notes.append(f"only the first {MAX_MEMBERS} members of {x} = {family.coordinates[0]} are listed")
+    result.points = tuple(sorted(points.values(), key=_order))
+    result.families = tuple(families)
+    result.complete = complete
+    result.method = method
+    if not result.points and not result.families and not complete:
+        notes.append("no critical point was found, but the search was incomplete")
+    result.notes = tuple(notes)
+    return result
+
+
+def _split_solutions(solution_set, x):
+    """(points, family expressions in n, intervals) of a solveset answer, or _Unsolved."""
+    if solution_set is S.EmptySet:
+        return [], [], []
+    if isinstance(solution_set, sympy.FiniteSet):
+        points = [item for item in solution_set if is_finite_real(item)]
+        return points, [], []
+    if isinstance(solution_set, sympy.Interval):
+        return [], [], [(solution_set.start, solution_set.end)]
+    if isinstance(solution_set, sympy.ImageSet):
+        if len(solution_set.base_sets) == 1 and solution_set.base_sets[0] is S.Integers:
+            dummy = solution_set.lamda.variables[0]
+            return [], [solution_set.lamda.expr.subs(dummy, PARAMETER)], []
+        raise _Unsolved
+    if isinstance(solution_set, sympy.Union):
+        points, families, stretches = [], [], []
+        for part in solution_set.args:
+            more = _split_solutions(part, x)
+            points += more[0]
+            families += more[1]
+            stretches += more[2]
+        return points, families, stretches
+    if isinstance(solution_set, sympy.Complement):
+        points, families, stretches = _split_solutions(solution_set.args[0], x)
+        removed = solution_set.args[1]
+        points = [item for item in points if removed.contains(item) is not S.true]
+        if families and removed is not S.EmptySet:
+            raise _Unsolved
+        return points, families, stretches
+    if isinstance(solution_set, sympy.Intersection):
+        filters = [part for part in solution_set.args if isinstance(part, (sympy.Interval, sympy.Union))]
+        rest = [part for part in solution_set.args if part not in filters]
+        if len(rest) != 1:
+            raise _Unsolved
+        points, families, stretches = _split_solutions(rest[0], x)
+        points = [item for item in points if all(part.contains(item) is S.true for part in filters)]
+        if families:
+            raise _Unsolved
+        return points, families, stretches
+    raise _Unsolved
+
+
+def _merge_families(expressions):
+    """Join families like 2πn + π/2 and 2πn + 3π/2 into one: πn + π/2."""
+    linear = []
+    others = []
+    for expression in expressions:
+        expanded = sympy.expand(expression)
+        step = expanded.coeff(PARAMETER, 1)
+        offset = expanded.coeff(PARAMETER, 0)
+        if step.free_symbols or offset.free_symbols or sympy.expand(step * PARAMETER + offset - expanded) != 0 or sign_of(step) in (0, None):
+            others.append(expression)
+            continue
+        period = abs(step)
+        offset = offset - period * sympy.floor(offset / period)
+        linear.append((period, sympy.nsimplify(offset) if offset.is_Float else offset))
+    merged = []
+    groups: dict = {}
+    for period, offset in linear:
+        groups.setdefault(period, [])
+        if not any(sympy.simplify(offset - other) == 0 for other in groups[period]):
+            groups[period].append(offset)
+    for period, offsets in groups.items():
+        offsets.sort(key=lambda item: float(item))
+        count = len(offsets)
+        gap = period / count
+        evenly = all(sympy.simplify(offsets[index + 1] - offsets[index] - gap) == 0 for index in range(count - 1))
+        if count > 1 and evenly:
+            merged.append(gap * PARAMETER + offsets[0])
+        else:
+            merged.extend(period * PARAMETER + offset for offset in offsets)
+    return merged + others
+
+
+def _members(family_expr, interval):
+    """The members of a family x = e(n) inside [a, b], and whether all of them are listed."""
+    low, high = interval
+    step = sympy.expand(family_expr).coeff(PARAMETER, 1)
+    offset = sympy.expand(family_expr).coeff(PARAMETER, 0)
+    if step.free_symbols or offset.free_symbols or not step.is_nonzero:
+        return [], False
+    first, last = sorted([(low - offset) / step, (high - offset) / step], key=float)
+    start, stop = int(sympy.ceiling(first)), int(sympy.floor(last))
+    indices = range(start, stop + 1)
+    whole = len(indices) <= MAX_MEMBERS
+    members = [sympy.simplify(family_expr.subs(PARAMETER, index)) for index in list(indices)[:MAX_MEMBERS]]
+    members = [member for member in members if _inside(member, interval)]
+    return sorted(members, key=float), whole
+
+
+def _kink_candidates(f, d, x, budget):
+    """Points (and families) where f′ might not exist although f is defined."""
+    arguments = []
+    for node in sympy.preorder_traversal(f):
+        if isinstance(node, (Abs, sign, Heaviside)):
+            arguments.append(node.args[0])
+        elif isinstance(node, Piecewise):
+            for _, condition in node.args:
+                for relation in condition.atoms(sympy.core.relational.Relational):
+                    arguments.append(relation.lhs - relation.rhs)
+        elif isinstance(node, (sympy.Min, sympy.Max)):
+            terms = list(node.args)
+            arguments += [a - b for index, a in enumerate(terms) for b in terms[index + 1 :]]
+    for node in sympy.preorder_traversal(d):
+        if node.is_Pow and (node.exp.is_integer is not True or node.exp.is_negative):
+            arguments.append(node.base)
+        elif isinstance(node, (Abs, sign)):
+            arguments.append(node.args[0])
+    points, families = [], []
+    seen = set()
+    for argument in arguments:
+        if x not in argument.free_symbols or argument in seen:
+            continue
+        seen.add(argument)
+        solved, zeros = _attempt(lambda: sympy.solveset(argument, x, S.Reals), _share(budget, 0.1))
+        if not solved:
+            continue
+        try:
+            found, found_families, _ = _split_solutions(zeros, x)
+        except _Unsolved:
+            continue
+        points += [item for item in found if item not in points]
+        families += [item for item in _merge_families(found_families) if item not in families]
+    return points, families
+
+
+def _differentiability(f, d, x, c, fc, budget) -> str:
+    """'zero', 'nonzero', 'undefined' (f′(c) does not exist) or 'unknown'.
+
+    Decided by the definition: the one-sided limits of (f(c ± h) − f(c))/(±h).
+    """
+    step = Dummy("h", positive=True)
+    sides = []
+    for direction in (1, -1):
+        shifted = f.subs(x, c + direction * step)
+        if _side_missing(shifted, step):
+            sides.append(None)
+            continue
+        quotient = (shifted - fc) / (direction * step)
+        solved, value = _attempt(lambda: sympy.limit(quotient, step, 0, "+"), _share(budget, 0.1))
+        if not solved or value.has(sympy.Limit) or value.free_symbols:
+            solved, value = _attempt(lambda: sympy.limit(d, x, c, "+" if direction > 0 else "-"), _share(budget, 0.1))
+            if not solved or value.has(sympy.Limit) or value.free_symbols:
+                return "unknown"
+        sides.append(value)
+    right, left = sides
+    if right is None and left is None:
+        return "unknown"
+    if right is None or left is None:
+        return "undefined"  # an end of the domain: only a one-sided derivative
+    if not (is_finite_real(right) and is_finite_real(left)):
+        return "undefined"
+    same = sign_of(right - left)
+    if same is None:
+        return "unknown"
+    if same != 0:
+        return "undefined"
+    zero = sign_of(right)
+    if zero is None:
+        return "unknown"
+    return "zero" if zero == 0 else "nonzero"
+
+
+def _side_missing(shifted, step) -> bool:
+    """True when f is not real just to that side (the point is an end of the domain)."""
+    if shifted.is_extended_real is False:
+        return True
+    probe = shifted.subs(step, sympy.Rational(1, 10**6))
+    return not is_finite_real(probe)
+
+
+def _numeric_one_variable(f, d, x, window, budget) -> list[CriticalPoint]:
+    low, high = float(window[0]), float(window[1])
+    solved, roots = run_with_budget(lambda: roots_on_interval(d, x, low, high), _share(budget, 0.3))
+    if not solved:
+        return []
+    points = []
+    for root in roots:
+        exact = identify(root, lambda candidate: sign_of(d.subs(x, candidate)) == 0)
+        if exact is not None:
+            value = value_at(f, {x: exact})
+            if value is not None:
+                points.append(_point((x,), (exact,), value, reason="derivative_zero"))
+                continue
+        approximate = sympy.Float(root, 15)
+        value = value_at(f, {x: approximate})
+        if value is not None:
+            points.append(_point((x,), (approximate,), value, reason="derivative_zero", approximate=True))
+    return points
+
+
+# ---------------------------------------------------------------- several variables
+
+
+def _several_variables(expr, variables, interval, budget) -> CriticalResult:
+    f = real_branch(expr)
+    gradient = tuple(derivative(f, variable) for variable in variables)
+    equations = tuple(Eq(component, 0, evaluate=False) for component in gradient)
+    result = CriticalResult(expression=expr, variables=variables, derivatives=gradient, equations=equations, interval=interval)
+    notes: list[str] = []
+    if f != expr:
+        notes.append("odd roots are read as real roots")
+    if all(component.is_zero for component in gradient):
+        result.constant = True
+        names = ", ".join(str(variable) for variable in variables)
+        notes.append(f"f does not change with {names} (∇f = 0 everywhere): it has no isolated critical points")
+        result.notes = tuple(notes)
+        return result
+    solved, solutions = _attempt(lambda: sympy.solve(list(gradient), list(variables), dict=True), _share(budget, 0.5))
+    complete = True
+    points: dict = {}
+    families = []
+    if solved and isinstance(solutions, list):
+        for solution in solutions:
+            coordinates = tuple(solution.get(variable, variable) for variable in variables)
+            free = [variable for variable in variables if variable not in solution]
+            if any(not is_finite_real(value) for value in coordinates if not value.free_symbols):
+                continue
+            if free:
+                families.append(
+                    Family(variables=variables, coordinates=coordinates, parameter=free[0], parameter_kind="real", reason="gradient_zero")
+                )
+                continue
+            if interval and not all(_inside(value, interval) for value in coordinates):
+                continue
+            value = value_at(f, dict(zip(variables, coordinates)))
+            if value is None:
+                continue
+            points[coordinates] = _point(variables, coordinates, value, reason="gradient_zero")
+        if any(node.func in _PERIODIC for node in sympy.preorder_traversal(f)):
+            complete = False
+            notes.append("∇f has periodic terms: solve lists principal solutions only; a numeric search adds others")
+    else:
+        complete = False
+        notes.append(f"the symbolic solver {solutions}")
+    method = "symbolic"
+    if not complete:
+        window = _window(interval)
+        if len(variables) <= 3:
+            solved, roots = run_with_budget(lambda: roots_in_box(gradient, variables, (float(window[0]), float(window[1]))), _share(budget, 0.3))
+            for root in roots if solved else []:
+                if any(max(abs(a - b) for a, b in zip(root, point.numeric_coordinates)) < 1e-6 for point in points.values()):
+                    continue
+                coordinates, approximate = _identify_point(gradient, variables, root)
+                value = value_at(f, dict(zip(variables, coordinates)))
+                if value is not None and coordinates not in points:
+                    points[coordinates] = _point(variables, coordinates, value, reason="gradient_zero", approximate=approximate)
+            method = "symbolic+numeric" if solved and isinstance(solutions, list) else "numeric"
+            notes.append(f"numeric search in the box [{_show(window[0])}, {_show(window[1])}]^{len(variables)}: points are approximate and some may be missing")
+    if any(isinstance(node, Abs) or (node.is_Pow and node.exp.is_integer is not True) for component in gradient for node in sympy.preorder_traversal(component)):
+        notes.append("points where ∇f does not exist are not searched for several variables")
+        complete = False
+    result.points = tuple(sorted(points.values(), key=_order))
+    result.families = tuple(families)
+    result.complete = complete
+    result.method = method
+    if not result.points and not families and not complete:
+        notes.append("no critical point was found, but the search was incomplete")
+    result.notes = tuple(notes)
+    return result
+
+
+def _identify_point(gradient, variables, root):
+    """Exact coordinates for a numeric root when they provably solve ∇f = 0, else floats."""
+    guesses = [identify(value, lambda candidate: True) for value in root]
+    if all(guess is not None for guess in guesses):
+        point = dict(zip(variables, guesses))
+        if all(sign_of(component.subs(point)) == 0 for component in gradient):
+            return tuple(guesses), False
+    return tuple(sympy.Float(value, 15) for value in root), True
+
+
+_PERIODIC = (sympy.sin, sympy.cos, sympy.tan, sympy.cot, sympy.sec, sympy.csc)
+
+
+# ---------------------------------------------------------------- small helpers
+
+
+def _share(budget, fraction):
+    return None if budget is None else budget * fraction
+
+
+def _window(interval):
+    if interval and all(item.is_finite for item in interval):
+        return interval
+    if interval:
+        low = interval[0] if interval[0].is_finite else interval[1] - 20 if interval[1].is_finite else DEFAULT_WINDOW[0]
+        high = interval[1] if interval[1].is_finite else low + 20
+        return (low, high)
+    return DEFAULT_WINDOW
+
+
+def _inside(value, interval) -> bool:
+    low, high = interval
+    above = sign_of(value - low) if low.is_finite else 1
+    below = sign_of(high - value) if high.is_finite else 1
+    return above in (0, 1) and below in (0, 1)
+
+
+def _point(variables, coordinates, value, reason, approximate=False) -> CriticalPoint:
+    return CriticalPoint(
+        variables=tuple(variables),
+        coordinates=tuple(coordinates),
+        value=value,
+        numeric_coordinates=tuple(to_float(item) for item in coordinates),
+        numeric_value=to_float(value),
+        approximate=approximate,
+        reason=reason,
+    )
+
+
+def _family(variables, coordinates, reason) -> Family:
+    return Family(variables=tuple(variables), coordinates=tuple(coordinates), parameter=PARAMETER, reason=reason)
+
+
+def _endpoint(f, x, end) -> CriticalPoint:
+    value = value_at(f, {x: end}) if end.is_finite else None
+    return _point((x,), (end,), value, reason="interval_endpoint")
+
+
+def _order(point: CriticalPoint):
+    return tuple(item if item is not None and not math.isnan(item) else 0.0 for item in point.numeric_coordinates)
+
+
+def _show(value) -> str:
+    return str(value)

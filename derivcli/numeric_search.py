@@ -1,0 +1,204 @@
+"""Numerical root search: the fallback when the symbolic solver gives up.
+
+Every root found here is approximate, and the search can miss roots (outside the
+window, or closer together than the grid), so callers must say the answer may be
+incomplete.  Functions are compiled from sympy expressions, never from text.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import mpmath
+import sympy
+
+DIGITS = 30
+
+
+def _compile_float(expr, variables):
+    """A fast float function for sampling; None where it is undefined or not real."""
+    compiled = sympy.lambdify(variables, expr, modules=["math"])
+
+    def call(*arguments):
+        try:
+            value = compiled(*arguments)
+        except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+            return None
+        if isinstance(value, complex):
+            if abs(value.imag) > 1e-12 * max(1.0, abs(value.real)):
+                return None
+            value = value.real
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            return None
+        return value if math.isfinite(value) else None
+
+    return call
+
+
+def _compile_precise(expr, variables):
+    """An mpmath function for refining roots to many digits."""
+    return sympy.lambdify(variables, expr, modules=["mpmath"])
+
+
+def roots_on_interval(expr, variable, low: float, high: float, samples: int = 1500) -> list[float]:
+    """Approximate real roots of expr(variable) = 0 on [low, high].
+
+    Sign changes on a grid are refined by bisection (and rejected when they are
+    poles); grid points where |expr| dips are polished by Newton's method, to
+    catch roots where the sign does not change (double roots).
+    """
+    sample = _compile_float(expr, [variable])
+    precise = _compile_precise(expr, [variable])
+    step = (high - low) / samples
+    grid = [low + index * step for index in range(samples + 1)]
+    values = [sample(point) for point in grid]
+    finite = [abs(value) for value in values if value is not None]
+    if not finite:
+        return []
+    scale = max(1.0, max(finite))
+    found: list[float] = []
+    for index in range(samples):
+        left, right = values[index], values[index + 1]
+        if left is None or right is None:
+            continue
+        if left == 0:
+            found.append(grid[index])
+            continue
+        if left * right < 0:
+            root = _bisect(sample, grid[index], grid[index + 1], left)
+            if root is not None:
+                found.append(root)
+    if values[-1] == 0:
+        found.append(grid[-1])
+    for index in range(1, samples):
+        here, before, after = values[index], values[index - 1], values[index + 1]
+        if None in (here, before, after):
+            continue
+        if abs(here) <= abs(before) and abs(here) <= abs(after) and abs(here) < 1e-2 * scale:
+            root = _polish(precise, grid[index])
+            if root is not None and low - 1e-9 <= root <= high + 1e-9:
+                found.append(root)
+    return _distinct(sorted(found), tolerance=max(1e-7, 1e-9 * (high - low)))
+
+
+def _bisect(sample, low: float, high: float, low_value: float) -> float | None:
+    """Bisection on a sign change; None when it closes in on a pole or a jump."""
+    for _ in range(200):
+        middle = (low + high) / 2
+        if middle in (low, high):
+            break
+        value = sample(middle)
+        if value is None:
+            return None
+        if value == 0:
+            return middle
+        if (value < 0) == (low_value < 0):
+            low, low_value = middle, value
+        else:
+            high = middle
+    root = (low + high) / 2
+    value = sample(root)
+    neighbourhood = [sample(root - 1e-3), sample(root + 1e-3)]
+    if value is None or any(item is None for item in neighbourhood):
+        return None
+    size = max(abs(item) for item in neighbourhood)
+    if abs(value) > 1e-6 * max(1.0, size):
+        return None  # a pole or a jump, not a root
+    return root
+
+
+def _polish(precise, start: float) -> float | None:
+    """Newton (secant) from a start point; accepted only when the residual is tiny."""
+    with mpmath.workdps(DIGITS):
+        try:
+            root = mpmath.findroot(precise, mpmath.mpf(start), tol=mpmath.mpf(10) ** (-2 * DIGITS // 3), maxsteps=100, verify=False)
+            residual = abs(precise(root))
+        except (ZeroDivisionError, ValueError, TypeError, OverflowError):
+            return None
+        if isinstance(root, mpmath.mpc) or not mpmath.isfinite(residual) or residual > mpmath.mpf(10) ** -12:
+            return None
+        try:
+            nearby = min(abs(precise(root - mpmath.mpf("1e-4"))), abs(precise(root + mpmath.mpf("1e-4"))))
+        except (ZeroDivisionError, ValueError, TypeError, OverflowError):
+            return None
+        if nearby < 1000 * residual or nearby < mpmath.mpf(10) ** -20:
+            return None  # a flat tail (exp(-x**2) far out), not an isolated root
+        return float(root)
+
+
+def _distinct(values: list[float], tolerance: float) -> list[float]:
+    result: list[float] = []
+    for value in values:
+        if not result or abs(value - result[-1]) > tolerance * max(1.0, abs(value)):
+            result.append(value)
+    return result
+
+
+def roots_in_box(exprs, variables, box: tuple[float, float], budget_points: int = 200) -> list[tuple[float, ...]]:
+    """Approximate real solutions of exprs = 0 in the box [low, high]^n (Newton from a grid)."""
+    count = len(variables)
+    per_axis = max(2, int(round(budget_points ** (1.0 / count))))
+    low, high = box
+    axis = [low + (high - low) * (index + 0.5) / per_axis for index in range(per_axis)]
+    system = _compile_precise(list(exprs), list(variables))
+    jacobian_expr = sympy.Matrix(exprs).jacobian(list(variables))
+    jacobian = _compile_precise(jacobian_expr, list(variables))
+    found: list[tuple[float, ...]] = []
+    for start in itertools.product(axis, repeat=count):
+        root = _newton_system(system, jacobian, start)
+        if root is None:
+            continue
+        if all(low - 1e-9 <= value <= high + 1e-9 for value in root):
+            if not any(max(abs(a - b) for a, b in zip(root, other)) < 1e-7 for other in found):
+                found.append(root)
+    return sorted(found)
+
+
+def _newton_system(system, jacobian, start) -> tuple[float, ...] | None:
+    with mpmath.workdps(DIGITS):
+        try:
+            root = mpmath.findroot(
+                lambda *point: system(*point),
+                [mpmath.mpf(value) for value in start],
+                J=lambda *point: jacobian(*point),
+                tol=mpmath.mpf(10) ** (-2 * DIGITS // 3),
+                maxsteps=60,
+                verify=False,
+            )
+            point = [root] if not hasattr(root, "tolist") else [item[0] if isinstance(item, list) else item for item in root.tolist()]
+            residual = max(abs(value) for value in _flat(system(*point)))
+        except (ZeroDivisionError, ValueError, TypeError, OverflowError, ArithmeticError):
+            return None
+        if any(isinstance(value, mpmath.mpc) for value in point):
+            return None
+        if not mpmath.isfinite(residual) or residual > mpmath.mpf(10) ** -12:
+            return None
+        return tuple(float(value) for value in point)
+
+
+def _flat(values):
+    if hasattr(values, "tolist"):
+        values = values.tolist()
+    for value in values:
+        if isinstance(value, (list, tuple)):
+            yield from _flat(value)
+        else:
+            yield value
+
+
+def identify(value: float, check) -> sympy.Expr | None:
+    """A closed form for a numeric root, accepted only when ``check(candidate)`` proves it."""
+    if abs(value) < 1e-12:
+        return sympy.Integer(0) if check(sympy.Integer(0)) else None
+    try:
+        candidate = sympy.nsimplify(sympy.Float(value, 17), [sympy.pi], tolerance=1e-10)
+    except Exception:
+        return None
+    if candidate.is_Float or sympy.count_ops(candidate) > 12:
+        return None
+    if abs(float(candidate.evalf(17)) - value) > 1e-8 * max(1.0, abs(value)):
+        return None
+    return candidate if check(candidate) else None
