@@ -1,0 +1,62 @@
+"""The final `simplify` step: a shorter form of the raw result, bounded in time and checked.
+
+Cheap rewrites are always tried; sympy.simplify only on small results and within a time budget,
+so simplification never dominates a derivation. A candidate is kept only when it is shorter, has
+no new special functions (sign(x) for x/|x| would hide that |x| has no derivative at 0) and
+agrees with the raw result.
+"""
+
+from __future__ import annotations
+
+import sympy
+
+FULL_SIMPLIFY_LIMIT = 80
+CHEAP_LIMIT = 2000
+SIMPLIFY_SECONDS = 1.0
+_NEW_FORBIDDEN = (sympy.sign, sympy.Heaviside, sympy.DiracDelta, sympy.Piecewise, sympy.Abs)
+
+
+def measure(expression) -> tuple[int, int]:
+    """How long a form reads: operation count, then printed length."""
+    return sympy.count_ops(expression), len(str(expression))
+
+
+def _candidates(raw, size):
+    from ..guard import BudgetExceeded, time_budget
+
+    if size <= CHEAP_LIMIT:
+        yield sympy.factor_terms(raw)
+        yield sympy.cancel(raw) if not raw.has(sympy.Piecewise) else raw
+    if size <= FULL_SIMPLIFY_LIMIT:
+        try:
+            with time_budget(SIMPLIFY_SECONDS):
+                yield sympy.simplify(raw)
+        except (BudgetExceeded, RecursionError):
+            return
+
+
+def _introduces(candidate, raw) -> bool:
+    """A new sign/step function, or a dropped piecewise (which may mark where no derivative is)."""
+    if raw.has(sympy.Piecewise) and not candidate.has(sympy.Piecewise):
+        return True
+    return any(candidate.has(kind) and not raw.has(kind) for kind in _NEW_FORBIDDEN)
+
+
+def simplify_result(raw, function) -> sympy.Expr:
+    """The shortest checked form of ``raw`` (the derivative of ``function``)."""
+    from .crosscheck import Mismatch, compare
+
+    size = sympy.count_ops(raw)
+    best, best_measure = raw, measure(raw)
+    for candidate in _candidates(raw, size):
+        if candidate == best or _introduces(candidate, raw):
+            continue
+        candidate_measure = measure(candidate)
+        if candidate_measure >= best_measure:
+            continue
+        try:
+            if compare(candidate, raw, function).agrees:
+                best, best_measure = candidate, candidate_measure
+        except Mismatch:
+            continue
+    return best

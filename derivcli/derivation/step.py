@@ -1,0 +1,128 @@
+"""The nodes of a derivation: plain, picklable dataclasses that renderers only read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import sympy
+
+Show = Callable[[sympy.Basic], str]
+
+
+@dataclass
+class Step:
+    """One rule applied to one expression: d/d``variable`` ``expression`` = ``result``.
+
+    ``substeps`` are the derivations the rule needed (terms, factors, the outer and inner
+    function of a chain). A chain step also names its inner function ``inner`` (u = g(x)) and the
+    symbol ``inner_symbol`` (u) in which its outer derivative is written. A subexpression derived
+    a second time is not derived again: its step carries ``reference``, the ``number`` of the
+    step that derived it first.
+    """
+
+    rule: str
+    expression: sympy.Expr
+    variable: sympy.Symbol
+    result: sympy.Expr
+    substeps: list[Step] = field(default_factory=list)
+    name: str = ""
+    formula: str = ""
+    parameters: dict[str, sympy.Basic] = field(default_factory=dict)
+    role: str | None = None
+    inner: sympy.Expr | None = None
+    inner_symbol: sympy.Symbol | None = None
+    note: str | None = None
+    number: int | None = None
+    reference: int | None = None
+
+    @property
+    def outer(self) -> Step | None:
+        """The outer-function step of a chain rule (f′(u)), or None."""
+        for step in self.substeps:
+            if step.role == "outer":
+                return step
+        return None
+
+    @property
+    def explanation(self) -> str:
+        """One human line naming the rule and its formula (sympy string syntax for math)."""
+        return self.explain(str)
+
+    def explain(self, show: Show) -> str:
+        """The explanation, with math written by ``show`` (a renderer passes unicode_math)."""
+        if self.reference is not None:
+            return f"{self.name}: derived above, see step [{self.reference}]"
+        text = f"{self.name}: {self.formula}" if self.formula else self.name
+        details = [f"{key} = {show(value)}" for key, value in self.parameters.items()]
+        if self.rule == "chain" and self.inner is not None:
+            details.insert(0, f"{show(self.inner_symbol)} = {show(self.inner)}")
+        if details:
+            text += (" with " if self.formula else ": ") + ", ".join(details)
+        note = self.describe_note(show)
+        if note:
+            text += f" ({note})"
+        return text
+
+    def describe_note(self, show: Show) -> str | None:
+        """The note of the step; for the constant rule it says why the expression is constant."""
+        if self.rule == "constant" and self.note is None:
+            if isinstance(self.expression, sympy.Symbol):
+                return f"{show(self.expression)} is held constant"
+            if self.expression.free_symbols:
+                return f"does not depend on {show(self.variable)}"
+            return None
+        return self.note
+
+    def walk(self):
+        """Every step of the tree, depth first, this one first (iterative: trees may be deep)."""
+        pending = [self]
+        while pending:
+            step = pending.pop()
+            yield step
+            pending.extend(reversed(step.substeps))
+
+    def rules(self) -> set[str]:
+        """The rule ids used anywhere in the tree."""
+        return {step.rule for step in self.walk()}
+
+
+@dataclass
+class CrossCheck:
+    """How the tree's answer was compared with sympy.diff.
+
+    ``agrees`` is True (identical, symbolically equal or equal at every sample point), or None
+    when no comparison could decide (never False: a disagreement raises InternalError).
+    """
+
+    agrees: bool | None
+    method: str
+    points: int = 0
+
+
+@dataclass
+class Derivation:
+    """The derivative of ``expression`` along ``variables`` (one tree per pass), checked."""
+
+    expression: sympy.Expr
+    variables: list[sympy.Symbol]
+    trees: list[Step]
+    raw: sympy.Expr
+    result: sympy.Expr
+    checks: list[CrossCheck]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def order(self) -> int:
+        return len(self.variables)
+
+    @property
+    def agrees(self) -> bool | None:
+        """True when every pass agreed with sympy.diff, None when one was inconclusive."""
+        return None if any(check.agrees is None for check in self.checks) else True
+
+    def rules(self) -> set[str]:
+        used: set[str] = set()
+        for tree in self.trees:
+            used |= tree.rules()
+        return used
