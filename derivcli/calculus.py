@@ -94,10 +94,10 @@ def value_at(expr: sympy.Expr, point: dict) -> sympy.Expr | None:
 
 def _tidy(value: sympy.Expr) -> sympy.Expr:
     """A light simplification that keeps the exact value recognisable."""
-    if value.is_Number or value.is_Atom:
+    if value.is_Number or value.is_Atom or value.has(sympy.Float):
         return value
     try:
-        tidy = sympy.nsimplify(value) if value.is_Float else sympy.simplify(value)
+        tidy = sympy.simplify(value)
     except Exception:
         return value
     return tidy if sympy.count_ops(tidy) <= sympy.count_ops(value) else value

@@ -1,0 +1,211 @@
+"""The analysis engine of `deriv critical` and `deriv classify`: one import for callers.
+
+critical_points (critical.py) finds the points; classify_point (classification.py)
+says what one point is; this module classifies them all, adds the closed-interval
+method and the inflection points.  Engine code: it never prints and never exits.
+"""
+
+from __future__ import annotations
+
+import sympy
+from sympy import S
+
+from .analysis_results import (
+    KINDS,
+    REASONS,
+    TESTS,
+    WORDS,
+    AbsoluteExtrema,
+    Classification,
+    ClassifyResult,
+    CriticalPoint,
+    CriticalResult,
+    Family,
+    InflectionResult,
+)
+from .calculus import derivative, real_branch, sign_of, to_float, value_at
+from .classification import classify_family, classify_point, side_sign
+from .critical import DEFAULT_BUDGET, _attempt, _inside, _kink_candidates, _merge_families, _members, _point, _split_solutions, _Unsolved, critical_points
+
+__all__ = [
+    "KINDS",
+    "WORDS",
+    "TESTS",
+    "REASONS",
+    "CriticalPoint",
+    "CriticalResult",
+    "Family",
+    "Classification",
+    "ClassifyResult",
+    "AbsoluteExtrema",
+    "InflectionResult",
+    "critical_points",
+    "classify_point",
+    "classify_critical_points",
+    "absolute_extrema",
+    "inflection_points",
+]
+
+
+def classify_critical_points(expr, variables, interval=None, inflections: bool = False, budget: float | None = DEFAULT_BUDGET) -> ClassifyResult:
+    """Find every critical point and classify each; with an interval, the absolute extrema too."""
+    variables = tuple(variables)
+    critical = critical_points(expr, variables, interval, budget=budget and budget * 0.5)
+    result = ClassifyResult(expression=expr, variables=variables, critical=critical)
+    result.classifications = tuple(
+        classify_point(expr, variables, point.as_dict(), budget=budget and budget * 0.1, critical=point) for point in critical.points
+    )
+    if len(variables) == 1 and not interval:
+        classified = []
+        for family in critical.families:
+            classified += classify_family(expr, variables[0], family, budget=budget and budget * 0.1)
+        result.family_classifications = tuple(classified)
+    if len(variables) == 1 and interval and all(end.is_finite for end in critical.interval):
+        result.absolute = absolute_extrema(expr, variables[0], critical, budget=budget and budget * 0.1)
+    if inflections and len(variables) == 1:
+        result.inflections = inflection_points(expr, variables[0], interval, budget=budget and budget * 0.3)
+    return result
+
+
+def absolute_extrema(expr, variable, critical: CriticalResult, budget: float | None = 2.0) -> AbsoluteExtrema:
+    """The closed-interval method: compare f at the critical points and at both ends of [a, b]."""
+    low, high = critical.interval
+    result = AbsoluteExtrema(interval=(low, high))
+    f = real_branch(expr)
+    from sympy.calculus.util import continuous_domain
+
+    solved, domain = _attempt(lambda: continuous_domain(f, variable, sympy.Interval(low, high)), budget)
+    if not solved or not isinstance(domain, sympy.Set):
+        result.applicable = False
+        result.reason = "could not verify that f is continuous on the closed interval"
+        return result
+    if domain != sympy.Interval(low, high):
+        result.applicable = False
+        gaps = sympy.Complement(sympy.Interval(low, high), domain)
+        result.reason = f"f is not continuous on [{low}, {high}] (not at {gaps}): the closed-interval method does not apply"
+        return result
+    candidates = list(critical.points) + [point for point in critical.endpoints if point.value is not None]
+    if not candidates:
+        result.applicable = False
+        result.reason = "no candidate points"
+        return result
+    result.candidates = tuple(candidates)
+    result.approximate = not critical.complete or any(point.approximate for point in candidates)
+    if not critical.complete:
+        result.reason = "the search for critical points was incomplete, so these extrema are not certain"
+    ordered = sorted(candidates, key=lambda point: to_float(point.value))
+    result.minimum_value = ordered[0].value
+    result.maximum_value = ordered[-1].value
+    result.minimum = tuple(point for point in candidates if _same(point.value, ordered[0].value))
+    result.maximum = tuple(point for point in candidates if _same(point.value, ordered[-1].value))
+    return result
+
+
+def _same(first, second) -> bool:
+    difference = sign_of(first - second)
+    if difference is None:
+        return abs(to_float(first) - to_float(second)) < 1e-12
+    return difference == 0
+
+
+def inflection_points(expr, variable, interval=None, budget: float | None = 4.0) -> InflectionResult:
+    """Points where f″ changes sign (and f is continuous): not merely where f″ = 0."""
+    x = variable
+    f = real_branch(expr)
+    first = derivative(f, x)
+    second = derivative(f, x, 2)
+    if interval is not None:
+        interval = (sympy.sympify(interval[0]), sympy.sympify(interval[1]))
+    result = InflectionResult(expression=expr, variable=x, second_derivative=second)
+    notes = []
+    if x not in f.free_symbols or second.is_zero:
+        notes.append("f″ = 0 everywhere: f has no inflection points")
+        result.notes = tuple(notes)
+        return result
+    solved, solution_set = _attempt(lambda: sympy.solveset(second, x, S.Reals), budget and budget * 0.4)
+    zeros, family_exprs = [], []
+    if solved:
+        try:
+            zeros, family_exprs, _ = _split_solutions(solution_set, x)
+        except _Unsolved:
+            solved = False
+    if not solved:
+        result.complete = False
+        notes.append("the symbolic solver could not solve f″ = 0")
+    kinks, kink_families = _kink_candidates(first, second, x, budget)
+    # where f′ itself does not exist, f″ does not either (a cusp or a vertical tangent)
+    more, more_families = _kink_candidates(f, first, x, budget)
+    candidates = []
+    for item in list(zeros) + list(kinks) + list(more):
+        if item not in candidates:
+            candidates.append(item)
+    for family_expr in _merge_families(family_exprs + kink_families + more_families):
+        if interval and all(end.is_finite for end in interval):
+            members, whole = _members(family_expr, interval)
+            candidates += [member for member in members if member not in candidates]
+            result.complete = result.complete and whole
+        else:
+            family = Family(variables=(x,), coordinates=(family_expr,), parameter=sympy.Symbol("n", integer=True), reason="second_derivative_zero")
+            verdict = _family_changes_sign(second, x, family_expr, family.parameter)
+            if verdict is True:
+                result.families += (family,)
+            elif verdict is None:
+                result.complete = False
+                notes.append(f"could not decide whether f″ changes sign at {x} = {family_expr}; give --in a:b")
+    points, rejected = [], []
+    for candidate in sorted(candidates, key=lambda item: to_float(item) or 0.0):
+        if interval and not _inside(candidate, interval):
+            continue
+        value = value_at(f, {x: candidate})
+        if value is None:
+            continue
+        point = _point((x,), (candidate,), value, reason="second_derivative_zero")
+        changes = _changes_sign(second, x, candidate) if value_at(second, {x: candidate}) is not None else None
+        if changes is not None:
+            (points if changes else rejected).append(point)
+            continue
+        left = side_sign(second, x, candidate, -1, budget and budget * 0.1)
+        right = side_sign(second, x, candidate, 1, budget and budget * 0.1)
+        if left is None or right is None:
+            result.complete = False
+            notes.append(f"could not tell the sign of f″ on both sides of {x} = {candidate}")
+        elif left != right:
+            points.append(point)
+        else:
+            rejected.append(point)
+    result.points = tuple(points)
+    result.rejected = tuple(rejected)
+    result.notes = tuple(notes)
+    return result
+
+
+def _family_changes_sign(second, x, member, parameter):
+    """True / False / None: does f″ change sign at every member of x = member(n)?
+
+    Decided for all n at once, or separately for even and odd n.
+    """
+    verdict = _changes_sign(second, x, member)
+    if verdict is not None:
+        return verdict
+    halves = [_changes_sign(second, x, sympy.expand(member.subs(parameter, 2 * parameter + remainder))) for remainder in (0, 1)]
+    if halves[0] is not None and halves[0] == halves[1]:
+        return halves[0]
+    return None
+
+
+def _changes_sign(second, x, member):
+    """True / False / None: f″(c) = 0 and its first non-zero derivative at c has odd order."""
+    if sign_of(value_at(second, {x: member})) != 0:
+        return None
+    current = second
+    for order in range(1, 8):
+        current = derivative(current, x)
+        value = value_at(current, {x: member})
+        if value is None:
+            return None
+        value_sign = sign_of(value)
+        if value_sign is None:
+            return None
+        if value_sign != 0:
+            return order % 2 == 1
+    return None

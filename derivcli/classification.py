@@ -1,0 +1,512 @@
+"""What a point is: the derivative tests for one variable, the Hessian test for several.
+
+One variable: f′ ≠ 0 → not critical (f increasing or decreasing); f′ = 0 → the
+second-derivative test, and when f″ = 0 the higher-order test (the first
+non-zero derivative of order n: n even → extremum, n odd → horizontal
+inflection); where f′ does not exist → the first-derivative (sign change) test.
+Several variables: the Hessian's eigenvalues; a semidefinite Hessian is
+inconclusive, and is then settled, when possible, by a sum-of-even-powers
+argument (polynomials) or by f along lines and curves through the point.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import sympy
+from sympy import Abs, Dummy, Heaviside, Piecewise, S, sign
+
+from .analysis_results import Classification, CriticalPoint, Family
+from .calculus import derivative, is_finite_real, real_branch, sign_of, to_float, value_at
+from .errors import NoAnswerError
+from .solve_budget import run_with_budget
+
+MAX_ORDER = 12
+APPROXIMATE_TOLERANCE = 1e-8
+
+
+def classify_point(expr, variables, point, budget: float | None = 4.0, critical: CriticalPoint | None = None) -> Classification:
+    """Classify ``point`` ({variable: value}) of ``expr``; the answer names its test and values."""
+    variables = tuple(variables)
+    f = real_branch(expr)
+    coordinates = tuple(point[variable] for variable in variables)
+    approximate = bool(critical and critical.approximate)
+    value = value_at(f, dict(zip(variables, coordinates)))
+    if value is None and not any(item.free_symbols for item in coordinates):
+        where = ", ".join(f"{variable} = {coordinate}" for variable, coordinate in zip(variables, coordinates))
+        raise NoAnswerError(f"f is not defined (or not real) at {where}")
+    if critical is None:
+        critical = CriticalPoint(
+            variables=variables,
+            coordinates=coordinates,
+            value=value,
+            numeric_coordinates=tuple(to_float(item) for item in coordinates),
+            numeric_value=to_float(value),
+            reason="given",
+        )
+    if len(variables) == 1:
+        return _one_variable(f, variables[0], critical, approximate, budget)
+    return _several_variables(f, variables, critical, approximate, budget)
+
+
+# ---------------------------------------------------------------- one variable
+
+
+def _label(order: int, at) -> str:
+    primes = {1: "′", 2: "″", 3: "‴"}
+    mark = primes.get(order, f"⁽{_superscript(order)}⁾")
+    return f"f{mark}({at})"
+
+
+def _superscript(number: int) -> str:
+    return str(number).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
+def _one_variable(f, x, critical: CriticalPoint, approximate: bool, budget) -> Classification:
+    c = critical.coordinates[0]
+    at = sympy.sstr(c)
+    tolerance = APPROXIMATE_TOLERANCE if approximate else None
+    d = derivative(f, x)
+    concavity = _concavity(f, x, c, tolerance)
+    result = Classification(point=critical, kind="inconclusive", test="none", concavity=concavity, approximate=approximate)
+    slope = _derivative_value(f, d, x, c, budget)
+    if slope == "undefined":
+        result.concavity = "undefined (f′ does not exist)"
+        result.values[_label(1, at)] = "does not exist"
+        return _sign_change_test(f, d, x, c, result, budget, tolerance, exists=False)
+    if slope is None:
+        result.explanation = f"could not decide whether f′ exists at {x} = {at}"
+        return result
+    slope_sign = sign_of(slope, tolerance)
+    if slope_sign is None and approximate and _tiny(slope):
+        slope_sign = 0
+    result.values[_label(1, at)] = slope
+    if slope_sign is None:
+        result.explanation = f"could not tell the sign of f′({at}) = {slope}"
+        return result
+    if slope_sign != 0:
+        result.kind = "not_critical"
+        result.test = "derivative_sign"
+        result.trend = "increasing" if slope_sign > 0 else "decreasing"
+        result.explanation = f"f′({at}) = {sympy.sstr(slope)} {'>' if slope_sign > 0 else '<'} 0: f is {result.trend} there"
+        return result
+    order, higher = 1, d
+    for order in range(2, MAX_ORDER + 1):
+        higher = derivative(higher, x)
+        value = value_at(higher, {x: c})
+        if value is None:
+            result.values[_label(order, at)] = "does not exist"
+            break
+        result.values[_label(order, at)] = value
+        value_sign = sign_of(value, tolerance)
+        if value_sign is None:
+            break
+        if value_sign == 0:
+            if approximate:
+                break  # at an approximate point, a tiny value proves nothing
+            continue
+        result.test = "second_derivative" if order == 2 else "higher_order_derivative"
+        if order % 2 == 0:
+            result.kind = "minimum" if value_sign > 0 else "maximum"
+            if order == 2:
+                result.explanation = f"f′({at}) = 0 and f″({at}) {'>' if value_sign > 0 else '<'} 0"
+            else:
+                result.explanation = (
+                    f"f′({at}) = … = f⁽{_superscript(order - 1)}⁾({at}) = 0 and the first non-zero derivative, "
+                    f"of even order {order}, is {'positive' if value_sign > 0 else 'negative'}"
+                )
+        else:
+            result.kind = "inflection"
+            result.explanation = (
+                f"f′({at}) = 0 and the first non-zero derivative has odd order {order}: "
+                "f keeps rising (or falling) through the point, a horizontal inflection"
+            )
+        return result
+    if approximate:
+        result.explanation = f"f″({at}) ≈ 0 at an approximate point: no test can decide"
+        return result
+    return _sign_change_test(f, d, x, c, result, budget, tolerance, exists=True)
+
+
+def _tiny(value) -> bool:
+    """At an approximate point, a derivative this small counts as zero."""
+    number = to_float(value)
+    return number is not None and abs(number) < APPROXIMATE_TOLERANCE
+
+
+def _derivative_value(f, d, x, c, budget):
+    """f′(c): its value, "undefined" where it does not exist, None when it cannot be told."""
+    kinked = any(
+        sign_of(argument.subs(x, c)) == 0 for argument in _kink_arguments(f, x) if not c.free_symbols
+    )
+    value = value_at(d, {x: c})
+    if value is not None and not kinked:
+        return value
+    if c.free_symbols:
+        return value
+    from .critical import _differentiability
+
+    fc = value_at(f, {x: c})
+    verdict = _differentiability(f, d, x, c, fc, budget)
+    if verdict == "undefined":
+        return "undefined"
+    if verdict == "zero":
+        return S.Zero
+    if verdict == "nonzero":
+        limit = _attempt(lambda: sympy.limit(d, x, c), budget and budget * 0.1)
+        return limit if limit is not None and is_finite_real(limit) else value
+    return None
+
+
+def _kink_arguments(f, x):
+    arguments = []
+    for node in sympy.preorder_traversal(f):
+        if isinstance(node, (Abs, sign, Heaviside)):
+            arguments.append(node.args[0])
+        elif isinstance(node, Piecewise):
+            for _, condition in node.args:
+                for relation in condition.atoms(sympy.core.relational.Relational):
+                    arguments.append(relation.lhs - relation.rhs)
+        elif node.is_Pow and node.exp.is_integer is not True:
+            arguments.append(node.base)
+    return [argument for argument in arguments if x in argument.free_symbols]
+
+
+def _attempt(function, seconds):
+    def guarded():
+        try:
+            return function()
+        except (NotImplementedError, ValueError, TypeError, AttributeError, RecursionError, ZeroDivisionError):
+            return None
+
+    finished, outcome = run_with_budget(guarded, seconds)
+    if not finished or outcome is None or (hasattr(outcome, "has") and outcome.has(sympy.Limit)):
+        return None
+    return outcome
+
+
+def side_sign(expression, x, c, direction: int, budget) -> int | None:
+    """The sign of ``expression`` just to one side of c (direction +1 right, -1 left).
+
+    None when it cannot be told; "missing" is not possible here: callers check
+    the domain first.  Uses the one-sided limit, and its leading term when the
+    limit is 0.
+    """
+    step = Dummy("h", positive=True)
+    near = expression.subs(x, c + direction * step)
+    limit = _attempt(lambda: sympy.limit(near, step, 0, "+"), budget and budget * 0.1)
+    if limit is not None:
+        limit_sign = sign_of(limit)
+        if limit_sign not in (0, None):
+            return limit_sign
+    leading = _attempt(lambda: near.as_leading_term(step), budget and budget * 0.1)
+    if leading is not None and leading != 0:
+        if leading.is_positive:
+            return 1
+        if leading.is_negative:
+            return -1
+    return None
+
+
+def _side_exists(f, x, c, direction) -> bool:
+    from .critical import _side_missing
+
+    step = Dummy("h", positive=True)
+    return not _side_missing(f.subs(x, c + direction * step), step)
+
+
+def _sign_change_test(f, d, x, c, result: Classification, budget, tolerance, exists: bool) -> Classification:
+    """The first-derivative test: how the sign of f′ changes across c."""
+    at = sympy.sstr(c)
+    if c.free_symbols:
+        result.explanation = "no test could decide for the whole family"
+        return result
+    left = side_sign(d, x, c, -1, budget) if _side_exists(f, x, c, -1) else "missing"
+    right = side_sign(d, x, c, 1, budget) if _side_exists(f, x, c, 1) else "missing"
+    words = {1: "positive", -1: "negative", "missing": "f not defined", None: "unknown"}
+    result.values[f"f′ left of {at}"] = words[left]
+    result.values[f"f′ right of {at}"] = words[right]
+    result.test = "first_derivative"
+    if left is None or right is None:
+        result.test = "none"
+        result.explanation = f"could not tell the sign of f′ on both sides of {x} = {at}"
+        return result
+    if left == "missing" and right == "missing":
+        result.explanation = "f is defined on neither side of the point"
+        return result
+    if left == "missing" or right == "missing":
+        side = right if left == "missing" else left
+        going = "right" if left == "missing" else "left"
+        rises = (side > 0) == (going == "right")
+        result.kind = "minimum" if rises else "maximum"
+        result.explanation = (
+            f"an end of the domain: f is defined only to the {going}, where f′ is {words[side]}, "
+            f"so f {'rises' if rises else 'falls'} away from the point (a one-sided {result.words})"
+        )
+        return result
+    if left < 0 < right:
+        result.kind = "minimum"
+        result.explanation = "f′ changes sign from negative to positive"
+    elif left > 0 > right:
+        result.kind = "maximum"
+        result.explanation = "f′ changes sign from positive to negative"
+    else:
+        trend = "rises" if left > 0 else "falls"
+        change = _concavity_changes(f, x, c, budget)
+        if change:
+            result.kind = "inflection"
+            result.explanation = f"f′ keeps its sign (f {trend} through the point) and f″ changes sign: not an extremum"
+        else:
+            result.kind = "inconclusive"
+            result.explanation = f"f′ keeps its sign (f {trend} through the point): not an extremum, and no change of concavity was shown"
+    return result
+
+
+def _concavity_changes(f, x, c, budget) -> bool:
+    second = derivative(f, x, 2)
+    left = side_sign(second, x, c, -1, budget)
+    right = side_sign(second, x, c, 1, budget)
+    return left is not None and right is not None and left != right
+
+
+def _concavity(f, x, c, tolerance) -> str:
+    second = value_at(derivative(f, x, 2), {x: c})
+    if second is None:
+        return "undefined"
+    second_sign = sign_of(second, tolerance)
+    return {1: "concave up", -1: "concave down", 0: "flat (f″ = 0)", None: "unknown"}[second_sign]
+
+
+# ---------------------------------------------------------------- several variables
+
+
+def _several_variables(f, variables, critical: CriticalPoint, approximate: bool, budget) -> Classification:
+    point = critical.as_dict()
+    tolerance = APPROXIMATE_TOLERANCE if approximate else None
+    result = Classification(point=critical, kind="inconclusive", test="none", approximate=approximate)
+    gradient = [value_at(derivative(f, variable), point) for variable in variables]
+    result.gradient = tuple(gradient)
+    for variable, component in zip(variables, gradient):
+        result.values[f"∂f/∂{variable}"] = component if component is not None else "does not exist"
+    if any(component is None for component in gradient):
+        result.explanation = "∇f does not exist at the point; the Hessian test does not apply"
+        return _settle_by_paths(f, variables, point, critical.value, result, budget, hessian_said=False)
+    signs = [sign_of(component, tolerance) for component in gradient]
+    if approximate:
+        signs = [0 if item is None and _tiny(component) else item for item, component in zip(signs, gradient)]
+    if any(item not in (0, None) for item in signs):
+        result.kind = "not_critical"
+        result.test = "gradient"
+        result.explanation = "∇f ≠ 0 at the point: f increases fastest along ∇f"
+        return result
+    if any(item is None for item in signs):
+        result.explanation = "could not tell whether ∇f is zero at the point"
+        return result
+    hessian = sympy.hessian(f, variables)
+    values = [[value_at(entry, point) for entry in row] for row in hessian.tolist()]
+    if any(entry is None for row in values for entry in row):
+        result.explanation = "the Hessian does not exist at the point"
+        return _settle_by_paths(f, variables, point, critical.value, result, budget, hessian_said=False)
+    matrix = sympy.Matrix(values)
+    result.hessian = tuple(tuple(row) for row in values)
+    result.determinant = _simple(matrix.det())
+    result.minors = tuple(_simple(matrix[:size, :size].det()) for size in range(1, len(variables) + 1))
+    eigenvalues = _eigenvalues(matrix, budget)
+    result.eigenvalues = tuple(eigenvalues) if eigenvalues is not None else None
+    result.values["det H"] = result.determinant
+    if eigenvalues is None:
+        result.explanation = "could not compute the eigenvalues of the Hessian"
+        return result
+    eigen_signs = [sign_of(item, tolerance) for item in eigenvalues]
+    result.test = "hessian"
+    if all(item == 1 for item in eigen_signs):
+        result.kind = "minimum"
+        result.explanation = "∇f = 0 and the Hessian is positive definite (all eigenvalues > 0)"
+        return result
+    if all(item == -1 for item in eigen_signs):
+        result.kind = "maximum"
+        result.explanation = "∇f = 0 and the Hessian is negative definite (all eigenvalues < 0)"
+        return result
+    if 1 in eigen_signs and -1 in eigen_signs:
+        result.kind = "saddle"
+        result.explanation = "∇f = 0 and the Hessian is indefinite (eigenvalues of both signs)"
+        return result
+    if None in eigen_signs or approximate:
+        result.test = "none"
+        result.explanation = "the Hessian is (nearly) singular at an approximate point: inconclusive"
+        return result
+    result.test = "none"
+    result.explanation = "the Hessian is semidefinite (an eigenvalue is 0): the Hessian test is inconclusive"
+    return _settle_by_paths(f, variables, point, critical.value, result, budget, hessian_said=True)
+
+
+def _simple(value):
+    try:
+        return sympy.nsimplify(value) if value.is_Float else sympy.simplify(value)
+    except Exception:
+        return value
+
+
+def _eigenvalues(matrix, budget):
+    def exact():
+        found = matrix.eigenvals()
+        listed = []
+        for value, multiplicity in found.items():
+            listed += [_simple(value)] * multiplicity
+        return listed
+
+    finished, listed = run_with_budget(exact, budget and budget * 0.2)
+    if finished and listed and len(listed) == matrix.shape[0]:
+        return sorted(listed, key=lambda item: to_float(item) if to_float(item) is not None else 0.0)
+    try:
+        import mpmath
+
+        with mpmath.workdps(30):
+            values = mpmath.eigsy(mpmath.matrix([[mpmath.mpf(to_float(entry)) for entry in row] for row in matrix.tolist()]))[0]
+            return sorted(sympy.Float(str(value), 15) for value in values)
+    except Exception:
+        return None
+
+
+def _settle_by_paths(f, variables, point, fp, result: Classification, budget, hessian_said: bool) -> Classification:
+    """Settle a semidefinite Hessian: f − f(p) as a sum of even powers, or f along paths."""
+    if fp is None:
+        return result
+    prefix = result.explanation + "; " if result.explanation else ""
+    proof = _even_powers(f, variables, point, fp)
+    if proof is not None:
+        kind, expansion = proof
+        result.kind = kind
+        result.test = "even_powers"
+        result.values["f(p + h) − f(p)"] = expansion
+        result.explanation = (
+            prefix + f"f(p + h) − f(p) = {sympy.sstr(expansion)} is a sum of even powers with "
+            f"{'positive' if kind == 'minimum' else 'negative'} coefficients, so it is "
+            f"{'≥' if kind == 'minimum' else '≤'} 0 near p: a local {'minimum' if kind == 'minimum' else 'maximum'}"
+        )
+        return result
+    finished, found = run_with_budget(lambda: _paths(f, variables, point, fp), budget and budget * 0.4)
+    if finished and found is not None:
+        result.kind = "saddle"
+        result.test = "directions"
+        for label, description in found:
+            result.values[label] = description
+        result.explanation = prefix + "f is above f(p) along one path and below along another, arbitrarily close to p: a saddle point"
+        return result
+    result.kind = "inconclusive"
+    result.explanation = prefix + "neither a sum-of-even-powers argument nor paths through the point settled it"
+    return result
+
+
+def _even_powers(f, variables, point, fp):
+    """('minimum' | 'maximum', expansion) when f(p+h) − f(p) is a sum of even powers of one sign."""
+    if not f.is_polynomial(*variables):
+        return None
+    shifts = [Dummy(f"h{index}", real=True) for index in range(len(variables))]
+    shifted = sympy.expand(f.subs({variable: point[variable] + shift for variable, shift in zip(variables, shifts)}, simultaneous=True) - fp)
+    if shifted == 0:
+        return None
+    polynomial = sympy.Poly(shifted, *shifts)
+    signs = set()
+    for exponents, coefficient in polynomial.terms():
+        if any(power % 2 for power in exponents):
+            return None
+        coefficient_sign = sign_of(coefficient)
+        if coefficient_sign in (0, None):
+            return None
+        signs.add(coefficient_sign)
+    if len(signs) != 1:
+        return None
+    names = {shift: sympy.Symbol(f"h_{variable}", real=True) for shift, variable in zip(shifts, variables)}
+    expansion = shifted.subs(names)
+    return ("minimum" if signs == {1} else "maximum"), expansion
+
+
+def _paths(f, variables, point, fp):
+    """Two paths through p, f above f(p) on one and below on the other; or None.
+
+    A path t ↦ p + t·u + t²·w; along it g(t) = f − f(p), and g's first non-zero
+    derivative at t = 0 of order k tells: k odd → both signs on one path.
+    """
+    t = Dummy("t", real=True)
+    count = len(variables)
+    units = []
+    for index in range(count):
+        units.append(tuple(1 if position == index else 0 for position in range(count)))
+    for combination in itertools.product((-1, 0, 1, 2), repeat=count):
+        if any(combination) and combination not in units:
+            units.append(combination)
+    bends = [tuple(0 for _ in range(count))]
+    for index in range(count):
+        for size in (1, -1, sympy.Rational(3, 2), -sympy.Rational(3, 2), 2, -2):
+            bends.append(tuple(size if position == index else 0 for position in range(count)))
+    above = below = None
+    for bend in bends:
+        for direction in units:
+            path = {variable: point[variable] + direction[index] * t + bend[index] * t**2 for index, variable in enumerate(variables)}
+            along = f.subs(path, simultaneous=True) - fp
+            order, value_sign = _first_nonzero(along, t)
+            if order is None:
+                continue
+            description = f"along {_describe(variables, point, direction, bend)}: f − f(p) ~ {'+' if value_sign > 0 else '−'}t^{order}"
+            if order % 2 == 1:
+                return [("path", description + " (odd order: both signs)")]
+            if value_sign > 0 and above is None:
+                above = description
+            if value_sign < 0 and below is None:
+                below = description
+            if above and below:
+                return [("path above", above), ("path below", below)]
+    return None
+
+
+def _first_nonzero(along, t):
+    current = along
+    for order in range(1, MAX_ORDER + 1):
+        current = sympy.diff(current, t)
+        value = value_at(current, {t: 0})
+        if value is None:
+            return None, None
+        value_sign = sign_of(value)
+        if value_sign is None:
+            return None, None
+        if value_sign != 0:
+            return order, value_sign
+    return None, None
+
+
+def _describe(variables, point, direction, bend) -> str:
+    parts = []
+    for index, variable in enumerate(variables):
+        term = point[variable] + direction[index] * sympy.Symbol("t") + bend[index] * sympy.Symbol("t") ** 2
+        parts.append(f"{variable} = {sympy.sstr(term)}")
+    return ", ".join(parts)
+
+
+# ---------------------------------------------------------------- families
+
+
+def classify_family(expr, variable, family: Family, budget: float | None = 4.0) -> list[Classification]:
+    """Classify x = e(n) for every integer n at once; split into even and odd n when needed."""
+    f = real_branch(expr)
+    parameter = family.parameter
+    pieces = [(family, family.coordinates[0])]
+    results = []
+    for depth in range(3):
+        undecided = []
+        for piece, member in pieces:
+            critical = CriticalPoint(variables=(variable,), coordinates=(member,), value=value_at(f, {variable: member}), reason=family.reason)
+            answer = _one_variable(f, variable, critical, False, budget)
+            answer.family = piece
+            if answer.kind == "inconclusive" and depth < 2:
+                undecided.append((piece, member))
+            else:
+                results.append(answer)
+        if not undecided:
+            break
+        pieces = []
+        for piece, member in undecided:
+            for remainder in (0, 1):
+                split = sympy.expand(member.subs(parameter, 2 * parameter + remainder))
+                pieces.append((Family(variables=(variable,), coordinates=(split,), parameter=parameter, reason=family.reason), split))
+    return results
