@@ -1,0 +1,800 @@
+"""Gradient descent, momentum and Newton's method on compiled numeric code.
+
+The seed's story made runnable: take the derivative, step the other way, repeat; the learning
+rate is the step size; Newton's method uses f'' for better steps.  The gradient (and the Hessian)
+are computed by sympy once; the iteration runs on plain Python floats in a loop generated from
+sympy's own code printer (never from user text), so each iteration costs what a hand-written
+loop over the ``math`` module would cost.  Every iteration checks for overflow, NaN, complex
+values and domain errors; a run ends with a stated reason, and a "minimum" is only claimed after
+the second-order test (or, where that is inconclusive, a look at nearby points) agrees.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import sympy
+from sympy.printing.pycode import PythonCodePrinter
+
+METHODS = ("gd", "momentum", "newton")
+
+# Reasons a run stops (``DescentResult.reason``).
+CONVERGED = "converged"
+MAX_ITERATIONS = "max_iterations"
+DIVERGED = "diverged"
+NOT_A_MINIMUM = "not_a_minimum"
+SINGULAR_HESSIAN = "singular_hessian"
+
+# A coordinate beyond this size, or f below its negative, counts as running off to infinity.
+RUNAWAY = 1e150
+# Iterations between two calls of the progress callback (and the chunk size of the loop).
+CHUNK = 20_000
+# An eigenvalue smaller than this fraction of the largest curvature seen counts as zero.
+FLAT = 1e-3
+
+
+class TraceRow(NamedTuple):
+    """One recorded iteration: the point x_k, f(x_k), |grad f(x_k)| and |x_k - x_(k-1)|."""
+
+    iteration: int
+    point: tuple[float, ...]
+    value: float
+    gradient_norm: float
+    step: float
+
+
+@dataclass
+class DescentResult:
+    """Everything a renderer needs to show a descent; plain data, picklable."""
+
+    expression: sympy.Expr
+    variables: tuple[str, ...]
+    gradient: tuple[sympy.Expr, ...]
+    method: str
+    learning_rate: float
+    momentum: float
+    tolerance: float
+    max_iterations: int
+    every: int
+    start: tuple[float, ...]
+    point: tuple[float, ...]
+    value: float
+    gradient_norm: float
+    iterations: int
+    converged: bool
+    reason: str
+    message: str
+    hint: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    trace: list[TraceRow] = field(default_factory=list)
+    curvature: float | None = None
+    stable_learning_rate: float | None = None
+    classification: str | None = None
+
+    def as_point_text(self) -> str:
+        """The final point in ``--at`` syntax: ``x=1.0,y=2.0``."""
+        return ",".join(f"{name}={format_number(value)}" for name, value in zip(self.variables, self.point))
+
+
+def format_number(value: float) -> str:
+    """A float as short text that reads back exactly (repr), integers without '.0' noise kept."""
+    return repr(float(value))
+
+
+# ---------------------------------------------------------------------------------------------
+# Compiling sympy expressions to Python functions
+# ---------------------------------------------------------------------------------------------
+
+# Names used by the generated loop; none may shadow a math-module name the printer emits.
+_LOOP_NAMES = (
+    "iteration", "stop_at", "value", "value_before", "gnorm", "step", "increases", "next_record",
+    "record", "learning_rate", "beta", "tolerance", "step_gate", "speed_gate", "increase_limit",
+    "every", "direction", "positive", "nonpositive", "error", "newton_direction",
+    "RUNAWAY", "INFINITY", "state", "new_step", "settings",
+)
+assert not set(_LOOP_NAMES) & set(dir(math)), "generated-loop names must not shadow math names"
+
+
+# The only builtins the generated code can see: what sympy's printer and our loop emit.
+_BUILTINS = {
+    "abs": abs, "min": min, "max": max, "float": float, "len": len, "type": type, "str": str,
+    "ArithmeticError": ArithmeticError, "ValueError": ValueError, "TypeError": TypeError,
+}
+
+
+class _Compiled:
+    """The generated source and namespace for one expression, its gradient and Hessian."""
+
+    def __init__(self, expr: sympy.Expr, variables: Sequence[sympy.Symbol], with_hessian: bool):
+        self.size = len(variables)
+        self.coordinates = [sympy.Symbol(f"x{i}", real=True) for i in range(self.size)]
+        renaming = dict(zip(variables, self.coordinates))
+        self.expression = expr.xreplace(renaming)
+        self.gradient = [sympy.diff(self.expression, c) for c in self.coordinates]
+        self.hessian = None
+        if with_hessian:
+            self.hessian = [
+                [sympy.diff(self.gradient[i], self.coordinates[j]) for j in range(self.size)]
+                for i in range(self.size)
+            ]
+        self.namespace: dict = {"__builtins__": _BUILTINS}
+
+    def block(self, outputs: Sequence[sympy.Expr], names: Sequence[str], indent: str) -> str:
+        """Python statements assigning each output expression to its name (common parts once)."""
+        temporaries = sympy.numbered_symbols("c", real=True)
+        shared, reduced = sympy.cse(list(outputs), symbols=temporaries)
+        printer = PythonCodePrinter({"fully_qualified_modules": False})
+        lines = [f"{indent}{symbol} = {printer.doprint(value)}" for symbol, value in shared]
+        lines += [f"{indent}{name} = {printer.doprint(value)}" for name, value in zip(names, reduced)]
+        for module, functions in printer.module_imports.items():
+            if module != "math":
+                raise ValueError(f"needs the {module} module")
+            for function in functions:
+                self.namespace[function] = getattr(math, function)
+        return "\n".join(lines)
+
+    def function(self, name: str, outputs: Sequence[sympy.Expr]) -> Callable:
+        """A Python function of the coordinates returning the outputs as a tuple."""
+        result_names = [f"out{i}" for i in range(len(outputs))]
+        arguments = ", ".join(str(c) for c in self.coordinates)
+        source = (
+            f"def {name}({arguments}):\n"
+            + self.block(outputs, result_names, "    ")
+            + f"\n    return ({', '.join(result_names)},)\n"
+        )
+        return self._define(name, source)
+
+    def _define(self, name: str, source: str) -> Callable:
+        # The source was printed from sympy objects by sympy's printer, with our own names
+        # (x0, x1, c0, ...); no user text reaches it.
+        code = compile(source, f"<deriv-descent-{name}>", "exec")
+        scope = dict(self.namespace)
+        exec(code, scope)  # noqa: S102 - generated from sympy objects, see above
+        return scope[name]
+
+
+def _loop_source(compiled: _Compiled, method: str) -> str:
+    """The source of the iteration loop for one method, specialised to the number of variables.
+
+    ``run(state, stop_at, record, settings)`` continues from ``state`` until it stops for a
+    reason or reaches iteration ``stop_at`` and returns ``(code, state, detail)``.  The state is
+    (iteration, point, velocity, f, gradient, gnorm, step, increases, next_record[, hessian]).
+    On an arithmetic failure the code is 'error' and the state is the last good row followed by
+    the point where evaluation failed.
+    """
+    n = compiled.size
+    xs = [f"x{i}" for i in range(n)]
+    ps = [f"p{i}" for i in range(n)]
+    us = [f"u{i}" for i in range(n)]
+    gs = [f"g{i}" for i in range(n)]
+    hs = [f"h{i}_{j}" for i in range(n) for j in range(n)] if method == "newton" else []
+
+    def tup(names):
+        return "(" + ", ".join(names) + ("," if len(names) == 1 else "") + ")"
+
+    def hypot(names):
+        # math.hypot also refuses complex numbers, which abs() would quietly accept
+        return f"hypot({', '.join(names)})"
+
+    outputs = [compiled.expression, *compiled.gradient]
+    names = ["value", *gs]
+    if method == "newton":
+        outputs += [compiled.hessian[i][j] for i in range(n) for j in range(n)]
+        names += hs
+    pad = " " * 12
+    evaluate = compiled.block(outputs, names, pad)
+    state = f"iteration, {tup(xs)}, {tup(us)}, value, {tup(gs)}, gnorm, step, increases, next_record"
+    if method == "newton":
+        state += f", {tup(hs)}"
+    # Coordinates are checked between chunks: they cannot run off while f and ∇f stay finite
+    # for long, and every stop is checked again afterwards.
+    finite = "gnorm < INFINITY and -RUNAWAY < value < INFINITY"
+    lines = []
+    if method == "gd":
+        for p, x, g in zip(ps, xs, gs):
+            lines += [f"{p} = {x}", f"{x} = {p} - learning_rate*{g}"]
+        new_step = "learning_rate*gnorm"  # the length of the step just taken
+        previous = tup(ps)
+    elif method == "momentum":
+        for u, x, g in zip(us, xs, gs):
+            lines += [f"{u} = beta*{u} - learning_rate*{g}", f"{x} = {x} + {u}"]
+        new_step = hypot(us)
+        previous = tup([f"{x} - {u}" for x, u in zip(xs, us)])
+    else:
+        if n == 1:
+            lines += [
+                "if not h0_0 > 0:",
+                "    if h0_0 == 0:",
+                f"        return ('singular', ({state}), nonpositive)",
+                "    nonpositive += 1",
+                "p0 = x0",
+                "x0 = p0 - learning_rate*g0/h0_0",
+            ]
+        else:
+            lines += [
+                f"direction, positive = newton_direction({tup(hs)}, {tup(gs)})",
+                "if direction is None:",
+                f"    return ('singular', ({state}), nonpositive)",
+                "if not positive:",
+                "    nonpositive += 1",
+            ]
+            for i, (p, x) in enumerate(zip(ps, xs)):
+                lines += [f"{p} = {x}", f"{x} = {p} - learning_rate*direction[{i}]"]
+        new_step = hypot([f"{x} - {p}" for x, p in zip(xs, ps)])
+        previous = tup(ps)
+    update = "\n".join(pad + line for line in lines)
+    converged_test = "gnorm < tolerance"
+    if method == "momentum":
+        converged_test += " and step < speed_gate"
+    return f"""
+def run(state, stop_at, record, settings):
+    learning_rate, beta, tolerance, step_gate, speed_gate, increase_limit, every = settings
+    {state} = state
+    nonpositive = 0
+    try:
+        while True:
+            if iteration == next_record:
+                record((iteration, {tup(xs)}, value, gnorm, step))
+                next_record += every
+            if {converged_test}:
+                return ('gradient', ({state}), nonpositive)
+            if iteration >= stop_at:
+                return ('paused', ({state}), nonpositive)
+{update}
+            new_step = {new_step}
+            iteration += 1
+            value_before = value
+{evaluate}
+            gnorm = {hypot(gs)}
+            step = new_step
+            if not ({finite}):
+                return ('runaway', ({state}), nonpositive)
+            if value > value_before:
+                increases += 1
+                if increases >= increase_limit:
+                    return ('grew', ({state}), nonpositive)
+            else:
+                increases = 0
+            if step < tolerance and gnorm < step_gate:
+                return ('step', ({state}), nonpositive)
+    except (ArithmeticError, ValueError, TypeError) as error:
+        return ('error', (iteration - 1, {previous}, value_before, gnorm, step, {tup(xs)}),
+                (type(error).__name__, str(error), nonpositive))
+"""
+
+
+# ---------------------------------------------------------------------------------------------
+# Small dense linear algebra (numpy is not a dependency; matrices here are n x n with small n)
+# ---------------------------------------------------------------------------------------------
+
+
+def solve_linear(matrix: Sequence[Sequence[float]], vector: Sequence[float]) -> list[float] | None:
+    """Solve A·d = b by Gaussian elimination with partial pivoting; None when A is singular."""
+    n = len(vector)
+    rows = [list(map(float, matrix[i])) + [float(vector[i])] for i in range(n)]
+    scale = max((abs(v) for row in rows for v in row[:n]), default=0.0)
+    if scale == 0 or not math.isfinite(scale):
+        return None
+    for column in range(n):
+        pivot = max(range(column, n), key=lambda r: abs(rows[r][column]))
+        if abs(rows[pivot][column]) <= 1e-14 * scale:
+            return None
+        rows[column], rows[pivot] = rows[pivot], rows[column]
+        for r in range(column + 1, n):
+            factor = rows[r][column] / rows[column][column]
+            if factor:
+                for c in range(column, n + 1):
+                    rows[r][c] -= factor * rows[column][c]
+    solution = [0.0] * n
+    for r in range(n - 1, -1, -1):
+        total = rows[r][n] - sum(rows[r][c] * solution[c] for c in range(r + 1, n))
+        solution[r] = total / rows[r][r]
+    return solution
+
+
+def is_positive_definite(matrix: Sequence[Sequence[float]]) -> bool:
+    """True when a Cholesky factorisation of the symmetric matrix succeeds."""
+    n = len(matrix)
+    lower = [[0.0] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(i + 1):
+            total = matrix[i][j] - sum(lower[i][k] * lower[j][k] for k in range(j))
+            if i == j:
+                if not total > 0:
+                    return False
+                lower[i][i] = math.sqrt(total)
+            else:
+                lower[i][j] = total / lower[j][j]
+    return True
+
+
+def symmetric_eigen(matrix: Sequence[Sequence[float]]) -> tuple[list[float], list[list[float]]]:
+    """Eigenvalues (ascending) and unit eigenvectors of a small symmetric matrix (Jacobi)."""
+    n = len(matrix)
+    a = [list(map(float, row)) for row in matrix]
+    vectors = [[1.0 if i == j else 0.0 for j in range(n)] for i in range(n)]
+    for _sweep in range(100):
+        off = sum(a[i][j] ** 2 for i in range(n) for j in range(i + 1, n))
+        total = off + sum(a[i][i] ** 2 for i in range(n))
+        if off == 0 or off <= 1e-32 * total:
+            break
+        for p in range(n):
+            for q in range(p + 1, n):
+                if a[p][q] == 0:
+                    continue
+                theta = (a[q][q] - a[p][p]) / (2 * a[p][q])
+                t = math.copysign(1.0, theta) / (abs(theta) + math.sqrt(theta * theta + 1))
+                c = 1 / math.sqrt(t * t + 1)
+                s = t * c
+                for k in range(n):
+                    akp, akq = a[k][p], a[k][q]
+                    a[k][p], a[k][q] = c * akp - s * akq, s * akp + c * akq
+                for k in range(n):
+                    apk, aqk = a[p][k], a[q][k]
+                    a[p][k], a[q][k] = c * apk - s * aqk, s * apk + c * aqk
+                for k in range(n):
+                    vkp, vkq = vectors[k][p], vectors[k][q]
+                    vectors[k][p], vectors[k][q] = c * vkp - s * vkq, s * vkp + c * vkq
+    order = sorted(range(n), key=lambda i: a[i][i])
+    return [a[i][i] for i in order], [[vectors[k][i] for k in range(n)] for i in order]
+
+
+def newton_direction(flat_hessian: Sequence[float], gradient: Sequence[float]):
+    """H⁻¹·∇f and whether H is positive definite; (None, False) when H is singular."""
+    n = len(gradient)
+    matrix = [flat_hessian[i * n:(i + 1) * n] for i in range(n)]
+    direction = solve_linear(matrix, gradient)
+    if direction is None:
+        return None, False
+    return direction, is_positive_definite(matrix)
+
+
+# ---------------------------------------------------------------------------------------------
+# The descent
+# ---------------------------------------------------------------------------------------------
+
+
+def _usage(message: str, hint: str | None = None):
+    from .errors import UsageError
+
+    return UsageError(message, hint)
+
+
+def _no_answer(message: str, hint: str | None = None):
+    from .errors import NoAnswerError
+
+    return NoAnswerError(message, hint)
+
+
+def _check_settings(method, learning_rate, momentum, max_iterations, tolerance, every):
+    if method not in METHODS:
+        raise _usage(f"unknown method {method!r}", "use one of: " + ", ".join(METHODS))
+    if not (isinstance(learning_rate, (int, float)) and math.isfinite(learning_rate) and learning_rate > 0):
+        raise _usage(f"the learning rate must be a positive number, not {learning_rate}")
+    if not (isinstance(momentum, (int, float)) and 0 <= momentum < 1):
+        raise _usage(f"the momentum must be at least 0 and below 1, not {momentum}")
+    if not isinstance(max_iterations, int) or max_iterations < 1:
+        raise _usage(f"the maximum number of iterations must be at least 1, not {max_iterations}")
+    if not (isinstance(tolerance, (int, float)) and tolerance >= 0 and math.isfinite(tolerance)):
+        raise _usage(f"the tolerance must be a finite number of at least 0, not {tolerance}")
+    if not isinstance(every, int) or every < 1:
+        raise _usage(f"--every must be at least 1, not {every}")
+
+
+def _start_point(start, variables) -> tuple[float, ...]:
+    if isinstance(start, Mapping):
+        missing = [str(v) for v in variables if v not in start]
+        if missing:
+            raise _usage("the start point gives no value for " + ", ".join(missing))
+        values = [start[v] for v in variables]
+    else:
+        values = list(start)
+        if len(values) != len(variables):
+            raise _usage(f"the start point has {len(values)} coordinates for {len(variables)} variables")
+    point = []
+    for variable, value in zip(variables, values):
+        try:
+            number = complex(value)
+        except (TypeError, ValueError):
+            raise _usage(f"the start value of {variable} is not a number: {value}") from None
+        if number.imag != 0 or not math.isfinite(number.real):
+            raise _usage(f"the start value of {variable} must be a finite real number, not {value}")
+        point.append(float(number.real))
+    return tuple(point)
+
+
+def _describe_failure(kind: str, text: str) -> str:
+    if kind == "ZeroDivisionError":
+        return "undefined (division by zero)"
+    if kind == "OverflowError":
+        return "too large to compute (overflow)"
+    if kind == "TypeError" and "complex" in text:
+        return "not real (a complex value)"
+    if kind == "ValueError" and "domain" in text:
+        return "undefined (outside its domain: math domain error)"
+    return f"not computable ({text or kind})"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _point_text(names, point) -> str:
+    return ", ".join(f"{name} = {value:.6g}" for name, value in zip(names, point))
+
+
+def _undefined_part(compiled: _Compiled, names, point) -> str | None:
+    """Which of f, ∂f/∂x, ... is undefined, not real or infinite at a point, and why (or None)."""
+    parts = [("f", compiled.expression)] + [
+        (f"∂f/∂{name}", g) for name, g in zip(names, compiled.gradient)
+    ]
+    for label, expr in parts:
+        function = compiled.function("part", [expr])
+        try:
+            (value,) = function(*point)
+        except (ArithmeticError, ValueError, TypeError) as error:
+            return f"{label} is {_describe_failure(type(error).__name__, str(error))}"
+        if isinstance(value, complex):
+            return f"{label} is {_describe_failure('TypeError', 'complex')}"
+        if not math.isfinite(value):
+            return f"{label} is {'infinite' if math.isinf(value) else 'undefined (NaN)'}"
+    return None
+
+
+def _evaluate_start(compiled: _Compiled, names, point):
+    """NoAnswerError when f or its gradient is undefined, not real or infinite at the start."""
+    problem = _undefined_part(compiled, names, point)
+    if problem:
+        raise _no_answer(
+            f"{problem} at the start point {_point_text(names, point)}",
+            "start the descent where f and its gradient are defined, real and finite",
+        )
+
+
+def _hessian_at(compiled: _Compiled, hessian_function, point):
+    """The Hessian as a list of rows at a point, or None if it cannot be evaluated there."""
+    if hessian_function is None:
+        return None
+    try:
+        flat = hessian_function(*point)
+    except (ArithmeticError, ValueError, TypeError):
+        return None
+    if any(isinstance(v, complex) or not math.isfinite(v) for v in flat):
+        return None
+    n = compiled.size
+    return [[float(flat[i * n + j]) for j in range(n)] for i in range(n)]
+
+
+def _stability(method: str, curvature: float | None, momentum: float) -> float | None:
+    """The largest stable learning rate on a quadratic with this curvature (None if no bound)."""
+    if curvature is None or not curvature > 0:
+        return None
+    if method == "gd":
+        return 2 / curvature
+    if method == "momentum":
+        return 2 * (1 + momentum) / curvature
+    return None
+
+
+def gradient_descent(
+    expr: sympy.Expr,
+    variables: Sequence[sympy.Symbol],
+    start,
+    method: str = "gd",
+    learning_rate: float | None = None,
+    momentum: float = 0.9,
+    max_iterations: int = 1000,
+    tolerance: float = 1e-10,
+    every: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+    _suggest: bool = True,
+) -> DescentResult:
+    """Minimise ``expr`` over ``variables`` from ``start`` and say why the run stopped.
+
+    ``learning_rate`` defaults to 0.1 for gd and momentum and to 1 (the full Newton step) for
+    newton.  ``start`` is a mapping from the variables to numbers, or a sequence in their order.
+    ``progress(iteration, max_iterations)`` is called between chunks of a long run.
+    """
+    if learning_rate is None:
+        learning_rate = 1.0 if method == "newton" else 0.1
+    _check_settings(method, learning_rate, momentum, max_iterations, tolerance, every)
+    variables = list(variables)
+    if not variables:
+        raise _usage("there is no variable to descend along")
+    if len(set(variables)) != len(variables):
+        raise _usage("a variable is listed twice")
+    extra = sorted(str(s) for s in expr.free_symbols - set(variables))
+    if extra:
+        raise _usage(
+            "f also depends on " + ", ".join(extra),
+            "list every variable to descend along, or give the others a value",
+        )
+    names = tuple(str(v) for v in variables)
+    point = _start_point(start, variables)
+    learning_rate = float(learning_rate)
+    momentum = float(momentum) if method == "momentum" else 0.0
+
+    compiled = _Compiled(expr, variables, with_hessian=True)
+    hessian_outputs = [h for row in compiled.hessian for h in row]
+    try:
+        hessian_function = compiled.function("hessian", hessian_outputs)
+    except Exception:  # a second derivative the math module cannot compute (DiracDelta, ...)
+        hessian_function = None
+    if method == "newton" and hessian_function is None:
+        raise _no_answer(
+            "Newton's method needs the second derivatives of f, which have no numeric form here",
+            "use --method gd or --method momentum",
+        )
+    try:
+        value_and_gradient = compiled.function("evaluate", [compiled.expression, *compiled.gradient])
+        namespace = dict(compiled.namespace)
+        namespace.update(
+            hypot=math.hypot, INFINITY=math.inf, RUNAWAY=RUNAWAY, newton_direction=newton_direction
+        )
+        compiled.namespace = namespace
+        loop = compiled._define("run", _loop_source(compiled, method))
+    except Exception as error:  # the printer knows no numeric form for some function
+        raise _no_answer(
+            f"f or its gradient has no numeric form for descent ({error})",
+            "descent works on functions built from the math module's functions",
+        ) from None
+
+    _evaluate_start(compiled, names, point)
+    value, *gradient = value_and_gradient(*point)
+    gradient_norm = math.hypot(*gradient)
+    start_hessian = _hessian_at(compiled, hessian_function, point)
+    curvature = None
+    warnings: list[str] = []
+    if start_hessian is not None:
+        curvature = symmetric_eigen(start_hessian)[0][-1]
+    if method == "newton":
+        if start_hessian is None:
+            raise _no_answer(f"the Hessian of f is undefined at the start point {_point_text(names, point)}")
+        if solve_linear(start_hessian, gradient) is None and gradient_norm >= tolerance:
+            raise _no_answer(
+                f"the Hessian of f is singular at the start point {_point_text(names, point)}, so there is no Newton step",
+                "start elsewhere, or use --method gd",
+            )
+        if not is_positive_definite(start_hessian):
+            what = "f″ ≤ 0" if len(names) == 1 else "the Hessian is not positive definite"
+            warnings.append(
+                f"{what} at the start: Newton's method then heads for a maximum or a saddle point, not a minimum"
+            )
+
+    rows: list[tuple] = []  # (iteration, point, f, |grad f|, step), appended by the loop
+    increase_limit = 20 if method != "momentum" else 20 + math.ceil(5 / (1 - momentum))
+    gate = max(tolerance, math.sqrt(tolerance))
+    settings = (learning_rate, momentum, tolerance, gate, gate, increase_limit, every)
+    zeros = tuple(0.0 for _ in names)
+    state = (0, point, zeros, value, tuple(gradient), gradient_norm, 0.0, 0, 0)
+    if method == "newton":
+        state = state + (tuple(v for row in start_hessian for v in row),)
+    nonpositive_steps = 0
+    while True:
+        stop_at = min(state[0] + CHUNK, max_iterations)
+        code, state, detail = loop(state, stop_at, rows.append, settings)
+        if code == "error":
+            kind, text, nonpositive = detail
+            nonpositive_steps += nonpositive
+            break
+        nonpositive_steps += detail
+        if not all(-RUNAWAY < v < RUNAWAY for v in state[1]):
+            code = "runaway"
+            break
+        if code != "paused" or state[0] >= max_iterations:
+            break
+        if progress is not None:
+            progress(state[0], max_iterations)
+
+    if code == "error":
+        iterations, final_point, final_value, final_norm, step, failed_point = state
+        reason = DIVERGED
+        problem = _undefined_part(compiled, names, failed_point) or (
+            f"f is {_describe_failure(kind, text)}"
+        )
+        message = f"diverged: at iteration {iterations + 1} {problem} at {_point_text(names, failed_point)}"
+    else:
+        iterations, final_point, _, final_value, _, final_norm, step = state[:7]
+        if code in ("gradient", "step"):
+            reason = CONVERGED
+            test = (
+                f"‖∇f‖ = {final_norm:.3g} < {tolerance:g}" if code == "gradient"
+                else f"the step {step:.3g} is below {tolerance:g}"
+            )
+            message = f"converged after {_count(iterations, 'iteration')}: {test}"
+        elif code == "paused":
+            reason = MAX_ITERATIONS
+            message = (
+                f"stopped after the maximum of {_count(max_iterations, 'iteration')} without converging "
+                f"(‖∇f‖ = {final_norm:.3g}, tolerance {tolerance:g})"
+            )
+            if final_value < value and final_norm > gradient_norm:
+                message += "; f kept falling while the gradient grew: f may be unbounded below"
+        elif code == "singular":
+            reason = SINGULAR_HESSIAN
+            message = (
+                f"stopped at iteration {iterations}: the Hessian is singular at "
+                f"{_point_text(names, final_point)}, so there is no Newton step"
+            )
+        elif code == "grew":
+            reason = DIVERGED
+            message = f"diverged: f grew for {increase_limit} iterations in a row (up to iteration {iterations})"
+        else:  # runaway
+            reason = DIVERGED
+            if not (math.isfinite(final_norm) and math.isfinite(final_value)):
+                message = f"diverged: f or its gradient overflowed to infinity or NaN at iteration {iterations}"
+            elif final_value <= -RUNAWAY:
+                message = f"diverged: f fell below {-RUNAWAY:g} at iteration {iterations}: f appears unbounded below"
+            else:
+                message = f"diverged: a coordinate passed {RUNAWAY:g} in size at iteration {iterations}"
+    final_point = tuple(float(v) for v in final_point)
+    final_value, final_norm = float(final_value), float(final_norm)
+    trace = [TraceRow._make(row) for row in rows]
+    if not all(type(v) is float for row in trace for v in (row.value, row.gradient_norm, row.step, *row.point)):
+        trace = [TraceRow(k, tuple(map(float, x)), float(f), float(g), float(s)) for k, x, f, g, s in trace]
+    if not trace or trace[-1].iteration != iterations:
+        trace.append(TraceRow(iterations, final_point, final_value, final_norm, float(step)))
+
+    if reason == MAX_ITERATIONS and final_norm > 0 and _is_linear(expr, variables):
+        reason = DIVERGED
+        message = (
+            f"diverged: f is linear, so it falls without bound along −∇f and has no minimum "
+            f"(stopped after {_count(iterations, 'iteration')})"
+        )
+
+    if method == "newton" and nonpositive_steps and not warnings:
+        what = "f″ was ≤ 0" if len(names) == 1 else "the Hessian was not positive definite"
+        warnings.append(f"{what} at {nonpositive_steps} of {iterations} Newton steps")
+
+    classification = None
+    converged = reason == CONVERGED
+    if converged:
+        classification, note = _classify(compiled, value_and_gradient, hessian_function, final_point, final_value, curvature)
+        if classification in ("maximum", "saddle point", "not a minimum"):
+            converged = False
+            reason = NOT_A_MINIMUM
+            message = f"stopped where ∇f = 0, but this is not a minimum: {note}"
+        elif note:
+            warnings.append(note)
+
+    stable = _stability(method, curvature, momentum)
+    hint = None
+    if reason == DIVERGED:
+        hint = _divergence_hint(
+            expr, variables, point, method, learning_rate, momentum, max_iterations, tolerance,
+            curvature, stable, compiled, hessian_function, final_point, _suggest,
+        )
+    elif reason == MAX_ITERATIONS and stable is not None and learning_rate < stable / 100:
+        hint = (
+            f"the learning rate {learning_rate:g} is far below the stable bound {stable:.3g}; "
+            "a larger --lr (or a larger --max-iter) may converge"
+        )
+
+    return DescentResult(
+        expression=expr,
+        variables=names,
+        gradient=tuple(sympy.diff(expr, v) for v in variables),
+        method=method,
+        learning_rate=learning_rate,
+        momentum=momentum,
+        tolerance=float(tolerance),
+        max_iterations=max_iterations,
+        every=every,
+        start=point,
+        point=final_point,
+        value=float(final_value),
+        gradient_norm=float(final_norm),
+        iterations=int(iterations),
+        converged=converged,
+        reason=reason,
+        message=message,
+        hint=hint,
+        warnings=warnings,
+        trace=trace,
+        curvature=curvature,
+        stable_learning_rate=stable,
+        classification=classification,
+    )
+
+
+def _is_linear(expr, variables) -> bool:
+    """True when f is a polynomial of degree at most one in the variables."""
+    if not expr.is_polynomial(*variables):
+        return False
+    return sympy.Poly(expr, *variables).total_degree() <= 1
+
+
+def _classify(compiled, value_and_gradient, hessian_function, point, value, start_curvature):
+    """Is the stationary point a minimum?  (classification, note) from H, then nearby points.
+
+    A positive definite Hessian is trusted only when it stays so a few Newton steps around the
+    point (x**3 near 0 has f'' > 0 on one side and f'' < 0 on the other); otherwise f itself is
+    compared with nearby points, far enough away to step over the point's own inaccuracy.
+    """
+    hessian = _hessian_at(compiled, hessian_function, point)
+    if hessian is None:
+        return None, "the second derivatives are undefined here, so this is not confirmed as a minimum"
+    eigenvalues, vectors = symmetric_eigen(hessian)
+    scale = max([abs(e) for e in eigenvalues] + [abs(start_curvature or 0.0)])
+    flat = FLAT * scale
+    if eigenvalues[-1] < -flat:
+        return "maximum", "f curves downward in every direction here (a maximum)"
+    if eigenvalues[0] < -flat:
+        return "saddle point", "f curves up in one direction and down in another (a saddle point)"
+    gradient = value_and_gradient(*point)[1:]
+    offset = solve_linear(hessian, gradient) if eigenvalues[0] > 0 else None
+    if offset is not None:
+        robust = True
+        for sign in (3.0, -3.0):
+            nearby = _hessian_at(compiled, hessian_function, tuple(p - sign * d for p, d in zip(point, offset)))
+            if nearby is None or not symmetric_eigen(nearby)[0][0] > eigenvalues[0] / 2:
+                robust = False
+        if robust:
+            return "minimum", None
+    # The second-derivative test is inconclusive: compare f with nearby points along each
+    # eigenvector, further away than the distance to the predicted stationary point.
+    size = max(1.0, math.hypot(*point))
+    radii = [1e-3 * size, 1e-2 * size]
+    if offset is not None and all(math.isfinite(d) for d in offset):
+        radii.insert(0, 10 * math.hypot(*offset))
+    for radius in radii:
+        for vector in vectors:
+            for sign in (1.0, -1.0):
+                probe = tuple(p + sign * radius * v for p, v in zip(point, vector))
+                try:
+                    nearby_value = value_and_gradient(*probe)[0]
+                except (ArithmeticError, ValueError, TypeError):
+                    continue
+                if isinstance(nearby_value, complex) or not math.isfinite(nearby_value):
+                    continue
+                if nearby_value < value - 1e-12 * max(1.0, abs(value)):
+                    where = ", ".join(f"{p:.6g}" for p in probe)
+                    return "not a minimum", (
+                        f"f is flat here (the second-derivative test is inconclusive) and lower nearby "
+                        f"(f = {nearby_value:.6g} at ({where})); f may be unbounded below, "
+                        "or the minimum lies further on"
+                    )
+    return "minimum", "the second-derivative test is inconclusive here (f is flat); f is not lower at nearby points"
+
+
+def _divergence_hint(expr, variables, point, method, learning_rate, momentum, max_iterations,
+                     tolerance, curvature, stable, compiled, hessian_function, final_point, suggest):
+    """Why a run diverged and, for gd and momentum, a learning rate that was tried and works."""
+    if method == "newton":
+        return (
+            "Newton's method can overshoot far from a minimum or where f″ ≤ 0; "
+            "start closer to the minimum, use a damped step (--lr below 1) or use --method gd"
+        )
+    if curvature is None:
+        return "try a smaller --lr"
+    if curvature <= 0:
+        return (
+            f"f curves downward at the start (largest curvature {curvature:.3g} ≤ 0): "
+            "there may be no minimum in the direction of descent (f unbounded below)"
+        )
+    bound = stable
+    formula = "2/c" if method == "gd" else "2(1+β)/c"
+    text = (
+        f"the learning rate {learning_rate:g} exceeds {formula} = {bound:.6g}, where c = {curvature:.6g} "
+        f"is the curvature of f at the start: each step overshoots the minimum by more than it gains"
+        if learning_rate >= bound
+        else f"the learning rate {learning_rate:g} is below {formula} = {bound:.6g} at the start, "
+        "but the curvature grows along the path"
+    )
+    if learning_rate >= bound:
+        text = text + f"; the learning rate must be below {bound:.6g}"
+    if not suggest:
+        return text
+    candidate = min(bound / 2, learning_rate / 2)
+    for _attempt in range(8):
+        trial = gradient_descent(
+            expr, variables, point, method=method, learning_rate=candidate, momentum=momentum,
+            max_iterations=max_iterations, tolerance=tolerance, every=max_iterations, _suggest=False,
+        )
+        if trial.converged:
+            return text + f"; --lr {candidate:.3g} converges (in {_count(trial.iterations, 'iteration')})"
+        candidate /= 4
+    return text + "; no smaller learning rate that was tried converged either"
