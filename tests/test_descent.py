@@ -328,7 +328,7 @@ def test_gd_and_newton_find_the_minimum_of_random_convex_quadratics(a, d, b, c1,
     assert descent.converged, descent.message
     assert descent.point == pytest.approx(expected, abs=1e-6)
     newton = gradient_descent(f, [x, y], [1, 1], method="newton")
-    assert newton.iterations == 1
+    assert newton.iterations <= 1  # none when the start is already the minimum
     assert newton.point == pytest.approx(expected, abs=1e-9)
 
 
