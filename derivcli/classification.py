@@ -29,7 +29,7 @@ def classify_point(expr, variables, point, budget: float | None = 4.0, critical:
     """Classify ``point`` ({variable: value}) of ``expr``; the answer names its test and values."""
     variables = tuple(variables)
     f = real_branch(expr)
-    coordinates = tuple(point[variable] for variable in variables)
+    coordinates = tuple(_constant(point[variable]) for variable in variables)
     approximate = bool(critical and critical.approximate)
     value = value_at(f, dict(zip(variables, coordinates)))
     if value is None and not any(item.free_symbols for item in coordinates):
@@ -47,6 +47,13 @@ def classify_point(expr, variables, point, budget: float | None = 4.0, critical:
     if len(variables) == 1:
         return _one_variable(f, variables[0], critical, approximate, budget)
     return _several_variables(f, variables, critical, approximate, budget)
+
+
+def _constant(value) -> sympy.Expr:
+    """A sympy number from a sympy object or a Python number; never from text."""
+    if isinstance(value, str):
+        raise TypeError("points must be sympy objects or numbers, not text")
+    return sympy.sympify(value)
 
 
 # ---------------------------------------------------------------- one variable

@@ -1,0 +1,372 @@
+"""Truth table of `critical` and `classify`, each answer cross-checked against the definitions.
+
+A minimum must have f(p + v) ≥ f(p) for small v, a maximum ≤, a saddle both
+signs, an inflection f rising (or falling) through p with f″ changing sign:
+the samples are taken with 50-digit arithmetic, independently of the tests that
+decided the answer.
+"""
+
+import math
+import pickle
+
+import mpmath
+import pytest
+import sympy
+from sympy import Abs, E, Integer, Rational, Symbol, exp, log, pi, sin, sqrt
+
+from derivcli.analysis import (
+    KINDS,
+    WORDS,
+    classify_critical_points,
+    classify_point,
+    critical_points,
+    inflection_points,
+)
+from derivcli.calculus import real_branch
+from derivcli.errors import NoAnswerError
+
+x = Symbol("x", real=True)
+y = Symbol("y", real=True)
+
+
+# ---------------------------------------------------------------- independent checks
+
+
+def _sampler(expr, variables):
+    compiled = sympy.lambdify(variables, real_branch(expr), modules="mpmath")
+
+    def value(*point):
+        with mpmath.workdps(50):
+            result = compiled(*[mpmath.mpf(item) for item in point])
+            return mpmath.re(result)
+
+    return value
+
+
+def _signs_nearby(expr, variables, point):
+    """Signs of f(p + v) − f(p) for small v in many directions (at 50 digits)."""
+    f = _sampler(expr, variables)
+    centre = [mpmath.mpf(sympy.N(item, 50)) if not isinstance(item, float) else mpmath.mpf(item) for item in point]
+    with mpmath.workdps(50):
+        base = f(*centre)
+        signs = set()
+        directions = 1 if len(variables) == 1 else 24
+        for radius in ("1e-2", "1e-3", "1e-4", "1e-5"):
+            r = mpmath.mpf(radius)
+            for index in range(directions):
+                if len(variables) == 1:
+                    offsets_list = [[r], [-r]]
+                else:
+                    angle = 2 * mpmath.pi * index / directions + mpmath.mpf("0.01")
+                    offsets_list = [[r * mpmath.cos(angle), r * mpmath.sin(angle)]]
+                for offsets in offsets_list:
+                    difference = f(*[c + o for c, o in zip(centre, offsets)]) - base
+                    if abs(difference) > mpmath.mpf(10) ** -45:
+                        signs.add(1 if difference > 0 else -1)
+                    else:
+                        signs.add(0)
+    return signs
+
+
+def _check_by_definition(expr, variables, point, kind):
+    signs = _signs_nearby(expr, variables, point)
+    if kind == "minimum":
+        assert signs <= {0, 1} and 1 in signs, (expr, point, signs)
+    elif kind == "maximum":
+        assert signs <= {0, -1} and -1 in signs, (expr, point, signs)
+    elif kind in ("saddle", "inflection"):
+        assert {1, -1} <= signs, (expr, point, signs)
+    if kind == "inflection" and len(variables) == 1:
+        f = _sampler(expr, variables)
+        c = mpmath.mpf(sympy.N(point[0], 50))
+        with mpmath.workdps(50):
+            h = mpmath.mpf("1e-4")
+            right = f(c + 2 * h) - 2 * f(c + h) + f(c)
+            left = f(c - 2 * h) - 2 * f(c - h) + f(c)
+            assert right * left < 0, "f″ must change sign at an inflection point"
+
+
+def _derivative_check(expr, variables, point):
+    """At a point reported as f′ = 0: a central difference quotient is ~0."""
+    f = _sampler(expr, variables)
+    centre = [mpmath.mpf(sympy.N(item, 50)) for item in point]
+    with mpmath.workdps(50):
+        h = mpmath.mpf("1e-15")
+        for index in range(len(variables)):
+            plus = list(centre)
+            minus = list(centre)
+            plus[index] += h
+            minus[index] -= h
+            quotient = (f(*plus) - f(*minus)) / (2 * h)
+            assert abs(quotient) < mpmath.mpf("1e-10"), (expr, point, quotient)
+
+
+# ---------------------------------------------------------------- the truth table
+
+ONE_VARIABLE = [
+    # (f, interval, {point: kind}, test that decides)
+    (x**3 - 3 * x, None, {-1: "maximum", 1: "minimum"}, "second_derivative"),
+    (x**4, None, {0: "minimum"}, "higher_order_derivative"),
+    (x**3, None, {0: "inflection"}, "higher_order_derivative"),
+    (x * exp(-x), None, {1: "maximum"}, "second_derivative"),
+    (x**2 * exp(-x), None, {0: "minimum", 2: "maximum"}, "second_derivative"),
+    (x + 1 / x, None, {-1: "maximum", 1: "minimum"}, "second_derivative"),
+    (sin(x), (0, 2 * pi), {pi / 2: "maximum", 3 * pi / 2: "minimum"}, "second_derivative"),
+    (Abs(x), None, {0: "minimum"}, "first_derivative"),
+    (x ** Rational(2, 3), None, {0: "minimum"}, "first_derivative"),
+    (log(x) - x, None, {1: "maximum"}, "second_derivative"),
+]
+
+SEVERAL_VARIABLES = [
+    (x**2 + y**2, {(0, 0): "minimum"}, "hessian"),
+    (x**2 - y**2, {(0, 0): "saddle"}, "hessian"),
+    (x**3 - 3 * x + y**2, {(1, 0): "minimum", (-1, 0): "saddle"}, "hessian"),
+    (x**4 + y**4, {(0, 0): "minimum"}, "even_powers"),
+    ((1 - x) ** 2 + 100 * (y - x**2) ** 2, {(1, 1): "minimum"}, "hessian"),
+    (
+        x * y * exp(-(x**2 + y**2) / 2),
+        {(0, 0): "saddle", (1, 1): "maximum", (-1, -1): "maximum", (1, -1): "minimum", (-1, 1): "minimum"},
+        "hessian",
+    ),
+]
+
+
+@pytest.mark.parametrize("expr, interval, expected, test", ONE_VARIABLE, ids=[str(case[0]) for case in ONE_VARIABLE])
+def test_one_variable_truth_table(expr, interval, expected, test):
+    result = classify_critical_points(expr, [x], interval)
+    found = {item.point.coordinates[0]: item for item in result.classifications}
+    assert set(found) == {sympy.sympify(point) for point in expected}
+    assert result.critical.complete
+    for point, kind in expected.items():
+        answer = found[sympy.sympify(point)]
+        assert answer.kind == kind
+        assert answer.words == WORDS[kind]
+        assert answer.test == test
+        assert not answer.approximate
+        assert answer.values, "every answer shows the values its test used"
+        _check_by_definition(expr, [x], (point,), kind)
+        if answer.point.reason == "derivative_zero":
+            _derivative_check(expr, [x], (point,))
+
+
+@pytest.mark.parametrize("expr, expected, test", SEVERAL_VARIABLES, ids=[str(case[0]) for case in SEVERAL_VARIABLES])
+def test_several_variables_truth_table(expr, expected, test):
+    result = classify_critical_points(expr, [x, y])
+    found = {item.point.coordinates: item for item in result.classifications}
+    assert set(found) == {tuple(sympy.Integer(value) for value in point) for point in expected}
+    for point, kind in expected.items():
+        answer = found[tuple(sympy.Integer(value) for value in point)]
+        assert answer.kind == kind
+        assert answer.test == test
+        assert answer.hessian is not None and answer.eigenvalues is not None
+        _check_by_definition(expr, [x, y], point, kind)
+        _derivative_check(expr, [x, y], point)
+
+
+def test_hessian_inconclusive_is_said_then_settled():
+    answer = classify_point(x**4 + y**4, [x, y], {x: 0, y: 0})
+    assert answer.kind == "minimum"
+    assert answer.eigenvalues == (0, 0)
+    assert "Hessian test is inconclusive" in answer.explanation
+    assert "even powers" in answer.explanation
+
+
+def test_semidefinite_saddles_are_proved_by_paths():
+    monkey = classify_point(x**3 - 3 * x * y**2, [x, y], {x: 0, y: 0})
+    assert monkey.kind == "saddle" and monkey.test == "directions"
+    _check_by_definition(x**3 - 3 * x * y**2, [x, y], (0, 0), "saddle")
+    # minimum along every line, but not a minimum: a curve y = 3x²/2 goes below
+    peano = (y - x**2) * (y - 2 * x**2)
+    answer = classify_point(peano, [x, y], {x: 0, y: 0})
+    assert answer.kind == "saddle"
+    assert any("t**2" in str(value) for value in answer.values.values())
+
+
+def test_x_squared_plus_y_fourth_is_a_minimum_by_even_powers():
+    answer = classify_point(x**2 + y**4, [x, y], {x: 0, y: 0})
+    assert (answer.kind, answer.test) == ("minimum", "even_powers")
+
+
+# ---------------------------------------------------------------- critical points
+
+
+def test_points_outside_the_domain_are_excluded():
+    assert [point.coordinates[0] for point in critical_points(log(x) - x, [x]).points] == [1]
+    points = critical_points(x + 1 / x, [x]).points
+    assert [point.coordinates[0] for point in points] == [-1, 1]
+
+
+def test_points_where_the_derivative_does_not_exist():
+    for expr in (Abs(x), x ** Rational(2, 3)):
+        (point,) = critical_points(expr, [x]).points
+        assert point.coordinates == (0,) and point.reason == "derivative_undefined"
+        assert point.value == 0
+
+
+def test_periodic_solutions_come_as_a_family():
+    result = critical_points(sin(x), [x])
+    assert result.points == ()
+    (family,) = result.families
+    n = family.parameter
+    assert n.is_integer
+    assert sympy.simplify(family.coordinates[0] - (pi / 2 + pi * n)) == 0
+    classified = classify_critical_points(sin(x), [x]).family_classifications
+    kinds = {str(item.family.coordinates[0]): item.kind for item in classified}
+    assert kinds == {"2*pi*n + pi/2": "maximum", "2*pi*n + 3*pi/2": "minimum"}
+
+
+def test_an_interval_lists_the_members_and_the_endpoints():
+    result = critical_points(sin(x), [x], (0, 2 * pi))
+    assert [point.coordinates[0] for point in result.points] == [pi / 2, 3 * pi / 2]
+    assert [point.coordinates[0] for point in result.endpoints] == [0, 2 * pi]
+    assert all(point.reason == "interval_endpoint" for point in result.endpoints)
+    narrow = critical_points(x**3 - 3 * x, [x], (0, 3))
+    assert [point.coordinates[0] for point in narrow.points] == [1]
+
+
+def test_the_equation_solved_is_reported():
+    result = critical_points(x**3 - 3 * x, [x])
+    (equation,) = result.equations
+    assert sympy.simplify(equation.lhs - (3 * x**2 - 3)) == 0 and equation.rhs == 0
+    several = critical_points(x**3 - 3 * x + y**2, [x, y])
+    assert len(several.equations) == 2
+    assert sorted(point.coordinates for point in several.points) == [(-1, 0), (1, 0)]
+
+
+def test_points_carry_exact_and_numeric_coordinates_and_values():
+    (point,) = critical_points(x * exp(-x), [x]).points
+    assert point.coordinates == (1,) and point.value == exp(-1)
+    assert math.isclose(point.numeric_value, math.exp(-1))
+    assert point.numeric_coordinates == (1.0,)
+    assert point.approximate is False
+
+
+def test_a_constant_has_no_critical_points_and_says_so():
+    result = critical_points(Integer(7), [x])
+    assert result.constant and result.points == () and result.families == ()
+    assert any("no isolated critical points" in note for note in result.notes)
+    assert classify_critical_points(Integer(7), [x]).classifications == ()
+
+
+def test_numeric_fallback_marks_points_approximate_and_incomplete():
+    expr = exp(x) - 3 * x**2 + sin(x)
+    result = critical_points(expr, [x])
+    assert not result.complete and result.method == "numeric"
+    assert result.points and all(point.approximate for point in result.points)
+    assert any("numeric search" in note for note in result.notes)
+    for point in result.points:
+        assert abs(sympy.N(sympy.diff(expr, x).subs(x, point.coordinates[0]))) < 1e-9
+    kinds = [item.kind for item in classify_critical_points(expr, [x]).classifications]
+    for point, kind in zip(result.points, kinds):
+        _check_by_definition(expr, [x], point.coordinates, kind)
+
+
+def test_a_solver_that_runs_out_of_time_falls_back(monkeypatch):
+    import time
+
+    def slow(*arguments, **options):
+        time.sleep(5)
+
+    monkeypatch.setattr(sympy, "solveset", slow)
+    started = time.monotonic()
+    result = critical_points(x**3 - 3 * x, [x], budget=0.5)
+    assert time.monotonic() - started < 3
+    assert not result.complete
+    assert any("ran out of time" in note for note in result.notes)
+    assert sorted(round(point.numeric_coordinates[0], 9) for point in result.points) == [-1.0, 1.0]
+    # identified exactly (and proved), though the search itself stays incomplete
+    assert all(not point.approximate for point in result.points)
+
+
+def test_an_empty_numeric_answer_says_the_search_was_incomplete(monkeypatch):
+    def unsolvable(*arguments, **options):
+        raise NotImplementedError
+
+    monkeypatch.setattr(sympy, "solveset", unsolvable)
+    result = critical_points(exp(x) + x, [x])
+    assert result.points == () and not result.complete
+    assert any("incomplete" in note for note in result.notes)
+
+
+# ---------------------------------------------------------------- classify at a point
+
+
+def test_a_point_that_is_not_critical_says_which_way_f_goes():
+    up = classify_point(x**3 - 3 * x, [x], {x: 2})
+    assert (up.kind, up.trend, up.words) == ("not_critical", "increasing", "not critical")
+    assert up.values == {"f′(2)": 9}
+    down = classify_point(x**3 - 3 * x, [x], {x: 0})
+    assert down.trend == "decreasing"
+    several = classify_point(x**2 + y**2, [x, y], {x: 1, y: 0})
+    assert several.kind == "not_critical" and several.gradient == (2, 0)
+
+
+def test_a_point_outside_the_domain_has_no_answer():
+    with pytest.raises(NoAnswerError):
+        classify_point(log(x), [x], {x: -1})
+
+
+def test_concavity_at_the_point():
+    assert classify_point(x**3 - 3 * x, [x], {x: 1}).concavity == "concave up"
+    assert classify_point(x**3 - 3 * x, [x], {x: -1}).concavity == "concave down"
+    assert classify_point(x**3, [x], {x: 0}).concavity == "flat (f″ = 0)"
+
+
+def test_one_sided_minimum_at_the_end_of_the_domain():
+    answer = classify_point(sqrt(x), [x], {x: 0})
+    assert answer.kind == "minimum" and "end of the domain" in answer.explanation
+
+
+# ---------------------------------------------------------------- interval and inflections
+
+
+def test_closed_interval_method():
+    result = classify_critical_points(x**3 - 3 * x, [x], (0, 3))
+    absolute = result.absolute
+    assert absolute.applicable
+    assert [point.coordinates[0] for point in absolute.minimum] == [1] and absolute.minimum_value == -2
+    assert [point.coordinates[0] for point in absolute.maximum] == [3] and absolute.maximum_value == 18
+    both = classify_critical_points(sin(x), [x], (0, 2 * pi)).absolute
+    assert both.maximum_value == 1 and both.minimum_value == -1
+
+
+def test_closed_interval_method_refuses_a_discontinuous_function():
+    absolute = classify_critical_points(1 / x, [x], (-1, 1)).absolute
+    assert not absolute.applicable and "not continuous" in absolute.reason
+
+
+def test_inflection_needs_a_sign_change_of_the_second_derivative():
+    assert [point.coordinates[0] for point in inflection_points(x**3, x).points] == [0]
+    quartic = inflection_points(x**4, x)
+    assert quartic.points == () and [point.coordinates[0] for point in quartic.rejected] == [0]
+    assert [point.coordinates[0] for point in inflection_points(x * exp(-x), x).points] == [2]
+    (family,) = inflection_points(sin(x), x).families
+    assert str(family.coordinates[0]) == "pi*n"
+    assert [point.coordinates[0] for point in inflection_points(sin(x), x, (1, 7)).points] == [pi, 2 * pi]
+    cube_root = inflection_points(x ** Rational(1, 3), x)
+    assert [point.coordinates[0] for point in cube_root.points] == [0]
+
+
+# ---------------------------------------------------------------- stable words and pickling
+
+
+def test_stable_words():
+    assert KINDS == ("minimum", "maximum", "saddle", "inflection", "not_critical", "inconclusive")
+    assert [WORDS[kind] for kind in KINDS] == [
+        "local minimum",
+        "local maximum",
+        "saddle point",
+        "inflection point",
+        "not critical",
+        "inconclusive",
+    ]
+
+
+def test_results_survive_pickling():
+    for result in (
+        classify_critical_points(sin(x), [x]),
+        classify_critical_points(sin(x), [x], (0, 2 * pi), inflections=True),
+        classify_critical_points(x * y * exp(-(x**2 + y**2) / 2), [x, y]),
+    ):
+        again = pickle.loads(pickle.dumps(result))
+        assert again == result
