@@ -93,7 +93,7 @@ _LOOP_NAMES = (
     "iteration", "stop_at", "value", "value_before", "gnorm", "step", "increases", "next_record",
     "record", "learning_rate", "beta", "tolerance", "step_gate", "speed_gate", "increase_limit",
     "every", "direction", "positive", "nonpositive", "error", "newton_direction",
-    "RUNAWAY", "INFINITY", "state", "new_step", "settings",
+    "RUNAWAY", "INFINITY", "state", "new_step", "new_gnorm", "settings",
 )
 assert not set(_LOOP_NAMES) & set(dir(math)), "generated-loop names must not shadow math names"
 
@@ -162,8 +162,9 @@ def _loop_source(compiled: _Compiled, method: str) -> str:
     ``run(state, stop_at, record, settings)`` continues from ``state`` until it stops for a
     reason or reaches iteration ``stop_at`` and returns ``(code, state, detail)``.  The state is
     (iteration, point, velocity, f, gradient, gnorm, step, increases, next_record[, hessian]).
-    On an arithmetic failure the code is 'error' and the state is the last good row followed by
-    the point where evaluation failed.
+    On an arithmetic failure ('error') or a value that is not finite or falls below -RUNAWAY
+    ('runaway') the state is the last good row (iteration, point, f, |grad f|, step) followed
+    by the point where it went wrong (and, for 'runaway', f and |grad f| there).
     """
     n = compiled.size
     xs = [f"x{i}" for i in range(n)]
@@ -191,7 +192,7 @@ def _loop_source(compiled: _Compiled, method: str) -> str:
         state += f", {tup(hs)}"
     # Coordinates are checked between chunks: they cannot run off while f and ∇f stay finite
     # for long, and every stop is checked again afterwards.
-    finite = "gnorm < INFINITY and -RUNAWAY < value < INFINITY"
+    finite = "new_gnorm < INFINITY and -RUNAWAY < value < INFINITY"
     lines = []
     if method == "gd":
         for p, x, g in zip(ps, xs, gs):
@@ -248,10 +249,12 @@ def run(state, stop_at, record, settings):
             iteration += 1
             value_before = value
 {evaluate}
-            gnorm = {hypot(gs)}
-            step = new_step
+            new_gnorm = {hypot(gs)}
             if not ({finite}):
-                return ('runaway', ({state}), nonpositive)
+                return ('runaway', (iteration - 1, {previous}, value_before, gnorm, step, {tup(xs)}, value, new_gnorm),
+                        nonpositive)
+            gnorm = new_gnorm
+            step = new_step
             if value > value_before:
                 increases += 1
                 if increases >= increase_limit:
@@ -577,25 +580,37 @@ def gradient_descent(
         stop_at = min(state[0] + CHUNK, max_iterations)
         code, state, detail = loop(state, stop_at, rows.append, settings)
         if code == "error":
-            kind, text, nonpositive = detail
+            *detail, nonpositive = detail
             nonpositive_steps += nonpositive
             break
         nonpositive_steps += detail
+        if code in ("error", "runaway"):
+            break
         if not all(-RUNAWAY < v < RUNAWAY for v in state[1]):
-            code = "runaway"
+            code = "far"
             break
         if code != "paused" or state[0] >= max_iterations:
             break
         if progress is not None:
             progress(state[0], max_iterations)
 
-    if code == "error":
-        iterations, final_point, final_value, final_norm, step, failed_point = state
+    if code in ("error", "runaway"):
+        # the run ends on the last good point; the message tells what happened one step later
+        iterations, final_point, final_value, final_norm, step, bad_point = state[:6]
         reason = DIVERGED
-        problem = _undefined_part(compiled, names, failed_point) or (
-            f"f is {_describe_failure(kind, text)}"
-        )
-        message = f"diverged: at iteration {iterations + 1} {problem} at {_point_text(names, failed_point)}"
+        where = _point_text(names, bad_point)
+        if code == "error":
+            problem = _undefined_part(compiled, names, bad_point) or f"f is {_describe_failure(*detail)}"
+            message = f"diverged: at iteration {iterations + 1} {problem} at {where}"
+        else:
+            bad_value, bad_norm = state[6:8]
+            if not (math.isfinite(bad_value) and math.isfinite(bad_norm)):
+                message = f"diverged: at iteration {iterations + 1} f or its gradient overflowed to infinity or NaN at {where}"
+            else:
+                message = (
+                    f"diverged: at iteration {iterations + 1} f fell below {-RUNAWAY:g} (at {where}): "
+                    "f appears unbounded below"
+                )
     else:
         iterations, final_point, _, final_value, _, final_norm, step = state[:7]
         if code in ("gradient", "step"):
@@ -622,14 +637,9 @@ def gradient_descent(
         elif code == "grew":
             reason = DIVERGED
             message = f"diverged: f grew for {increase_limit} iterations in a row (up to iteration {iterations})"
-        else:  # runaway
+        else:  # far
             reason = DIVERGED
-            if not (math.isfinite(final_norm) and math.isfinite(final_value)):
-                message = f"diverged: f or its gradient overflowed to infinity or NaN at iteration {iterations}"
-            elif final_value <= -RUNAWAY:
-                message = f"diverged: f fell below {-RUNAWAY:g} at iteration {iterations}: f appears unbounded below"
-            else:
-                message = f"diverged: a coordinate passed {RUNAWAY:g} in size at iteration {iterations}"
+            message = f"diverged: a coordinate passed {RUNAWAY:g} in size by iteration {iterations}"
     final_point = tuple(float(v) for v in final_point)
     final_value, final_norm = float(final_value), float(final_norm)
     trace = [TraceRow._make(row) for row in rows]

@@ -356,3 +356,19 @@ def test_solve_linear_agrees_with_sympy(entries):
         return
     expected = [float(v) for v in exact.LUsolve(sympy.Matrix(vector))]
     assert solution == pytest.approx(expected, abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    "f, start, options",
+    [(exp(x**2), 3, {}), (x**2, 3, {"learning_rate": 1.5}), (-(x**2), 1, {}),
+     (x**4, 10, {"learning_rate": 0.5}), (log(x), 2, {"learning_rate": 5})],
+)
+def test_a_diverged_run_ends_on_its_last_finite_point(f, start, options):
+    result = gradient_descent(f, [x], [start], **options)
+    assert result.reason == DIVERGED
+    numbers = [*result.point, result.value, result.gradient_norm]
+    for row in result.trace:
+        numbers += [*row.point, row.value, row.gradient_norm, row.step]
+    assert all(math.isfinite(v) for v in numbers)
+    assert result.trace[-1].iteration == result.iterations
+    assert result.value == pytest.approx(float(f.subs(x, result.point[0])), rel=1e-9)
