@@ -52,15 +52,6 @@ def bare(x: float, y: float, learning_rate: float, iterations: int):
     return x, y
 
 
-def best_of(repeat: int, run) -> tuple[float, object]:
-    best, result = math.inf, None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = run()
-        best = min(best, time.perf_counter() - started)
-    return best, result
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iterations", type=int, default=100_000)
@@ -79,15 +70,30 @@ def main() -> None:
     def tool_setup_only():
         return gradient_descent(f, [x, y], [3, -2], learning_rate=0.1, max_iterations=1, tolerance=0.0)
 
-    hand_time, hand_result = best_of(options.repeat, lambda: hand_written(3.0, -2.0, 0.1, n, 0.0))
-    bare_time, _ = best_of(options.repeat, lambda: bare(3.0, -2.0, 0.1, n))
-    setup_time, _ = best_of(options.repeat, tool_setup_only)
+    # Interleave the contenders within each round so that a busy machine slows all alike.
+    thin = max(1, n // 1000)
+    contenders = {
+        "hand": lambda: hand_written(3.0, -2.0, 0.1, n, 0.0),
+        "bare": lambda: bare(3.0, -2.0, 0.1, n),
+        "setup": tool_setup_only,
+        thin: tool(thin),
+        1: tool(1),
+    }
+    best = {name: math.inf for name in contenders}
+    results = {}
+    for _ in range(options.repeat):
+        for name, run in contenders.items():
+            started = time.perf_counter()
+            results[name] = run()
+            best[name] = min(best[name], time.perf_counter() - started)
+    hand_time, bare_time, setup_time = best["hand"], best["bare"], best["setup"]
+    hand_result = results["hand"]
     rows = []
-    for every in (max(1, n // 1000), 1):
-        tool_time, result = best_of(options.repeat, tool(every))
+    for every in (thin, 1):
+        result = results[every]
         assert result.iterations == n, result.message
         assert abs(result.point[0] - hand_result[0]) < 1e-9 and abs(result.point[1] - hand_result[1]) < 1e-9
-        rows.append((every, tool_time))
+        rows.append((every, best[every]))
 
     print(f"{n} iterations of gd on (x-1)**2 + 2*(y+1/2)**2 + sin(x*y)/10, best of {options.repeat}")
     print(f"  hand-written loop (f, gradient, norm test): {hand_time * 1e3:8.1f} ms")

@@ -11,6 +11,7 @@ the second-order test (or, where that is inconclusive, a look at nearby points) 
 
 from __future__ import annotations
 
+import gc
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -576,23 +577,34 @@ def gradient_descent(
     if method == "newton":
         state = state + (tuple(v for row in start_hessian for v in row),)
     nonpositive_steps = 0
-    while True:
-        stop_at = min(state[0] + CHUNK, max_iterations)
-        code, state, detail = loop(state, stop_at, rows.append, settings)
-        if code == "error":
-            *detail, nonpositive = detail
-            nonpositive_steps += nonpositive
-            break
-        nonpositive_steps += detail
-        if code in ("error", "runaway"):
-            break
-        if not all(-RUNAWAY < v < RUNAWAY for v in state[1]):
-            code = "far"
-            break
-        if code != "paused" or state[0] >= max_iterations:
-            break
-        if progress is not None:
-            progress(state[0], max_iterations)
+    # The loop allocates only small acyclic tuples (the trace); the cyclic garbage collector
+    # would walk them again and again for nothing, so it rests while the loop runs.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        while True:
+            stop_at = min(state[0] + CHUNK, max_iterations)
+            code, state, detail = loop(state, stop_at, rows.append, settings)
+            if code == "error":
+                *detail, nonpositive = detail
+                nonpositive_steps += nonpositive
+                break
+            nonpositive_steps += detail
+            if code in ("error", "runaway"):
+                break
+            if not all(-RUNAWAY < v < RUNAWAY for v in state[1]):
+                code = "far"
+                break
+            if code != "paused" or state[0] >= max_iterations:
+                break
+            if progress is not None:
+                progress(state[0], max_iterations)
+        make_row = tuple.__new__  # TraceRow._make without its Python-level wrapper
+        trace = [make_row(TraceRow, row) for row in rows]
+        del rows
+    finally:
+        if collecting:
+            gc.enable()
 
     if code in ("error", "runaway"):
         # the run ends on the last good point; the message tells what happened one step later
@@ -642,9 +654,6 @@ def gradient_descent(
             message = f"diverged: a coordinate passed {RUNAWAY:g} in size by iteration {iterations}"
     final_point = tuple(float(v) for v in final_point)
     final_value, final_norm = float(final_value), float(final_norm)
-    trace = [TraceRow._make(row) for row in rows]
-    if not all(type(v) is float for row in trace for v in (row.value, row.gradient_norm, row.step, *row.point)):
-        trace = [TraceRow(k, tuple(map(float, x)), float(f), float(g), float(s)) for k, x, f, g, s in trace]
     if not trace or trace[-1].iteration != iterations:
         trace.append(TraceRow(iterations, final_point, final_value, final_norm, float(step)))
 
