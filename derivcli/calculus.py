@@ -7,6 +7,8 @@ the same careful answers to "what is f at c", "is this number positive", and
 
 from __future__ import annotations
 
+import functools
+
 import sympy
 from sympy import Abs, DiracDelta, S, sign
 
@@ -40,18 +42,28 @@ def real_branch(expr: sympy.Expr) -> sympy.Expr:
     return expr.replace(is_odd_root, realise)
 
 
+@functools.lru_cache(maxsize=512)
 def derivative(expr: sympy.Expr, variable: sympy.Symbol, order: int = 1) -> sympy.Expr:
     """The derivative away from isolated kinks: DiracDelta terms are dropped.
 
     d/dx sign(x) is 2*DiracDelta(x), which is zero everywhere but at 0; the
     points where such terms live are checked separately, by one-sided limits.
+    Remembered, because finding and classifying points ask for the same ones.
     """
-    result = expr
-    for _ in range(order):
-        result = sympy.diff(result, variable)
-        if result.has(DiracDelta):
-            result = result.replace(lambda node: isinstance(node, DiracDelta), lambda node: S.Zero)
+    if order > 1:
+        return derivative(derivative(expr, variable, order - 1), variable)
+    if expr.is_polynomial(variable):
+        # much faster than diff on a cold cache, which the higher-order test pays for
+        return sympy.Poly(expr, variable).diff(variable).as_expr()
+    result = sympy.diff(expr, variable)
+    if result.has(DiracDelta):
+        result = result.replace(lambda node: isinstance(node, DiracDelta), lambda node: S.Zero)
     return result
+
+
+def clear_caches() -> None:
+    """Forget remembered derivatives (benchmarks clear them with sympy's cache)."""
+    derivative.cache_clear()
 
 
 def is_finite_real(value) -> bool:
@@ -92,9 +104,12 @@ def value_at(expr: sympy.Expr, point: dict) -> sympy.Expr | None:
     return None
 
 
+TIDY_OPS = 12
+
+
 def _tidy(value: sympy.Expr) -> sympy.Expr:
-    """A light simplification that keeps the exact value recognisable."""
-    if value.is_Number or value.is_Atom or value.has(sympy.Float):
+    """A light simplification that keeps the exact value recognisable; short values stay as they are."""
+    if value.is_Number or value.is_Atom or value.has(sympy.Float) or sympy.count_ops(value) <= TIDY_OPS:
         return value
     try:
         tidy = sympy.simplify(value)

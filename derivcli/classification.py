@@ -11,6 +11,7 @@ argument (polynomials) or by f along lines and curves through the point.
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 import sympy
@@ -74,9 +75,13 @@ def _one_variable(f, x, critical: CriticalPoint, approximate: bool, budget) -> C
     at = sympy.sstr(c)
     tolerance = APPROXIMATE_TOLERANCE if approximate else None
     d = derivative(f, x)
-    concavity = _concavity(f, x, c, tolerance)
-    result = Classification(point=critical, kind="inconclusive", test="none", concavity=concavity, approximate=approximate)
-    slope = _derivative_value(f, d, x, c, budget)
+    result = Classification(point=critical, kind="inconclusive", test="none", approximate=approximate)
+    if critical.reason == "derivative_undefined":
+        slope = "undefined"  # proved by one-sided difference quotients when the point was found
+    else:
+        slope = _derivative_value(f, d, x, c, budget)
+    if slope != "undefined":
+        result.concavity = _concavity(f, x, c, tolerance)
     if slope == "undefined":
         result.concavity = "undefined (f′ does not exist)"
         result.values[_label(1, at)] = "does not exist"
@@ -309,7 +314,7 @@ def _several_variables(f, variables, critical: CriticalPoint, approximate: bool,
     if any(item is None for item in signs):
         result.explanation = "could not tell whether ∇f is zero at the point"
         return result
-    hessian = sympy.hessian(f, variables)
+    hessian = _hessian(f, variables)
     values = [[value_at(entry, point) for entry in row] for row in hessian.tolist()]
     if any(entry is None for row in values for entry in row):
         result.explanation = "the Hessian does not exist at the point"
@@ -347,7 +352,14 @@ def _several_variables(f, variables, critical: CriticalPoint, approximate: bool,
     return _settle_by_paths(f, variables, point, critical.value, result, budget, hessian_said=True)
 
 
+@functools.lru_cache(maxsize=64)
+def _hessian(f, variables):
+    return sympy.Matrix([[derivative(derivative(f, first), second) for second in variables] for first in variables])
+
+
 def _simple(value):
+    if value.is_Atom or sympy.count_ops(value) <= 12:
+        return value
     try:
         return sympy.nsimplify(value) if value.is_Float else sympy.simplify(value)
     except Exception:
@@ -355,6 +367,13 @@ def _simple(value):
 
 
 def _eigenvalues(matrix, budget):
+    if matrix.is_diagonal():
+        return sorted((matrix[index, index] for index in range(matrix.shape[0])), key=lambda item: to_float(item) or 0.0)
+    if matrix.shape == (2, 2) and matrix.is_symmetric():
+        trace, determinant = matrix.trace(), matrix.det()
+        root = sympy.sqrt(_simple(sympy.expand(trace**2 - 4 * determinant)))
+        return sorted((_simple((trace - root) / 2), _simple((trace + root) / 2)), key=lambda item: to_float(item) or 0.0)
+
     def exact():
         found = matrix.eigenvals()
         listed = []
@@ -468,6 +487,15 @@ def _paths(f, variables, point, fp):
 
 
 def _first_nonzero(along, t):
+    """(order, sign) of the first non-zero derivative of g at t = 0 (the lowest power of t)."""
+    if along.is_polynomial(t):
+        expanded = sympy.expand(along)
+        if expanded == 0:
+            return None, None
+        polynomial = sympy.Poly(expanded, t)
+        order = min(exponents[0] for exponents, _ in polynomial.terms())
+        value_sign = sign_of(polynomial.coeff_monomial(t**order))
+        return (order, value_sign) if value_sign not in (None, 0) else (None, None)
     current = along
     for order in range(1, MAX_ORDER + 1):
         current = sympy.diff(current, t)

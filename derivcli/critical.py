@@ -75,7 +75,9 @@ def _one_variable(expr, x, interval, budget) -> CriticalResult:
         result.notes = tuple(notes)
         return result
 
-    solved, solution_set = _attempt(lambda: sympy.solveset(d, x, S.Reals), _share(budget, 0.5))
+    # sign(u) is ±1 off the zeros of u, and those zeros are checked below as kinks
+    unsigned = d.replace(lambda node: isinstance(node, sign), lambda node: S.One) if d.has(sign) else d
+    solved, solution_set = _attempt(lambda: sympy.solveset(unsigned, x, S.Reals), _share(budget, 0.5))
     zeros: list = []
     families: list = []
     complete = True
@@ -224,13 +226,13 @@ def _merge_families(expressions):
     groups: dict = {}
     for period, offset in linear:
         groups.setdefault(period, [])
-        if not any(sympy.simplify(offset - other) == 0 for other in groups[period]):
+        if not any(sign_of(offset - other) == 0 for other in groups[period]):
             groups[period].append(offset)
     for period, offsets in groups.items():
         offsets.sort(key=lambda item: float(item))
         count = len(offsets)
         gap = period / count
-        evenly = all(sympy.simplify(offsets[index + 1] - offsets[index] - gap) == 0 for index in range(count - 1))
+        evenly = all(sign_of(offsets[index + 1] - offsets[index] - gap) == 0 for index in range(count - 1))
         if count > 1 and evenly:
             merged.append(gap * PARAMETER + offsets[0])
         else:
@@ -249,7 +251,7 @@ def _members(family_expr, interval):
     start, stop = int(sympy.ceiling(first)), int(sympy.floor(last))
     indices = range(start, stop + 1)
     whole = len(indices) <= MAX_MEMBERS
-    members = [sympy.simplify(family_expr.subs(PARAMETER, index)) for index in list(indices)[:MAX_MEMBERS]]
+    members = [family_expr.subs(PARAMETER, index) for index in list(indices)[:MAX_MEMBERS]]
     members = [member for member in members if _inside(member, interval)]
     return sorted(members, key=float), whole
 
