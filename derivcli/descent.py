@@ -75,6 +75,15 @@ class DescentResult:
     stable_learning_rate: float | None = None
     classification: str | None = None
 
+    @property
+    def problems(self) -> list:
+        """Why there is no answer (exit status 3) when the descent did not converge."""
+        if self.converged:
+            return []
+        from .errors import NoAnswerError
+
+        return [NoAnswerError(self.message, self.hint)]
+
     def as_point_text(self) -> str:
         """The final point in ``--at`` syntax: ``x=1.0,y=2.0``."""
         return ",".join(f"{name}={format_number(value)}" for name, value in zip(self.variables, self.point))

@@ -1,0 +1,312 @@
+"""Show a gradient descent: the iterations, the loss curve, where it ended and why.
+
+On a terminal: a thinned table of iterations, a small text plot of f against the iteration, the
+final point, the stop reason and what the learning rate means for this function.  In a pipe: the
+final point in ``--at`` syntax, one line, and only when the descent converged (otherwise the
+reason goes to stderr and the exit status is 3).  ``--json``: everything, with the trace.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import sympy
+
+from derivcli.descent import DescentResult
+from derivcli.render.mathtext import unicode_math
+
+PLOT_HEIGHT = 8
+UPDATE_RULES = {
+    "gd": "x ← x − lr·∇f",
+    "momentum": "v ← β·v − lr·∇f,  x ← x + v",
+    "newton": "x ← x − lr·H⁻¹·∇f" ,
+}
+ONE_VARIABLE_RULES = {
+    "gd": "x ← x − lr·f′(x)",
+    "momentum": "v ← β·v − lr·f′(x),  x ← x + v",
+    "newton": "x ← x − lr·f′(x)/f″(x)",
+}
+
+
+def number(value: float, digits: int = 6) -> str:
+    """A float with ``digits`` significant digits (no exponent for everyday sizes)."""
+    if value == 0:
+        return "0"
+    return f"{value:.{digits}g}"
+
+
+def point_text(result: DescentResult, point, digits: int = 12) -> str:
+    return ", ".join(f"{name} = {number(v, digits)}" for name, v in zip(result.variables, point))
+
+
+# --- plain, JSON, LaTeX ------------------------------------------------------------------------
+
+
+def plain(result: DescentResult, output) -> list[str]:
+    """The final point in ``--at`` syntax when the descent converged; nothing otherwise."""
+    for warning in result.warnings:
+        output.warn(warning)
+    if not result.converged:
+        return []
+    return [result.as_point_text()]
+
+
+def _point_record(result: DescentResult, point) -> dict:
+    return {name: value for name, value in zip(result.variables, point)}
+
+
+def to_json(result: DescentResult, output) -> dict:
+    return {
+        "expression": sympy.sstr(result.expression),
+        "variables": list(result.variables),
+        "gradient": [sympy.sstr(g) for g in result.gradient],
+        "method": result.method,
+        "learning_rate": result.learning_rate,
+        "momentum": result.momentum if result.method == "momentum" else None,
+        "tolerance": result.tolerance,
+        "max_iterations": result.max_iterations,
+        "every": result.every,
+        "start": _point_record(result, result.start),
+        "iterations": result.iterations,
+        "converged": result.converged,
+        "reason": result.reason,
+        "message": result.message,
+        "hint": result.hint,
+        "warnings": list(result.warnings),
+        "point": _point_record(result, result.point),
+        "at": result.as_point_text(),
+        "value": result.value,
+        "gradient_norm": result.gradient_norm,
+        "classification": result.classification,
+        "curvature": result.curvature,
+        "stable_learning_rate": result.stable_learning_rate,
+        "trace": [
+            {
+                "iteration": row.iteration,
+                "point": _point_record(result, row.point),
+                "value": row.value,
+                "gradient_norm": row.gradient_norm,
+                "step": row.step,
+            }
+            for row in result.trace
+        ],
+    }
+
+
+def latex(result: DescentResult, output) -> str:
+    """The final point and value, e.g. ``y_{hat} = 5.0,\\ f = 1.1 \\cdot 10^{-19}``."""
+    parts = [
+        rf"{sympy.latex(sympy.Symbol(name))} = {sympy.latex(sympy.Float(value, 15))}"
+        for name, value in zip(result.variables, result.point)
+    ]
+    parts.append(rf"f = {sympy.latex(sympy.Float(result.value, 15))}")
+    text = r",\ ".join(parts)
+    if not result.converged:
+        text += rf" \quad \text{{({result.reason.replace('_', ' ')})}}"
+    return text
+
+
+# --- the terminal ------------------------------------------------------------------------------
+
+
+def learning_rate_story(result: DescentResult) -> str:
+    """What the learning rate means here, with the 2/c stability bound at the start."""
+    one = len(result.variables) == 1
+    lr = number(result.learning_rate)
+    if result.method == "newton":
+        text = (
+            f"Newton's method lets the curvature pick the step: f′/f″ is the jump to the vertex of "
+            f"the parabola that fits f here; lr = {lr} scales it (1 is the full Newton step)."
+            if one else
+            f"Newton's method lets the curvature pick the step: H⁻¹·∇f jumps to the centre of the "
+            f"quadratic that fits f here; lr = {lr} scales it (1 is the full Newton step)."
+        )
+        return text
+    gradient = "f′(x)" if one else "∇f"
+    text = f"The learning rate lr = {lr} is the step size: each step moves by lr × {gradient}"
+    if result.method == "momentum":
+        text += f", and the velocity keeps β = {number(result.momentum)} of the previous step"
+    text += "."
+    c = result.curvature
+    if c is None:
+        return text
+    curvature_name = "f″" if one else "the largest eigenvalue of the Hessian"
+    if c <= 0:
+        return text + (
+            f" At the start f curves downward ({curvature_name} = {number(c)}), so there is no "
+            "stability bound there, and no minimum nearby in that direction."
+        )
+    formula = "2/c" if result.method == "gd" else "2(1+β)/c"
+    bound = result.stable_learning_rate
+    verdict = (
+        "below it, so steps shrink near a minimum like this one"
+        if result.learning_rate < bound else
+        "above it, so each step overshoots by more than it gains"
+    )
+    return text + (
+        f" At the start the curvature c ({curvature_name}) is {number(c)}: on a parabola with that "
+        f"curvature, steps are stable while lr < {formula} = {number(bound)}; lr = {lr} is {verdict}."
+    )
+
+
+def rich(result: DescentResult, output):
+    return DescentView(result)
+
+
+class DescentView:
+    """The whole terminal picture; it measures the console to thin the table and size the plot."""
+
+    def __init__(self, result: DescentResult):
+        self.result = result
+
+    def __rich_console__(self, console, options):
+        from rich.table import Table
+        from rich.text import Text
+
+        result = self.result
+        one = len(result.variables) == 1
+        function = f"f({', '.join(result.variables)})"
+        yield Text.assemble(("descend ", "bold"), (f"{function} = ", "bold"), unicode_math(result.expression))
+        if one:
+            yield Text.assemble("  f′ = ", unicode_math(result.gradient[0]))
+        else:
+            yield Text.assemble("  ∇f = (", ", ".join(unicode_math(g) for g in result.gradient), ")")
+        rules = ONE_VARIABLE_RULES if one else UPDATE_RULES
+        settings = f"lr = {number(result.learning_rate)}"
+        if result.method == "momentum":
+            settings += f", β = {number(result.momentum)}"
+        yield Text.assemble(
+            "  method ", (result.method, "bold"), f": {rules[result.method]}   ({settings}, "
+            f"tolerance {number(result.tolerance)}, at most {result.max_iterations} iterations)",
+            style=None,
+        )
+        yield Text("")
+
+        height = console.height or 25
+        budget = max(6, min(20, height - 22))
+        rows = thin(result.trace, budget)
+        table = Table(box=None, padding=(0, 2), header_style="bold")
+        table.add_column("iteration", justify="right", style="dim")
+        for name in result.variables:
+            table.add_column(name, justify="right", style="cyan")
+        table.add_column(function, justify="right")
+        table.add_column("‖∇f‖" if not one else "|f′|", justify="right")
+        table.add_column("step", justify="right", style="dim")
+        for row in rows:
+            table.add_row(
+                str(row.iteration), *(number(v, 10) for v in row.point), number(row.value, 8),
+                number(row.gradient_norm, 3), number(row.step, 3),
+            )
+        yield table
+        if len(rows) < len(result.trace) or result.every > 1:
+            kept = f"every {result.every}th iteration" if result.every > 1 else "every iteration"
+            yield Text(
+                f"  showing {len(rows)} of {len(result.trace)} recorded rows ({kept} recorded; "
+                "choose with --every, or see them all with --json)",
+                style="dim",
+            )
+        yield Text("")
+        if len(result.trace) >= 3:
+            width = max(20, min(72, options.max_width - 16))
+            for line in loss_curve(result.trace, width, PLOT_HEIGHT, function):
+                yield line
+            yield Text("")
+
+        yield Text.assemble(("final point  ", "bold"), point_text(result, result.point))
+        yield Text.assemble(
+            ("  f = ", ""), number(result.value, 12), f"   ‖∇f‖ = {number(result.gradient_norm, 3)}"
+            if not one else f"   |f′| = {number(result.gradient_norm, 3)}",
+        )
+        if result.converged:
+            verdict = Text.assemble(("✓ ", "green bold"), (result.message, "green"))
+            if result.classification == "minimum":
+                verdict.append("  (a minimum: the second-order check agrees)", style="dim")
+        else:
+            verdict = Text.assemble(("✗ ", "red bold"), (result.message, "red"))
+        yield verdict
+        if result.hint:
+            yield Text.assemble(("  hint: ", "yellow bold"), result.hint)
+        for warning in result.warnings:
+            yield Text.assemble(("  warning: ", "yellow bold"), warning)
+        yield Text("")
+        yield Text(learning_rate_story(result), style="italic")
+
+
+def thin(trace, budget: int):
+    """At most ``budget`` rows spread evenly over the trace, always the first and the last."""
+    if len(trace) <= budget:
+        return list(trace)
+    last = len(trace) - 1
+    picks = sorted({round(i * last / (budget - 1)) for i in range(budget)})
+    return [trace[i] for i in picks]
+
+
+def loss_curve(trace, width: int, height: int, function: str) -> list:
+    """A small dot plot of f against the iteration (log scale when f > 0 spans decades)."""
+    from rich.text import Text
+
+    values = [row.value for row in trace]
+    first, last = trace[0].iteration, trace[-1].iteration
+    logarithmic = min(values) > 0 and max(values) / min(values) > 1e3
+    heights = [math.log10(v) for v in values] if logarithmic else values
+    low, high = min(heights), max(heights)
+    span = high - low or 1.0
+    columns: list[list[float]] = [[] for _ in range(width)]
+    for row, h in zip(trace, heights):
+        position = 0 if last == first else round((row.iteration - first) / (last - first) * (width - 1))
+        columns[position].append(h)
+    grid = [[" "] * width for _ in range(height)]
+    for position, column in enumerate(columns):
+        for h in column:
+            level = round((h - low) / span * (height - 1))
+            grid[height - 1 - level][position] = "•"
+    label = (lambda h: f"1e{h:.0f}" if abs(h - round(h)) < 1e-9 else number(10**h, 3)) if logarithmic else (
+        lambda h: number(h, 3)
+    )
+    top, bottom = label(high), label(low)
+    margin = max(len(top), len(bottom))
+    title = f"{function} against the iteration" + (" (log scale)" if logarithmic else "")
+    lines = [Text("  " + title, style="bold")]
+    for index, cells in enumerate(grid):
+        tick = top if index == 0 else bottom if index == height - 1 else ""
+        lines.append(Text.assemble(f"  {tick:>{margin}} ┤", ("".join(cells), "cyan")))
+    axis = f"  {'':>{margin}} └" + "─" * width
+    lines.append(Text(axis, style="dim"))
+    left, right = str(first), str(last)
+    lines.append(Text(f"  {'':>{margin}}  {left}{right:>{width - len(left)}}", style="dim"))
+    return lines
+
+
+# --- progress on stderr (drawn by the worker that runs the descent) ---------------------------
+
+
+class ProgressBar:
+    """A rich progress bar on stderr that appears only once a run has lasted half a second."""
+
+    def __init__(self, delay: float = 0.5):
+        self.started = time.monotonic()
+        self.delay = delay
+        self.progress = None
+        self.task = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.progress is None:
+            if time.monotonic() - self.started < self.delay:
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.progress = Progress(
+                TextColumn("descending"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                console=Console(stderr=True), transient=True,
+            )
+            self.progress.start()
+            self.task = self.progress.add_task("descent", total=total)
+        self.progress.update(self.task, completed=done)
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+            self.progress = None
+
