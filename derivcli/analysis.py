@@ -22,6 +22,7 @@ from .analysis_results import (
     CriticalResult,
     Family,
     InflectionResult,
+    PlotData,
 )
 from .calculus import derivative, real_branch, sign_of, to_float, value_at
 from .classification import classify_family, classify_point, side_sign
@@ -44,6 +45,7 @@ __all__ = [
     "classify_critical_points",
     "absolute_extrema",
     "inflection_points",
+    "plot_data",
 ]
 
 
@@ -209,3 +211,54 @@ def _changes_sign(second, x, member):
         if value_sign != 0:
             return order % 2 == 1
     return None
+
+
+def plot_data(expr, variable, points, interval=None, families=(), columns: int = 64) -> PlotData | None:
+    """Samples of f for a text plot around the points (or on the interval); marks are (x, f(x), label).
+
+    ``points`` are (CriticalPoint, label) pairs, ``families`` (Family, label) pairs.
+    Sampling only: nothing is solved here.
+    """
+    import math
+
+    located = [(point.numeric_coordinates[0], point.numeric_value, label) for point, label in points]
+    located = [item for item in located if item[0] is not None and item[1] is not None]
+    if interval and all(end.is_finite for end in interval):
+        low, high = float(interval[0]), float(interval[1])
+    elif located:
+        low, high = min(item[0] for item in located), max(item[0] for item in located)
+        pad = max(1.0, 0.5 * (high - low))
+        low, high = low - pad, high + pad
+    elif families:
+        members = [to_float(family.coordinates[0].subs(family.parameter, index)) for family, _ in families for index in (-1, 0, 1)]
+        members = [item for item in members if item is not None]
+        if not members:
+            return None
+        low, high = min(members), max(members)
+        pad = 0.25 * max(high - low, 1.0)
+        low, high = low - pad, high + pad
+    else:
+        return None
+    f = real_branch(expr)
+    try:
+        compiled = sympy.lambdify([variable], f, modules=["math"])
+    except Exception:
+        return None
+    samples = []
+    for index in range(columns):
+        position = low + (high - low) * index / (columns - 1)
+        try:
+            value = float(compiled(position))
+            value = value if math.isfinite(value) else None
+        except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+            value = None
+        samples.append((position, value))
+    if families and not (interval and all(end.is_finite for end in interval)):
+        for family, label in families:
+            for index in range(-40, 41):
+                member = to_float(family.coordinates[0].subs(family.parameter, index))
+                if member is not None and low <= member <= high:
+                    value = to_float(f.subs(variable, family.coordinates[0].subs(family.parameter, index)))
+                    if value is not None:
+                        located.append((member, value, label))
+    return PlotData(window=(low, high), samples=tuple(samples), marks=tuple(located))

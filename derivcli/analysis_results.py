@@ -81,6 +81,15 @@ class Family:
 
 
 @dataclass
+class PlotData:
+    """Samples of f for a small text plot: (x, f(x)) pairs (None where undefined) and marked points."""
+
+    window: tuple
+    samples: tuple = ()
+    marks: tuple = ()  # (x, f(x), label)
+
+
+@dataclass
 class CriticalResult:
     """Everything `deriv critical` found, and how sure it is."""
 
@@ -96,6 +105,8 @@ class CriticalResult:
     method: str = "symbolic"
     constant: bool = False
     notes: tuple = ()
+    plot: PlotData | None = None
+    problems: list = field(default_factory=list)
 
 
 @dataclass
@@ -164,3 +175,5 @@ class ClassifyResult:
     absolute: AbsoluteExtrema | None = None
     inflections: InflectionResult | None = None
     notes: tuple = ()
+    plot: PlotData | None = None
+    problems: list = field(default_factory=list)

@@ -1,0 +1,448 @@
+"""Show `deriv critical` and `deriv classify` results: table and plot on a terminal, lines in a pipe.
+
+Piped, every line of `critical` is a point in `--at` syntax (`x=-1`, `x=1,y=0`), so
+`deriv classify f --at "$(deriv critical f | head -1)"` works; families end in
+` (n integer)`.  Piped `classify` adds a tab and the stable words (`local maximum`).
+Renderers only print: every number here was computed by the engine.
+"""
+
+from __future__ import annotations
+
+import sympy
+
+from derivcli.analysis_results import REASONS, TESTS, WORDS, ClassifyResult, CriticalResult
+from derivcli.parsing import format_point
+from derivcli.render.mathtext import unicode_math
+
+KIND_STYLES = {
+    "minimum": "bold green",
+    "maximum": "bold red",
+    "saddle": "bold yellow",
+    "inflection": "bold magenta",
+    "not_critical": "cyan",
+    "inconclusive": "bold white on red",
+}
+KIND_MARKS = {"minimum": "▼", "maximum": "▲", "saddle": "◆", "inflection": "◆", "not_critical": "○", "inconclusive": "?"}
+
+
+# ---------------------------------------------------------------- text of points
+
+
+def point_text(point) -> str:
+    """`x=-1` or `x=1,y=0`: the --at syntax."""
+    return format_point(point.as_dict())
+
+
+def family_text(family) -> str:
+    """`x=pi*n + pi/2 (n integer)`; a line of points: `x=0,y=y (y real)`."""
+    coordinates = dict(zip(family.variables, family.coordinates))
+    return f"{format_point(coordinates)} ({family.parameter} {family.parameter_kind})"
+
+
+def _human_point(point) -> str:
+    return ", ".join(f"{unicode_math(variable)} = {unicode_math(value)}" for variable, value in point.as_dict().items())
+
+
+def _human_family(family) -> str:
+    coordinates = ", ".join(
+        f"{unicode_math(variable)} = {unicode_math(value)}" for variable, value in zip(family.variables, family.coordinates)
+    )
+    return f"{coordinates}  ({unicode_math(family.parameter)} any {family.parameter_kind})"
+
+
+def _text(value) -> str:
+    """A value for JSON: sympy's string syntax, or the engine's words ("does not exist")."""
+    return value if isinstance(value, str) else sympy.sstr(value)
+
+
+def _number(value):
+    from derivcli.calculus import to_float
+
+    return None if isinstance(value, str) else to_float(value)
+
+
+# ---------------------------------------------------------------- plain
+
+
+def plain(result, output) -> list[str]:
+    if isinstance(result, CriticalResult):
+        return [point_text(point) for point in result.points] + [family_text(family) for family in result.families if not family.members]
+    lines = []
+    listed = set()
+    for item in result.classifications:
+        lines.append(f"{point_text(item.point)}\t{item.words}")
+        listed.add((point_text(item.point), item.words))
+    for item in result.family_classifications:
+        lines.append(f"{family_text(item.family)}\t{item.words}")
+    if result.critical is not None:
+        lines += [f"{family_text(family)}\tcritical" for family in result.critical.families if len(result.variables) > 1]
+    if result.absolute is not None and result.absolute.applicable:
+        for point in result.absolute.minimum:
+            lines.append(f"{point_text(point)}\tabsolute minimum")
+        for point in result.absolute.maximum:
+            lines.append(f"{point_text(point)}\tabsolute maximum")
+    if result.inflections is not None:
+        for point in result.inflections.points:
+            if (point_text(point), WORDS["inflection"]) not in listed:
+                lines.append(f"{point_text(point)}\t{WORDS['inflection']}")
+        for family in result.inflections.families:
+            lines.append(f"{family_text(family)}\t{WORDS['inflection']}")
+    return lines
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def _point_json(point) -> dict:
+    return {
+        "point": point_text(point),
+        "at": {str(variable): sympy.sstr(value) for variable, value in point.as_dict().items()},
+        "numeric": {str(variable): value for variable, value in zip(point.variables, point.numeric_coordinates)},
+        "value": None if point.value is None else sympy.sstr(point.value),
+        "value_numeric": point.numeric_value,
+        "approximate": point.approximate,
+        "reason": point.reason,
+    }
+
+
+def _family_json(family) -> dict:
+    return {
+        "family": family_text(family),
+        "at": {str(variable): sympy.sstr(value) for variable, value in zip(family.variables, family.coordinates)},
+        "parameter": str(family.parameter),
+        "parameter_kind": family.parameter_kind,
+        "reason": family.reason,
+        "members": [_point_json(point) for point in family.members],
+        "members_complete": family.members_complete,
+    }
+
+
+def _critical_json(result: CriticalResult) -> dict:
+    return {
+        "expression": sympy.sstr(result.expression),
+        "variables": [str(variable) for variable in result.variables],
+        "derivatives": [sympy.sstr(item) for item in result.derivatives],
+        "equations": [f"{sympy.sstr(equation.lhs)} = {sympy.sstr(equation.rhs)}" for equation in result.equations],
+        "interval": None if result.interval is None else [sympy.sstr(end) for end in result.interval],
+        "points": [_point_json(point) for point in result.points],
+        "families": [_family_json(family) for family in result.families],
+        "endpoints": [_point_json(point) for point in result.endpoints],
+        "complete": result.complete,
+        "method": result.method,
+        "constant": result.constant,
+        "notes": list(result.notes),
+    }
+
+
+def _classification_json(item) -> dict:
+    record = _family_json(item.family) if item.family is not None else _point_json(item.point)
+    matrix = None if item.hessian is None else [[sympy.sstr(entry) for entry in row] for row in item.hessian]
+    record.update(
+        kind=item.kind,
+        words=item.words,
+        test=item.test,
+        test_name=TESTS.get(item.test, item.test),
+        values={name: _text(value) for name, value in item.values.items()},
+        explanation=item.explanation,
+        concavity=item.concavity,
+        trend=item.trend,
+        gradient=None if item.gradient is None else [None if value is None else sympy.sstr(value) for value in item.gradient],
+        hessian=matrix,
+        determinant=None if item.determinant is None else sympy.sstr(item.determinant),
+        eigenvalues=None if item.eigenvalues is None else [sympy.sstr(value) for value in item.eigenvalues],
+        eigenvalues_numeric=None if item.eigenvalues is None else [_number(value) for value in item.eigenvalues],
+        approximate=item.approximate,
+    )
+    return record
+
+
+def to_json(result, output) -> dict:
+    if isinstance(result, CriticalResult):
+        return _critical_json(result)
+    critical = _critical_json(result.critical) if result.critical is not None else None
+    record = {
+        "expression": sympy.sstr(result.expression),
+        "variables": [str(variable) for variable in result.variables],
+        "points": [_classification_json(item) for item in result.classifications],
+        "families": [_classification_json(item) for item in result.family_classifications],
+        "critical": critical,
+        "absolute": None,
+        "inflections": None,
+        "notes": list(result.notes),
+    }
+    absolute = result.absolute
+    if absolute is not None:
+        record["absolute"] = {
+            "interval": [sympy.sstr(end) for end in absolute.interval],
+            "applicable": absolute.applicable,
+            "approximate": absolute.approximate,
+            "reason": absolute.reason or None,
+            "minimum": {"value": _optional(absolute.minimum_value), "at": [point_text(point) for point in absolute.minimum]},
+            "maximum": {"value": _optional(absolute.maximum_value), "at": [point_text(point) for point in absolute.maximum]},
+            "candidates": [_point_json(point) for point in absolute.candidates],
+        }
+    inflections = result.inflections
+    if inflections is not None:
+        record["inflections"] = {
+            "second_derivative": sympy.sstr(inflections.second_derivative),
+            "points": [_point_json(point) for point in inflections.points],
+            "families": [_family_json(family) for family in inflections.families],
+            "rejected": [_point_json(point) for point in inflections.rejected],
+            "complete": inflections.complete,
+            "notes": list(inflections.notes),
+        }
+    return record
+
+
+def _optional(value):
+    return None if value is None else sympy.sstr(value)
+
+
+# ---------------------------------------------------------------- LaTeX
+
+
+def latex(result, output) -> str:
+    lines = []
+    if isinstance(result, CriticalResult):
+        for equation in result.equations:
+            lines.append(sympy.latex(equation))
+        for point in result.points:
+            lines.append(_latex_point(point.as_dict()))
+        for family in result.families:
+            coordinates = dict(zip(family.variables, family.coordinates))
+            lines.append(rf"{_latex_point(coordinates)}, \quad {sympy.latex(family.parameter)} \in \mathbb{{{'Z' if family.parameter_kind == 'integer' else 'R'}}}")
+        return "\n".join(lines)
+    for item in result.classifications:
+        lines.append(rf"{_latex_point(item.point.as_dict())}: \text{{{item.words}}}")
+    for item in result.family_classifications:
+        coordinates = dict(zip(item.family.variables, item.family.coordinates))
+        lines.append(rf"{_latex_point(coordinates)},\ {sympy.latex(item.family.parameter)} \in \mathbb{{Z}}: \text{{{item.words}}}")
+    return "\n".join(lines)
+
+
+def _latex_point(point: dict) -> str:
+    return r",\ ".join(f"{sympy.latex(variable)} = {sympy.latex(value)}" for variable, value in point.items())
+
+
+# ---------------------------------------------------------------- terminal
+
+
+def rich(result, output):
+    from rich.console import Group
+
+    if isinstance(result, CriticalResult):
+        return Group(*_critical_parts(result, with_table=True))
+    return Group(*_classify_parts(result))
+
+
+def _heading(expression, variables):
+    from rich.text import Text
+
+    names = ", ".join(unicode_math(variable) for variable in variables)
+    return Text.assemble(("f(" + names + ") = ", "bold"), (unicode_math(expression), "bold"))
+
+
+def _critical_parts(result: CriticalResult, with_table: bool) -> list:
+    from rich.table import Table
+    from rich.text import Text
+
+    parts = [_heading(result.expression, result.variables)]
+    several = len(result.variables) > 1
+    for variable, item in zip(result.variables, result.derivatives):
+        name = f"∂f/∂{unicode_math(variable)}" if several else f"f′({unicode_math(variable)})"
+        parts.append(Text.assemble((f"{name} = ", "dim"), unicode_math(item)))
+    if result.constant:
+        parts.append(Text(result.notes[-1] if result.notes else "f is constant: no isolated critical points", style="yellow"))
+        return parts
+    solved = "  and  ".join(f"{unicode_math(equation.lhs)} = 0" for equation in result.equations)
+    parts.append(Text.assemble(("solve  ", "dim"), (solved, "bold")))
+    if result.interval is not None:
+        parts.append(Text.assemble(("on  ", "dim"), f"[{unicode_math(result.interval[0])}, {unicode_math(result.interval[1])}]"))
+    if with_table:
+        if result.points:
+            table = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))
+            table.add_column("point", style="cyan")
+            table.add_column("f there", justify="right")
+            table.add_column("≈", justify="right", style="dim")
+            table.add_column("why", style="dim")
+            for point in result.points:
+                table.add_row(
+                    _human_point(point) + (" (≈)" if point.approximate else ""),
+                    unicode_math(point.value) if point.value is not None else "—",
+                    _decimal(point.numeric_value),
+                    REASONS.get(point.reason, point.reason),
+                )
+            parts.append(table)
+        elif not result.families:
+            parts.append(Text("no critical points" + (" in the interval" if result.interval else ""), style="yellow"))
+        for family in result.families:
+            parts.append(Text.assemble(("family  ", "dim"), (_human_family(family), "cyan"), ("   " + REASONS.get(family.reason, ""), "dim")))
+        if result.endpoints:
+            ends = "   ".join(
+                f"f({unicode_math(point.coordinates[0])}) = {unicode_math(point.value) if point.value is not None else 'undefined'}"
+                for point in result.endpoints
+            )
+            parts.append(Text.assemble(("interval endpoints  ", "dim"), ends))
+    parts += _notes(result.notes, result.complete)
+    if result.plot is not None:
+        parts.append(_plot(result.plot))
+    return parts
+
+
+def _classify_parts(result: ClassifyResult) -> list:
+    from rich.table import Table
+    from rich.text import Text
+
+    parts = []
+    if result.critical is not None:
+        parts += _critical_parts(result.critical, with_table=False)
+    else:
+        parts.append(_heading(result.expression, result.variables))
+    items = list(result.classifications) + list(result.family_classifications)
+    if items:
+        table = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))
+        table.add_column("point", style="cyan")
+        table.add_column("f there", justify="right")
+        table.add_column("what it is")
+        table.add_column("decided by", style="dim")
+        table.add_column("values used")
+        for item in items:
+            where = _human_family(item.family) if item.family is not None else _human_point(item.point)
+            if item.approximate:
+                where += " (≈)"
+            value = item.point.value
+            table.add_row(
+                where,
+                unicode_math(value) if value is not None else "—",
+                Text(item.words, style=KIND_STYLES[item.kind]),
+                TESTS.get(item.test, item.test),
+                _values_text(item),
+            )
+        parts.append(table)
+        for item in items:
+            where = _human_family(item.family) if item.family is not None else _human_point(item.point)
+            extra = []
+            if item.concavity:
+                extra.append(item.concavity)
+            if item.trend:
+                extra.append(f"f is {item.trend}")
+            line = Text.assemble(("  " + where + ": ", "cyan"), item.explanation)
+            if extra:
+                line.append("  (" + "; ".join(extra) + ")", style="dim")
+            parts.append(line)
+    elif result.critical is not None and not result.critical.constant:
+        parts.append(Text("no critical points to classify" + (" in the interval" if result.critical.interval else ""), style="yellow"))
+    absolute = result.absolute
+    if absolute is not None:
+        if absolute.applicable:
+            low = ", ".join(_human_point(point) for point in absolute.minimum)
+            high = ", ".join(_human_point(point) for point in absolute.maximum)
+            parts.append(
+                Text.assemble(
+                    ("on the closed interval  ", "dim"),
+                    ("absolute minimum ", "green"), f"{unicode_math(absolute.minimum_value)} at {low}",
+                    ("   absolute maximum ", "red"), f"{unicode_math(absolute.maximum_value)} at {high}",
+                )
+            )
+            if absolute.reason:
+                parts.append(Text("  " + absolute.reason, style="yellow"))
+        else:
+            parts.append(Text.assemble(("closed-interval method: ", "dim"), (absolute.reason, "yellow")))
+    inflections = result.inflections
+    if inflections is not None:
+        found = [_human_point(point) for point in inflections.points] + [_human_family(family) for family in inflections.families]
+        parts.append(
+            Text.assemble(
+                ("inflection points (f″ = ", "dim"), (unicode_math(inflections.second_derivative), "dim"), (" changes sign)  ", "dim"),
+                ("; ".join(found) if found else "none", "magenta"),
+            )
+        )
+        if inflections.rejected:
+            rejected = "; ".join(_human_point(point) for point in inflections.rejected)
+            parts.append(Text(f"  f″ = 0 without a change of sign (not inflection points): {rejected}", style="dim"))
+        parts += _notes(inflections.notes, inflections.complete)
+    parts += _notes(result.notes, True)
+    if result.plot is not None:
+        parts.append(_plot(result.plot))
+    return parts
+
+
+def _values_text(item) -> str:
+    shown = []
+    for name, value in item.values.items():
+        if name.startswith("∂f/∂") and item.kind != "not_critical":
+            continue
+        shown.append(f"{name} = {value if isinstance(value, str) else unicode_math(value)}")
+    if item.eigenvalues is not None:
+        shown.append("eigenvalues " + ", ".join(unicode_math(value) for value in item.eigenvalues))
+    if item.hessian is not None:
+        rows = "; ".join(", ".join(unicode_math(entry) for entry in row) for row in item.hessian)
+        shown.insert(0, f"H = [{rows}]")
+    return "\n".join(shown)
+
+
+def _notes(notes, complete: bool) -> list:
+    from rich.text import Text
+
+    parts = [Text("note: " + note, style="yellow" if not complete else "dim") for note in notes]
+    if not complete:
+        parts.append(Text("the search may be incomplete: points may be missing", style="bold yellow"))
+    return parts
+
+
+def _decimal(value) -> str:
+    return "—" if value is None else f"{value:.6g}"
+
+
+def _plot(data, height: int = 11):
+    """A small character plot of f over the window, with the points marked."""
+    from rich.text import Text
+
+    values = [value for _, value in data.samples if value is not None]
+    if len(values) < 2:
+        return Text("")
+    ordered = sorted(values)
+    # clip the top and bottom 5% so a pole does not flatten the picture
+    cut = len(ordered) // 20
+    bottom, top = ordered[cut], ordered[-1 - cut]
+    for _, value, _ in data.marks:
+        bottom, top = min(bottom, value), max(top, value)
+    if top - bottom < 1e-12:
+        bottom, top = bottom - 1, top + 1
+    width = len(data.samples)
+    grid = [[" "] * width for _ in range(height)]
+    styles = [[None] * width for _ in range(height)]
+
+    def row_of(value):
+        return round((top - value) / (top - bottom) * (height - 1))
+
+    for column, (_, value) in enumerate(data.samples):
+        if value is None or value < bottom or value > top:
+            continue
+        grid[row_of(value)][column] = "·"
+    low, high = data.window
+    if bottom <= 0 <= top:
+        axis = row_of(0)
+        for column in range(width):
+            if grid[axis][column] == " ":
+                grid[axis][column] = "─"
+                styles[axis][column] = "dim"
+    for position, value, label in data.marks:
+        if not (low <= position <= high):
+            continue
+        column = round((position - low) / (high - low) * (width - 1))
+        row = row_of(value)
+        grid[row][column] = KIND_MARKS.get(label, "●")
+        styles[row][column] = KIND_STYLES.get(label, "bold cyan")
+    text = Text()
+    labels = [f"{top:.3g}", f"{bottom:.3g}"]
+    margin = max(len(label) for label in labels) + 1
+    for index, row in enumerate(grid):
+        label = labels[0] if index == 0 else labels[1] if index == height - 1 else ""
+        text.append(label.rjust(margin) + " │", style="dim")
+        for column, character in enumerate(row):
+            text.append(character, style=styles[index][column])
+        text.append("\n")
+    left, right = f"{low:.3g}", f"{high:.3g}"
+    text.append(" " * (margin + 2) + left + " " * max(1, width - len(left) - len(right)) + right, style="dim")
+    return text
