@@ -50,7 +50,7 @@ def _signs_nearby(expr, variables, point):
     with mpmath.workdps(50):
         base = f(*centre)
         signs = set()
-        directions = 1 if len(variables) == 1 else 24
+        directions = 1 if len(variables) == 1 else 90
         for radius in ("1e-2", "1e-3", "1e-4", "1e-5"):
             r = mpmath.mpf(radius)
             for index in range(directions):

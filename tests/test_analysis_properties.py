@@ -1,0 +1,86 @@
+"""Property tests: random functions whose critical points are known by construction.
+
+f′ = a·(x − r₁)^m₁ ··· (x − r_k)^m_k, so the critical points are exactly the rᵢ;
+each classification is then checked against samples of f near the point.
+Random quadratics in x, y have one critical point, decided by the discriminant.
+"""
+
+import mpmath
+import sympy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sympy import Rational, Symbol
+
+from derivcli.analysis import classify_critical_points
+
+x = Symbol("x", real=True)
+y = Symbol("y", real=True)
+
+roots = st.lists(st.integers(-4, 4), min_size=1, max_size=3, unique=True)
+multiplicities = st.lists(st.integers(1, 4), min_size=3, max_size=3)
+scales = st.sampled_from([-3, -1, Rational(1, 2), 2])
+
+
+def _nearby_signs(expr, variables, point):
+    compiled = sympy.lambdify(variables, expr, modules="mpmath")
+    signs = set()
+    with mpmath.workdps(60):
+        centre = [mpmath.mpf(sympy.N(value, 60)) for value in point]
+        base = compiled(*centre)
+        for radius in ("1e-3", "1e-5"):
+            r = mpmath.mpf(radius)
+            offsets = [[r], [-r]] if len(variables) == 1 else [
+                [r * mpmath.cos(2 * mpmath.pi * k / 90 + mpmath.mpf("0.01")), r * mpmath.sin(2 * mpmath.pi * k / 90 + mpmath.mpf("0.01"))]
+                for k in range(90)
+            ]
+            for offset in offsets:
+                difference = compiled(*[c + o for c, o in zip(centre, offset)]) - base
+                signs.add(0 if abs(difference) < mpmath.mpf(10) ** -55 else (1 if difference > 0 else -1))
+    return signs
+
+
+def _agrees(kind, signs):
+    if kind == "minimum":
+        return signs <= {0, 1} and 1 in signs
+    if kind == "maximum":
+        return signs <= {0, -1} and -1 in signs
+    if kind in ("saddle", "inflection"):
+        return {1, -1} <= signs
+    return False
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(roots, multiplicities, scales)
+def test_polynomials_with_known_critical_points(chosen_roots, chosen_multiplicities, scale):
+    slope = scale
+    for root, multiplicity in zip(chosen_roots, chosen_multiplicities):
+        slope *= (x - root) ** multiplicity
+    f = sympy.integrate(sympy.expand(slope), x)
+    result = classify_critical_points(f, [x])
+    found = sorted(item.point.coordinates[0] for item in result.classifications)
+    assert found == sorted(chosen_roots)
+    for item in result.classifications:
+        assert item.kind in ("minimum", "maximum", "inflection"), item
+        assert _agrees(item.kind, _nearby_signs(f, [x], item.point.coordinates)), (f, item.point.coordinates, item.kind)
+        multiplicity = chosen_multiplicities[chosen_roots.index(item.point.coordinates[0])]
+        # f′ changes sign at a root of odd multiplicity: an extremum; even: a horizontal inflection
+        assert (item.kind == "inflection") == (multiplicity % 2 == 0)
+
+
+coefficients = st.integers(-5, 5)
+
+
+@settings(max_examples=30, deadline=None)
+@given(coefficients, coefficients, coefficients, coefficients, coefficients)
+def test_quadratics_in_two_variables(a, b, c, d, e):
+    discriminant = 4 * a * c - b * b
+    if discriminant == 0:
+        return
+    f = a * x**2 + b * x * y + c * y**2 + d * x + e * y
+    result = classify_critical_points(f, [x, y])
+    (item,) = result.classifications
+    expected = "saddle" if discriminant < 0 else ("minimum" if a > 0 else "maximum")
+    assert item.kind == expected
+    assert item.test == "hessian"
+    assert item.determinant == discriminant
+    assert _agrees(item.kind, _nearby_signs(f, [x, y], item.point.coordinates))
