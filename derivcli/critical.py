@@ -75,8 +75,7 @@ def _one_variable(expr, x, interval, budget) -> CriticalResult:
         result.notes = tuple(notes)
         return result
 
-    # sign(u) is ±1 off the zeros of u, and those zeros are checked below as kinks
-    unsigned = d.replace(lambda node: isinstance(node, sign), lambda node: S.One) if d.has(sign) else d
+    unsigned = _without_sign_factors(d)
     solved, solution_set = _attempt(lambda: sympy.solveset(unsigned, x, S.Reals), _share(budget, 0.5))
     zeros: list = []
     families: list = []
@@ -102,6 +101,9 @@ def _one_variable(expr, x, interval, budget) -> CriticalResult:
         if value is None:
             notes.append(f"{x} = {zero} solves f′ = 0 but f is not defined there")
             continue
+        slope = value_at(d, {x: zero})
+        if slope is not None and sign_of(slope) not in (0, None):
+            continue  # not a solution after all (a solver artefact); kinks are checked below
         points[zero] = _point((x,), (zero,), value, reason="derivative_zero")
 
     if complete is False:
@@ -164,6 +166,17 @@ def _one_variable(expr, x, interval, budget) -> CriticalResult:
         notes.append("no critical point was found, but the search was incomplete")
     result.notes = tuple(notes)
     return result
+
+
+def _without_sign_factors(d):
+    """f′ with factors sign(u) removed: they are ±1 off the zeros of u, which are checked as kinks.
+
+    Only whole factors: in a sum, sign(u) terms cannot be replaced.
+    """
+    if not d.is_Mul:
+        return d
+    kept = [factor for factor in d.args if not isinstance(factor.as_base_exp()[0], sign)]
+    return sympy.Mul(*kept)
 
 
 def _split_solutions(solution_set, x):
