@@ -26,7 +26,7 @@ MAX_NODES = 1500
 MAX_DIGITS = 200
 MAX_EXPONENT_DIGITS = 4
 MAX_NAME_LENGTH = 32
-MAX_RESULT_BITS = 100_000
+MAX_RESULT_BITS = 13_000
 
 _E = sympy.E
 CONSTANTS = {
@@ -348,20 +348,7 @@ class _Builder:
     def _BinOp(self, node: ast.BinOp):
         left = self._expression(node.left)
         right = self._expression(node.right)
-        operator = node.op
-        if isinstance(operator, ast.Add):
-            return left + right
-        if isinstance(operator, ast.Sub):
-            return left - right
-        if isinstance(operator, ast.Mult):
-            return left * right
-        if isinstance(operator, ast.Div):
-            if right.is_zero:
-                raise NoAnswerError("division by zero in the expression itself")
-            return left / right
-        if isinstance(operator, ast.Pow):
-            return _power(left, right)
-        raise ParseError(f"the operator {_describe(node)} is not allowed")
+        return _bounded(_arithmetic(node, left, right))
 
     def _Call(self, node: ast.Call):
         if not isinstance(node.func, ast.Name):
@@ -427,6 +414,30 @@ class _Builder:
         raise ParseError("a comparison may only appear as a piecewise condition")
 
 
+def _arithmetic(node: ast.BinOp, left: sympy.Expr, right: sympy.Expr) -> sympy.Expr:
+    operator = node.op
+    if isinstance(operator, ast.Add):
+        return left + right
+    if isinstance(operator, ast.Sub):
+        return left - right
+    if isinstance(operator, ast.Mult):
+        return left * right
+    if isinstance(operator, ast.Div):
+        if right.is_zero:
+            raise NoAnswerError("division by zero in the expression itself")
+        return left / right
+    if isinstance(operator, ast.Pow):
+        return _power(left, right)
+    raise ParseError(f"the operator {_describe(node)} is not allowed")
+
+
+def _bounded(value: sympy.Expr) -> sympy.Expr:
+    """Refuse exact numbers beyond MAX_RESULT_BITS, however they were built (products too)."""
+    if value.is_Rational and max(abs(value.p).bit_length(), value.q.bit_length()) > MAX_RESULT_BITS:
+        raise ParseError(f"a number in the expression is too large (more than {MAX_RESULT_BITS} bits)")
+    return value
+
+
 def _describe(node: ast.AST) -> str:
     names = {
         "Attribute": "attribute access (.)", "Subscript": "indexing ([])", "List": "a list",
@@ -467,12 +478,18 @@ def _power(base: sympy.Expr, exponent: sympy.Expr) -> sympy.Expr:
             bits = abs(float(exponent)) * abs(math.log2(float(magnitude)))
             if bits > MAX_RESULT_BITS:
                 raise ParseError(
-                    f"the number ({base})**({exponent}) is too large to compute",
+                    f"the number ({_short_number(base)})**({_short_number(exponent)}) is too large to compute",
                     hint=f"powers of numbers are limited to about {MAX_RESULT_BITS} bits",
                 )
     if base.is_zero and exponent.is_negative:
         raise NoAnswerError("division by zero in the expression itself (0 to a negative power)")
     return sympy.Pow(base, exponent)
+
+
+def _short_number(number: sympy.Expr) -> str:
+    if number.is_Integer and abs(number.p).bit_length() > 64:
+        return f"a {len(str(abs(number.p)))}-digit number" if abs(number.p).bit_length() < 13_000 else "a huge number"
+    return sympy.sstr(number)
 
 
 def _attach_sources(builder: _Builder, tree: ast.AST, source: str) -> None:

@@ -1,0 +1,319 @@
+"""The command line: click commands, the shared output options, and exit statuses.
+
+Commands stay thin: each builds a request, runs its job through the guard and hands the result to
+its renderer (:func:`run`). Failures become exit statuses in one place (:meth:`DerivGroup.main`
+and :func:`derivcli.output.report`). Nothing heavy is imported here: sympy and rich load only
+when a command runs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import os
+import re
+import signal
+import sys
+import traceback
+
+import click
+
+from derivcli import __version__
+from derivcli.errors import DerivError, ExitStatus, InternalError, ParseError, UsageError
+from derivcli.guard import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Guard
+from derivcli.output import Environment, Output, choose_mode, emit, report
+
+_LONG_OPTION = re.compile(r"--[A-Za-z][\w-]*(=.*)?\Z", re.DOTALL)
+_PLACEHOLDER = "\x00deriv-argument-{}"
+EXPECT_SEPARATOR = "=>"
+
+
+class ExpressionCommand(click.Command):
+    """A command whose EXPRESSION may begin with a minus sign: ``deriv diff "-x**2"``.
+
+    click would read ``-x**2`` as options; here a dash-led word that names no option of the
+    command, and is not an option's value, is taken as the expression.
+    """
+
+    def parse_args(self, ctx, args):
+        names, valued = set(ctx.help_option_names), set()
+        for parameter in self.params:
+            if isinstance(parameter, click.Option):
+                names.update(parameter.opts + parameter.secondary_opts)
+                if not parameter.is_flag and not parameter.count:
+                    valued.update(parameter.opts)
+        hidden, rewritten, after_value_option = {}, [], False
+        for argument in args:
+            if argument == "--":
+                rewritten.append(argument)
+                after_value_option = False
+                continue
+            looks_like_option = argument.split("=", 1)[0] in names or _LONG_OPTION.match(argument)
+            if argument.startswith("-") and argument != "-" and not after_value_option and not looks_like_option:
+                placeholder = _PLACEHOLDER.format(len(hidden))
+                hidden[placeholder] = argument
+                argument = placeholder
+            after_value_option = argument in valued
+            rewritten.append(argument)
+        remaining = super().parse_args(ctx, rewritten)
+        for key, value in ctx.params.items():
+            ctx.params[key] = _restore(value, hidden)
+        return remaining
+
+
+def _restore(value, hidden: dict):
+    if isinstance(value, str):
+        return hidden.get(value, value)
+    if isinstance(value, tuple):
+        return tuple(_restore(item, hidden) for item in value)
+    return value
+
+
+class DerivGroup(click.Group):
+    """The ``deriv`` group; its ``main`` is the one place exceptions become exit statuses."""
+
+    def main(self, args=None, prog_name=None, **extra):
+        extra.pop("standalone_mode", None)
+        arguments = list(sys.argv[1:] if args is None else args)
+        debug = "--debug" in arguments
+        previous = signal.signal(signal.SIGTERM, _terminate) if _is_main_thread() else None
+        try:
+            status = super().main(arguments, prog_name or "deriv", standalone_mode=False, **extra)
+        except click.exceptions.Exit as exit:
+            status = exit.exit_code
+        except click.ClickException as error:
+            status = _usage_error(error)
+        except (click.Abort, KeyboardInterrupt):
+            status = ExitStatus.INTERRUPTED
+        except BrokenPipeError:
+            _silence_stdout()
+            status = ExitStatus.SUCCESS
+        except DerivError as error:
+            sys.stderr.write(f"deriv: error: {error.message}\n")
+            status = error.status
+        except OSError as error:
+            _silence_stdout()
+            sys.stderr.write(f"deriv: error: cannot write the output: {error.strerror or error}\n")
+            status = ExitStatus.RESOURCE_LIMIT
+        except Exception as error:  # a bug: one line, the traceback only with --debug
+            sys.stderr.write(f"deriv: error: internal error ({type(error).__name__}: {error})\n")
+            if debug:
+                traceback.print_exc()
+            status = ExitStatus.INTERNAL
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+        status = int(status or 0)
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _silence_stdout()
+        except OSError as error:
+            _silence_stdout()
+            sys.stderr.write(f"deriv: error: cannot write the output: {error.strerror or error}\n")
+            status = max(status, ExitStatus.RESOURCE_LIMIT)
+        sys.exit(status)
+
+
+def _is_main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+def _terminate(signal_number, frame):
+    """SIGTERM: unwind (closing the guard kills its worker) and exit 143."""
+    raise SystemExit(128 + signal_number)
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe or a full disk, send what is left to /dev/null: no second error."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _usage_error(error: click.ClickException) -> int:
+    message = error.format_message()
+    message = message[:1].lower() + message[1:]
+    context = getattr(error, "ctx", None)
+    hint = f" (see '{context.command_path} --help')" if context is not None else ""
+    sys.stderr.write(" ".join(f"deriv: error: {message}{hint}".split()) + "\n")
+    return ExitStatus.USAGE
+
+
+def output_options(steps: bool = False):
+    """The output and limit options every command shares, gathered into one ``output`` argument."""
+
+    def decorate(function):
+        @functools.wraps(function)
+        def wrapper(*args, as_json, latex, plain, timeout, memory, debug, **kwargs):
+            steps_choice = kwargs.pop("steps", None)
+            if as_json and latex:
+                raise click.UsageError("--json and --latex cannot be combined")
+            environment = click.get_current_context().find_object(Environment) or Environment()
+            mode = choose_mode(environment, as_json, latex, plain)
+            output = Output(mode, environment, steps_choice, timeout, memory, debug)
+            return function(*args, output=output, **kwargs)
+
+        options = [
+            click.option("--json", "as_json", is_flag=True,
+                         help="One JSON object (JSON Lines with '-' input)."),
+            click.option("--latex", is_flag=True, help="LaTeX of the answer."),
+            click.option("--plain", is_flag=True,
+                         help="Plain answer lines even on a terminal (the piped form)."),
+            click.option("--timeout", type=click.FloatRange(min=0, min_open=True, max=86400),
+                         default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS",
+                         help="Wall-clock limit of each computation."),
+            click.option("--memory", type=click.IntRange(min=128, max=1 << 20),
+                         default=DEFAULT_MEMORY_MB, show_default=True, metavar="MIB",
+                         help="Memory limit of each computation, in MiB."),
+            click.option("--debug", is_flag=True, help="Show tracebacks of internal errors."),
+        ]
+        if steps:
+            options.insert(2, click.option("--steps/--no-steps", default=None,
+                                           help="Show or hide the working (shown on a terminal)."))
+        for option in reversed(options):
+            wrapper = option(wrapper)
+        return wrapper
+
+    return decorate
+
+
+def run(output: Output, job, request, renderer) -> int:
+    """Run ``job(request)`` under the guard and emit the result; with ``-`` as the expression,
+    once per line of stdin, in order, the exit status being the worst seen."""
+    with Guard(output.timeout, output.memory) as guard:
+        if request.expression != "-":
+            try:
+                result = guard.run(job, request)
+            except DerivError as error:
+                return report(error, output)
+            return emit(renderer, result, output)
+        worst = ExitStatus.SUCCESS
+        for number, text, error in _stdin_lines(output.environment.stdin):
+            if error is None:
+                try:
+                    line_request = _line_request(request, text)
+                    result = guard.run(job, line_request)
+                    status = emit(renderer, result, output, line=number, source=text)
+                except DerivError as failure:
+                    status = report(failure, output, line=number, source=text)
+            else:
+                status = report(error, output, line=number, source=text)
+            worst = max(worst, status)
+        return int(worst)
+
+
+def _line_request(request, text: str):
+    """A request for one stdin line; ``EXPR => EXPECTED`` gives the line its own --expect."""
+    expression, separator, expected = text.partition(EXPECT_SEPARATOR)
+    changes = {"expression": expression.strip()}
+    if separator:
+        if not hasattr(request, "expect"):
+            raise UsageError(f"this command checks no expected answer ('{EXPECT_SEPARATOR}')")
+        if not expected.strip():
+            raise UsageError(f"nothing after '{EXPECT_SEPARATOR}'")
+        changes["expect"] = expected.strip()
+    if changes["expression"] == "-":
+        raise ParseError("'-' is not an expression")
+    return dataclasses.replace(request, **changes)
+
+
+def _stdin_lines(stream):
+    """(line number, text, error) for each line that holds a formula; blank lines and lines
+    starting with '#' are skipped. Lines are read one at a time, so a stream of any length works."""
+    binary = getattr(stream, "buffer", None)
+    source = binary if binary is not None else stream
+    for number, raw in enumerate(source, start=1):
+        if isinstance(raw, bytes):
+            try:
+                raw = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                yield number, repr(raw[:40]), ParseError("the line is not valid UTF-8")
+                continue
+        text = raw.strip()
+        if not text or text.startswith("#"):
+            continue
+        yield number, text, None
+
+
+@click.group(cls=DerivGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="deriv", message="%(prog)s %(version)s")
+@click.pass_context
+def cli(context):
+    """Derivatives that show their working.
+
+    \b
+    deriv diff "x**2" --at 3        the derivative, rule by rule, and the slope at 3
+    deriv eval "x**2" --at 1/3      values of f (and f', f'' …) at points
+    deriv critical "x**3 - 3*x"     where f' = 0 or does not exist
+    deriv classify "x**3 - 3*x"     minimum, maximum, saddle or inflection, and the test that decided
+    deriv descend "x**2" --from 3   gradient descent you can watch
+
+    An EXPRESSION of '-' reads one formula a line from stdin. Exit statuses: 0 success,
+    1 an --expect check failed, 2 usage or parse error, 3 no mathematical answer,
+    4 resource limit, 70 internal error, 130 interrupted. See 'man deriv'.
+    """
+    context.ensure_object(Environment)
+
+
+@cli.command("eval", cls=ExpressionCommand)
+@click.argument("expression")
+@click.option("--at", "points", multiple=True, required=True, metavar="POINT",
+              help="A point: 3, x=3 or \"x=1,y=2\" (repeat for several).")
+@click.option("--wrt", metavar="VAR", help="Variable of the derivatives (default: x, or the only one).")
+@click.option("--order", type=click.IntRange(0, 20), default=0, show_default=True, metavar="N",
+              help="Also give f' … f^(N) at each point.")
+@click.option("--numeric", is_flag=True, help="Decimal values instead of exact ones.")
+@click.option("--digits", type=click.IntRange(1, 1000), default=15, show_default=True, metavar="D",
+              help="Significant digits of decimal values.")
+@click.option("--expect", metavar="VALUE",
+              help="Exit 1 unless f equals VALUE at every point (within tolerance with --numeric).")
+@output_options()
+def evaluate_command(expression, points, wrt, order, numeric, digits, expect, output):
+    """Evaluate a function, and its derivatives, at points: exact or decimal."""
+    from derivcli import jobs
+    from derivcli.render import evaluation as renderer
+
+    request = jobs.EvaluationRequest(expression, points, wrt, order, numeric, digits, expect)
+    return run(output, jobs.evaluate, request, renderer)
+
+
+@cli.command("diff", cls=ExpressionCommand)
+@click.argument("expression")
+@output_options(steps=True)
+def differentiate_command(expression, output):
+    """The derivative, rule by rule, and the slope at a point."""
+    raise UsageError("'deriv diff' is not built yet")
+
+
+@cli.command("critical", cls=ExpressionCommand)
+@click.argument("expression")
+@output_options()
+def critical_command(expression, output):
+    """Every critical point: where f' = 0 or does not exist (grad f = 0 in several variables)."""
+    raise UsageError("'deriv critical' is not built yet")
+
+
+@cli.command("classify", cls=ExpressionCommand)
+@click.argument("expression")
+@output_options()
+def classify_command(expression, output):
+    """Minimum, maximum, saddle or inflection, with the test that decided."""
+    raise UsageError("'deriv classify' is not built yet")
+
+
+@cli.command("descend", cls=ExpressionCommand)
+@click.argument("expression")
+@output_options()
+def descend_command(expression, output):
+    """Gradient descent (gd, momentum, Newton) that you can watch."""
+    raise UsageError("'deriv descend' is not built yet")
+
+
+def main() -> None:
+    """The console-script entry point."""
+    cli.main()

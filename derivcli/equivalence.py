@@ -1,0 +1,137 @@
+"""Mathematical equivalence for ``--expect``: symbolic first, then numeric at sample points.
+
+``sin(2*x)`` and ``2*sin(x)*cos(x)`` are the same answer written differently; a CI check must
+accept both and reject ``2*sin(x)``, and say at which point the two differ.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+import sympy
+
+from derivcli.errors import ExpectationFailed
+from derivcli.guard import BudgetExceeded, time_budget
+from derivcli.parsing import format_point, sorted_symbols
+
+SIMPLIFY_SECONDS = 2.0
+SAMPLE_COUNT = 24
+AGREEING_POINTS_NEEDED = 6
+RELATIVE_TOLERANCE = 1e-9
+PRECISION = 30
+
+
+@dataclass
+class Comparison:
+    """The outcome of one ``--expect`` check."""
+
+    actual: sympy.Expr
+    expected: sympy.Expr
+    equal: bool
+    method: str
+    counterexample: dict | None = None
+    actual_value: sympy.Expr | None = None
+    expected_value: sympy.Expr | None = None
+    at: dict | None = None
+
+    def failure(self) -> ExpectationFailed:
+        """The error that reports this failed check: both forms and a point where they differ."""
+        where = f" at {format_point(self.at)}" if self.at else ""
+        message = f"expected {sympy.sstr(self.expected)}{where}, got {sympy.sstr(self.actual)}"
+        hint = None
+        if self.counterexample:
+            hint = (
+                f"they differ at {format_point(self.counterexample)}: "
+                f"{_short(self.actual_value)} versus {_short(self.expected_value)}"
+            )
+        elif self.method == "inconclusive":
+            hint = "no sample point had both defined, so the two could not be compared"
+        return ExpectationFailed(message, hint=hint)
+
+
+def _short(value) -> str:
+    if value is None:
+        return "undefined"
+    number = sympy.N(value, 12)
+    return sympy.sstr(number)
+
+
+def compare(actual: sympy.Expr, expected: sympy.Expr) -> Comparison:
+    """Whether two expressions are equal as functions of their variables."""
+    if actual == expected:
+        return Comparison(actual, expected, True, "symbolic")
+    symbolic = _symbolic_difference(actual, expected)
+    if symbolic == 0:
+        return Comparison(actual, expected, True, "symbolic")
+    return _numeric_comparison(actual, expected)
+
+
+def compare_values(actual: sympy.Expr, expected: sympy.Expr, point: dict, tolerance: float | None = None) -> Comparison:
+    """Whether a value equals the expected constant: exactly, or within ``tolerance`` (relative)."""
+    difference = _symbolic_difference(actual, expected)
+    if tolerance is None:
+        if difference == 0:
+            return Comparison(actual, expected, True, "exact", at=point)
+        gap = abs(complex(sympy.N(actual - expected, PRECISION)))
+        scale = max(1.0, abs(complex(sympy.N(expected, PRECISION))))
+        equal = difference is None and gap <= 1e-25 * scale
+        return Comparison(actual, expected, equal, "exact", at=point)
+    gap = abs(complex(sympy.N(actual - expected, PRECISION)))
+    scale = max(1.0, abs(complex(sympy.N(expected, PRECISION))))
+    return Comparison(actual, expected, gap <= tolerance * scale, "tolerance", at=point)
+
+
+def _symbolic_difference(actual: sympy.Expr, expected: sympy.Expr):
+    """simplify(actual - expected) within a time budget; None when it ran out of time."""
+    try:
+        with time_budget(SIMPLIFY_SECONDS):
+            return sympy.simplify(actual - expected)
+    except BudgetExceeded:
+        return None
+
+
+def _numeric_comparison(actual: sympy.Expr, expected: sympy.Expr) -> Comparison:
+    symbols = sorted_symbols((actual.free_symbols | expected.free_symbols))
+    generator = random.Random(20261130)
+    agreeing = 0
+    for _ in range(SAMPLE_COUNT):
+        point = {symbol: sympy.Rational(generator.randint(-300, 300), 100) for symbol in symbols}
+        actual_value = _real_value(actual, point)
+        expected_value = _real_value(expected, point)
+        if actual_value is None and expected_value is None:
+            continue
+        if actual_value is None or expected_value is None:
+            if actual_value is None and expected_value is not None and _defined_nearby(actual, point):
+                continue
+            if expected_value is None and actual_value is not None and _defined_nearby(expected, point):
+                continue
+            return Comparison(actual, expected, False, "numeric", point, actual_value, expected_value)
+        scale = max(1.0, abs(actual_value), abs(expected_value))
+        if abs(actual_value - expected_value) > RELATIVE_TOLERANCE * scale:
+            return Comparison(actual, expected, False, "numeric", point, actual_value, expected_value)
+        agreeing += 1
+    if not symbols:
+        return Comparison(actual, expected, agreeing > 0, "numeric")
+    if agreeing >= AGREEING_POINTS_NEEDED:
+        return Comparison(actual, expected, True, "numeric")
+    return Comparison(actual, expected, False, "inconclusive")
+
+
+def _real_value(expression: sympy.Expr, point: dict):
+    """A float value at the point, or None where it is undefined or not real."""
+    try:
+        number = complex(expression.evalf(PRECISION, subs=point))
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    if number != number or abs(number) == float("inf"):
+        return None
+    if abs(number.imag) > 1e-12 * max(1.0, abs(number.real)):
+        return None
+    return sympy.Float(number.real, 17)
+
+
+def _defined_nearby(expression: sympy.Expr, point: dict) -> bool:
+    """Undefined at an isolated point (a removable gap) rather than on a whole region."""
+    shifted = {symbol: value + sympy.Rational(1, 997) for symbol, value in point.items()}
+    return _real_value(expression, shifted) is not None

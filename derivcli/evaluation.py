@@ -1,0 +1,317 @@
+"""Values of expressions at points: exact, decimal, and honest about where there is none.
+
+A value is never ``zoo``, ``nan`` or a complex number passed off as an answer: division by zero,
+``0/0`` (with the limit as a hint), logarithms of zero and values that are not real each raise a
+:class:`NoAnswerError` that says which part of the formula failed at which point.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import mpmath
+import sympy
+
+from derivcli.errors import DerivError, NoAnswerError, ResourceLimitError, UsageError
+from derivcli.guard import BudgetExceeded, time_budget
+from derivcli.parsing import format_point, sorted_symbols
+
+LIMIT_SECONDS = 3.0
+SIMPLIFY_SECONDS = 1.0
+_INFINITIES = (sympy.zoo, sympy.oo, -sympy.oo, sympy.nan)
+
+
+def value_at(expression: sympy.Expr, point: dict) -> sympy.Expr:
+    """The exact real value of ``expression`` at ``point``, or NoAnswerError saying why not."""
+    missing = sorted_symbols(expression.free_symbols - set(point))
+    if missing:
+        names = ", ".join(str(symbol) for symbol in missing)
+        raise UsageError(f"the point {format_point(point)} gives no value for {names}")
+    _check_domain(expression, point)
+    value = expression.xreplace(point)
+    if value.has(*_INFINITIES) or _is_not_finite(value):
+        raise NoAnswerError(f"{_show(expression)} is undefined at {format_point(point)} (its value is infinite)")
+    if not _is_real(value):
+        raise NoAnswerError(f"{_show(expression)} is not real at {_spaced(point)}")
+    return _tidy(value)
+
+
+_KINKS = (sympy.Abs, sympy.sign, sympy.Heaviside, sympy.Piecewise, sympy.Min, sympy.Max)
+
+
+def derivative_value_at(
+    derivative: sympy.Expr, point: dict, order: int = 1, name: str = "f′", previous: sympy.Expr | None = None
+) -> sympy.Expr:
+    """The value of a derivative at a point, refusing where the derivative does not exist.
+
+    sympy writes d|x|/dx as sign(x), which is 0 at 0, though |x| has no derivative there. Where a
+    derivative has such a kink at the point, its value is trusted only if the limits from the left
+    and the right agree and ``previous`` (the function differentiated) is continuous there (f
+    continuous and lim f′ existing give f′ there); otherwise NoAnswerError.
+    """
+    try:
+        value = value_at(derivative, point)
+    except NoAnswerError as error:
+        raise NoAnswerError(f"{name} does not exist at {_spaced(point)}: {error.message}", error.hint) from None
+    if not (_kinks_at(derivative, point) or (previous is not None and _kinks_at(previous, point))):
+        return value
+    if len(point) != 1:
+        raise NoAnswerError(
+            f"{name} may not exist at {_spaced(point)}: the formula has a corner there",
+            hint="the partial derivatives of a non-smooth function need not exist at its corners",
+        )
+    (variable, place), = point.items()
+    try:
+        with time_budget(LIMIT_SECONDS):
+            left = one_sided_limit(derivative, variable, place, "-")
+            right = one_sided_limit(derivative, variable, place, "+")
+            if left == right and left.is_finite and previous is not None:
+                before = one_sided_limit(previous, variable, place, "-")
+                after = one_sided_limit(previous, variable, place, "+")
+                continuous = before == after == value_at(previous, point)
+        if left == right and left.is_finite and previous is not None:
+            if not continuous:
+                raise NoAnswerError(f"{name} does not exist at {_spaced(point)}: the function jumps there")
+    except (BudgetExceeded, NotImplementedError, ValueError, TypeError):
+        raise NoAnswerError(f"could not decide whether {name} exists at {_spaced(point)}") from None
+    if left == right and left.is_finite:
+        return left
+    raise NoAnswerError(
+        f"{name} does not exist at {_spaced(point)}: "
+        f"from the left it is {sympy.sstr(left)}, from the right {sympy.sstr(right)}"
+    )
+
+
+def one_sided_limit(expression: sympy.Expr, variable: sympy.Symbol, place: sympy.Expr, side: str) -> sympy.Expr:
+    """The limit from one side, approached as place ∓ ε with ε > 0.
+
+    Substituting first lets piecewise conditions, |u| and sign(u) settle on the side's branch;
+    sympy's own one-sided limit of a Piecewise can pick the wrong branch.
+    """
+    epsilon = sympy.Symbol("epsilon", positive=True)
+    shifted = expression.xreplace({variable: place - epsilon if side == "-" else place + epsilon})
+    return sympy.limit(shifted, epsilon, 0, dir="+")
+
+
+def _kinks_at(expression: sympy.Expr, point: dict) -> bool:
+    """Whether a non-smooth part (|u|, sign(u), piecewise boundaries, min, max) breaks at the point."""
+    for node in expression.atoms(*_KINKS):
+        if isinstance(node, sympy.Piecewise):
+            for _, condition in node.args:
+                for relation in condition.atoms(sympy.core.relational.Relational):
+                    if (relation.lhs - relation.rhs).xreplace(point).is_zero is not False:
+                        return True
+        elif isinstance(node, (sympy.Min, sympy.Max)):
+            values = [argument.xreplace(point) for argument in node.args]
+            if len(set(values)) < len(values):
+                return True
+        elif node.args[0].xreplace(point).is_zero is not False:
+            return True
+    return False
+
+
+def numeric_text(value: sympy.Expr, digits: int = 15) -> str:
+    """A decimal with ``digits`` significant digits, trailing zeros trimmed (``6.0``, ``0.333…``)."""
+    precise = sympy.N(value, digits + 5)
+    if not precise.is_Number:
+        precise = sympy.re(precise).evalf(digits + 5)
+    with mpmath.workdps(digits + 5):
+        number = mpmath.mpf(sympy.Float(precise, digits + 5)._mpf_)
+        return mpmath.nstr(number, digits, min_fixed=-4, max_fixed=digits + 1)
+
+
+def _show(expression: sympy.Expr) -> str:
+    text = sympy.sstr(expression)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _spaced(point: dict) -> str:
+    return ", ".join(f"{variable} = {sympy.sstr(value)}" for variable, value in point.items())
+
+
+def _check_domain(expression: sympy.Expr, point: dict) -> None:
+    """Walk the formula from the inside out and stop at the first part with no real value."""
+    for node in sympy.postorder_traversal(expression):
+        if node.is_Atom or not node.free_symbols:
+            if node.has(*_INFINITIES):
+                raise NoAnswerError(f"{_show(node)} is undefined")
+            continue
+        if isinstance(node, sympy.DiracDelta):
+            raise NoAnswerError(f"{_show(node)} has no value at {_spaced(point)}")
+        if isinstance(node, sympy.Pow):
+            _check_power(node, expression, point)
+        elif isinstance(node, sympy.log):
+            _check_logarithm(node, point)
+        elif isinstance(node, (sympy.Function, sympy.Piecewise)):
+            _check_function(node, point)
+
+
+def _check_power(node: sympy.Pow, whole: sympy.Expr, point: dict) -> None:
+    base = node.base.xreplace(point)
+    exponent = node.exp.xreplace(point)
+    if base.is_zero and _is_negative(exponent):
+        _raise_division_by_zero(node.base, whole, point)
+    if _is_negative(base) and not exponent.is_integer:
+        raise NoAnswerError(
+            f"{_show(node)} is not real at {_spaced(point)}",
+            hint="a negative number has no real root of this kind (roots use the principal branch)",
+        )
+
+
+def _check_logarithm(node: sympy.log, point: dict) -> None:
+    argument = node.args[0].xreplace(point)
+    if argument.is_zero:
+        raise NoAnswerError(f"{_show(node)} is undefined at {_spaced(point)}: the logarithm of 0")
+    if _is_negative(argument):
+        raise NoAnswerError(f"{_show(node)} is not real at {_spaced(point)}: the logarithm of a negative number")
+
+
+def _check_function(node: sympy.Basic, point: dict) -> None:
+    value = node.xreplace(point)
+    if value.has(*_INFINITIES):
+        raise NoAnswerError(f"{_show(node)} is undefined at {_spaced(point)}")
+    if not _is_real(value):
+        raise NoAnswerError(f"{_show(node)} is not real at {_spaced(point)}")
+
+
+def _raise_division_by_zero(denominator: sympy.Expr, whole: sympy.Expr, point: dict) -> None:
+    limit = _limit(whole, point)
+    if limit is not None and limit.is_finite:
+        raise NoAnswerError(
+            f"{_show(whole)} is undefined at {_spaced(point)} (0/0: division by zero)",
+            hint=f"the limit there is {sympy.sstr(limit)} (a removable singularity)",
+        )
+    hint = "the function goes to infinity there" if limit is not None else None
+    raise NoAnswerError(f"division by zero at {_spaced(point)}: {_show(denominator)} is 0", hint=hint)
+
+
+def _limit(expression: sympy.Expr, point: dict):
+    """For one variable: the two-sided limit at the point when both sides agree (possibly
+    infinite), else None. Bounded in time, since it only makes an error message kinder."""
+    if len(point) != 1:
+        return None
+    (variable, value), = point.items()
+    try:
+        with time_budget(LIMIT_SECONDS):
+            left = one_sided_limit(expression, variable, value, "-")
+            right = one_sided_limit(expression, variable, value, "+")
+    except (BudgetExceeded, DerivError, NotImplementedError, ValueError, TypeError, RecursionError):
+        return None
+    if left == right and (left.is_real or left.is_infinite):
+        return left
+    if left.is_infinite or right.is_infinite:
+        return sympy.zoo
+    return None
+
+
+def _is_negative(value: sympy.Expr) -> bool:
+    if value.is_negative is not None:
+        return bool(value.is_negative)
+    try:
+        number = complex(value.evalf(30))
+    except (TypeError, ValueError):
+        return False
+    return abs(number.imag) < 1e-25 and number.real < 0
+
+
+def _is_not_finite(value: sympy.Expr) -> bool:
+    if value.is_finite is False:
+        return True
+    return False
+
+
+def _is_real(value: sympy.Expr) -> bool:
+    if value.is_extended_real:
+        return True
+    if value.is_extended_real is False:
+        return False
+    try:
+        number = complex(value.evalf(30))
+    except (TypeError, ValueError):
+        return True
+    return abs(number.imag) <= 1e-20 * max(1.0, abs(number.real))
+
+
+def _tidy(value: sympy.Expr) -> sympy.Expr:
+    """A cheap, time-bounded simplification of a constant (``sqrt(2)/2`` rather than ``1/sqrt(2)``)."""
+    if value.is_Rational or sympy.count_ops(value) > 40:
+        return value
+    try:
+        with time_budget(SIMPLIFY_SECONDS):
+            simpler = sympy.simplify(value)
+    except BudgetExceeded:
+        return value
+    return simpler if sympy.count_ops(simpler) <= sympy.count_ops(value) else value
+
+
+MAX_EXACT_BITS = 13_000
+
+
+def _prime_name(order: int) -> str:
+    return {1: "f′", 2: "f″", 3: "f‴"}.get(order, f"f^({order})")
+
+
+def _check_printable(values: list) -> None:
+    """Exact values beyond ~4000 digits cannot be shown (nor read back): ask for decimals."""
+    for value in values:
+        for number in value.atoms(sympy.Rational):
+            if max(abs(number.p).bit_length(), number.q.bit_length()) > MAX_EXACT_BITS:
+                raise ResourceLimitError(
+                    "the exact value has more than 4000 digits", hint="use --numeric for a decimal"
+                )
+
+
+@dataclass
+class PointValues:
+    """f and its derivatives at one point, or the reason there are none."""
+
+    point: dict
+    values: list = field(default_factory=list)
+    error: DerivError | None = None
+
+
+@dataclass
+class Evaluation:
+    """The answer of ``deriv eval``: values at each point, exact and decimal."""
+
+    expression: sympy.Expr
+    variable: sympy.Symbol
+    order: int
+    points: list
+    numeric: bool
+    digits: int
+    comparisons: list = field(default_factory=list)
+
+    @property
+    def problems(self) -> list:
+        """The errors to report on stderr; they set the exit status."""
+        found = [entry.error for entry in self.points if entry.error is not None]
+        found += [comparison.failure() for comparison in self.comparisons if not comparison.equal]
+        return found
+
+
+def evaluate(expression, variable, points, order=0, numeric=False, digits=15, expected=None) -> Evaluation:
+    """Values of f, f′ … f⁽ᵒʳᵈᵉʳ⁾ at each point; with ``expected``, compare f's values to it."""
+    from derivcli.equivalence import compare_values
+
+    derivatives = [expression]
+    for _ in range(order):
+        derivatives.append(sympy.diff(derivatives[-1], variable))
+    results = []
+    comparisons = []
+    for point in points:
+        entry = PointValues(point)
+        try:
+            entry.values = [value_at(expression, point)] + [
+                derivative_value_at(derivative, point, order, _prime_name(order), derivatives[order - 1])
+                for order, derivative in enumerate(derivatives[1:], start=1)
+            ]
+            if not numeric:
+                _check_printable(entry.values)
+        except NoAnswerError as error:
+            entry.values, entry.error = [], error
+        results.append(entry)
+        if expected is not None and entry.error is None:
+            tolerance = 10.0 ** -(digits - 2) if numeric else None
+            comparisons.append(compare_values(entry.values[0], expected, point, tolerance))
+    return Evaluation(expression, variable, order, results, numeric, digits, comparisons)

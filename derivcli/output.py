@@ -1,0 +1,195 @@
+"""Where output goes and in which form: the environment, the output mode, and emitting results.
+
+The environment (streams and whether they are terminals) is an object, not a global, so tests can
+hand a command a pretend terminal (the habit of httpie's ``context.py``). Every command emits
+through :func:`emit`, so the four forms (rich, plain, json, latex) behave alike everywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+
+from derivcli.errors import DerivError, ExitStatus
+
+RICH, PLAIN, JSON, LATEX = "rich", "plain", "json", "latex"
+_ERROR_KINDS = {
+    ExitStatus.EXPECTATION_FAILED: "expectation_failed",
+    ExitStatus.USAGE: "usage",
+    ExitStatus.NO_ANSWER: "no_answer",
+    ExitStatus.RESOURCE_LIMIT: "resource_limit",
+    ExitStatus.INTERNAL: "internal",
+    ExitStatus.INTERRUPTED: "interrupted",
+}
+
+
+@dataclass
+class Environment:
+    """The streams a command talks to and whether each is a terminal.
+
+    Streams left as None are looked up when used, so click's test runner can swap them.
+    """
+
+    stdin_stream: object = None
+    stdout_stream: object = None
+    stderr_stream: object = None
+    stdout_isatty: bool | None = None
+    stderr_isatty: bool | None = None
+    variables: dict = field(default_factory=lambda: dict(os.environ))
+
+    @property
+    def stdin(self):
+        return self.stdin_stream or sys.stdin
+
+    @property
+    def stdout(self):
+        return self.stdout_stream or sys.stdout
+
+    @property
+    def stderr(self):
+        return self.stderr_stream or sys.stderr
+
+    def is_terminal(self, stderr: bool = False) -> bool:
+        chosen = self.stderr_isatty if stderr else self.stdout_isatty
+        if chosen is None:
+            return _isatty(self.stderr if stderr else self.stdout)
+        return chosen
+
+    @property
+    def force_color(self) -> bool:
+        return bool(self.variables.get("FORCE_COLOR"))
+
+    def console(self, stderr: bool = False):
+        """A rich console on stdout (or stderr); rich is imported only here."""
+        from rich.console import Console
+
+        stream = self.stderr if stderr else self.stdout
+        width = None if _isatty(stream) else _columns(self.variables)
+        return Console(
+            file=stream,
+            force_terminal=self.is_terminal(stderr) or self.force_color,
+            no_color="NO_COLOR" in self.variables,
+            width=width,
+            highlight=False,
+            soft_wrap=False,
+        )
+
+
+def _isatty(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def _columns(variables: dict) -> int:
+    try:
+        return max(40, int(variables.get("COLUMNS", "")))
+    except ValueError:
+        return 100
+
+
+@dataclass
+class Output:
+    """How a command shows its results: the mode, the steps choice, the guard's limits."""
+
+    mode: str
+    environment: Environment
+    steps: bool | None = None
+    timeout: float = 20.0
+    memory: int = 2048
+    debug: bool = False
+
+    @property
+    def show_steps(self) -> bool:
+        """Steps are shown on a terminal unless --no-steps; elsewhere only with --steps."""
+        if self.steps is not None:
+            return self.steps
+        return self.mode == RICH
+
+    def write(self, text: str = "") -> None:
+        self.environment.stdout.write(text + "\n")
+
+    def warn(self, text: str) -> None:
+        """A one-line note on stderr (not an error)."""
+        self.environment.stderr.write(f"deriv: {text}\n")
+        self.environment.stderr.flush()
+
+
+def choose_mode(environment: Environment, as_json: bool, latex: bool, plain: bool) -> str:
+    if as_json:
+        return JSON
+    if latex:
+        return LATEX
+    if plain:
+        return PLAIN
+    if environment.is_terminal() or environment.force_color:
+        return RICH
+    return PLAIN
+
+
+def error_line(error: DerivError, line: int | None = None) -> str:
+    """The one-line message for stderr: ``deriv: error: …; hint``."""
+    where = f"line {line}: " if line is not None else ""
+    text = f"deriv: error: {where}{error.message}"
+    if error.hint:
+        text += f"; {error.hint}"
+    return " ".join(text.split())
+
+
+def error_record(error: DerivError) -> dict:
+    return {
+        "status": int(error.status),
+        "kind": _ERROR_KINDS.get(error.status, "error"),
+        "message": error.message,
+        "hint": error.hint,
+    }
+
+
+def report(error: DerivError, output: Output, line: int | None = None, source: str | None = None) -> int:
+    """Tell the user about a failure: one line on stderr, and a record on stdout for --json."""
+    output.environment.stderr.write(error_line(error, line) + "\n")
+    if output.debug and getattr(error, "details", None):
+        output.environment.stderr.write(error.details)
+    if output.mode == JSON:
+        record = {"error": error_record(error)}
+        if line is not None:
+            record = {"line": line, "input": source, **record}
+        output.write(json.dumps(record, ensure_ascii=False))
+    elif output.mode == PLAIN and line is not None:
+        output.write("")
+    output.environment.stderr.flush()
+    return int(error.status)
+
+
+def emit(renderer, result, output: Output, line: int | None = None, source: str | None = None) -> int:
+    """Show a result in the output's mode, then report its problems; return the exit status."""
+    if output.mode == JSON:
+        record = renderer.to_json(result, output)
+        problems = getattr(result, "problems", [])
+        if problems:
+            record["problems"] = [error_record(problem) for problem in problems]
+        if line is not None:
+            record = {"line": line, "input": source, **record}
+        output.write(json.dumps(record, ensure_ascii=False))
+    elif output.mode == LATEX:
+        output.write(renderer.latex(result, output))
+    elif output.mode == PLAIN:
+        for text in renderer.plain(result, output):
+            output.write(text)
+    else:
+        console = output.environment.console()
+        if line is not None:
+            from rich.rule import Rule
+
+            console.print(Rule(f"line {line}: {source}", align="left", style="dim"))
+        console.print(renderer.rich(result, output))
+    output.environment.stdout.flush()
+    status = ExitStatus.SUCCESS
+    for problem in getattr(result, "problems", []):
+        output.environment.stderr.write(error_line(problem, line) + "\n")
+        status = max(status, problem.status)
+    output.environment.stderr.flush()
+    return int(status)

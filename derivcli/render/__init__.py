@@ -1,0 +1,1 @@
+"""Renderers: result objects to rich renderables, plain lines, JSON and LaTeX. They never solve."""

@@ -1,0 +1,116 @@
+"""Show the values of ``deriv eval``: a table on a terminal, one line a point in a pipe."""
+
+from __future__ import annotations
+
+import sympy
+
+from derivcli.evaluation import Evaluation, numeric_text
+from derivcli.parsing import format_point
+from derivcli.render.mathtext import superscript, unicode_math
+
+
+def _order_name(order: int, variable) -> str:
+    """f, f′, f″, f‴, then f⁽⁴⁾."""
+    if order <= 3:
+        return "f" + "′" * order
+    return f"f⁽{superscript(str(order))}⁾".replace("⁽⁽", "⁽").replace("⁾⁾", "⁾")
+
+
+def _ascii_order_name(order: int) -> str:
+    return "f" + "'" * order if order <= 3 else f"f^({order})"
+
+
+def _shown(value, result: Evaluation) -> str:
+    return numeric_text(value, result.digits) if result.numeric else sympy.sstr(value)
+
+
+def plain(result: Evaluation, output) -> list[str]:
+    """One line a point: the value, then the derivatives, separated by tabs."""
+    return [
+        "\t".join(_shown(value, result) for value in entry.values)
+        for entry in result.points
+        if entry.error is None
+    ]
+
+
+def to_json(result: Evaluation, output) -> dict:
+    points = []
+    for entry in result.points:
+        record = {"at": {str(variable): sympy.sstr(value) for variable, value in entry.point.items()}}
+        if entry.error is not None:
+            record.update(value=None, numeric=None, derivatives=[], error=entry.error.message)
+        else:
+            record.update(
+                value=sympy.sstr(entry.values[0]),
+                numeric=numeric_text(entry.values[0], result.digits),
+                derivatives=[
+                    {"order": order, "value": sympy.sstr(value), "numeric": numeric_text(value, result.digits)}
+                    for order, value in enumerate(entry.values[1:], start=1)
+                ],
+                error=None,
+            )
+        points.append(record)
+    expectations = [
+        {"at": format_point(comparison.at), "expected": sympy.sstr(comparison.expected),
+         "actual": sympy.sstr(comparison.actual), "equal": comparison.equal}
+        for comparison in result.comparisons
+    ]
+    return {
+        "expression": sympy.sstr(result.expression),
+        "variable": str(result.variable),
+        "order": result.order,
+        "exact": not result.numeric,
+        "digits": result.digits,
+        "points": points,
+        "expect": expectations or None,
+    }
+
+
+def latex(result: Evaluation, output) -> str:
+    lines = []
+    for entry in result.points:
+        if entry.error is not None:
+            continue
+        where = ", ".join(f"{sympy.latex(v)}={sympy.latex(value)}" for v, value in entry.point.items())
+        for order, value in enumerate(entry.values):
+            function = sympy.latex(result.expression) if order == 0 else (
+                rf"\frac{{d^{{{order}}}}}{{d{sympy.latex(result.variable)}^{{{order}}}}}"
+                rf"\left({sympy.latex(result.expression)}\right)"
+                if order > 1 else
+                rf"\frac{{d}}{{d{sympy.latex(result.variable)}}}\left({sympy.latex(result.expression)}\right)"
+            )
+            shown = numeric_text(value, result.digits) if result.numeric else sympy.latex(value)
+            lines.append(rf"\left. {function} \right|_{{{where}}} = {shown}")
+    return "\n".join(lines)
+
+
+def rich(result: Evaluation, output):
+    """A table: the point, then each value exact and as a decimal."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    variable = unicode_math(result.variable)
+    title = Text.assemble(("f(", "bold"), (variable, "bold"), (") = ", "bold"), unicode_math(result.expression))
+    table = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))
+    table.add_column("point", style="cyan")
+    for order in range(result.order + 1):
+        name = _order_name(order, result.variable)
+        table.add_column(f"{name}({variable})", justify="right")
+        table.add_column("≈", justify="right", style="dim")
+    for entry in result.points:
+        point = ", ".join(f"{unicode_math(v)} = {unicode_math(value)}" for v, value in entry.point.items())
+        if entry.error is not None:
+            table.add_row(point, Text(entry.error.message, style="red"))
+            continue
+        cells = []
+        for value in entry.values:
+            cells += [unicode_math(value), numeric_text(value, result.digits)]
+        table.add_row(point, *cells)
+    parts = [title, table]
+    for comparison in result.comparisons:
+        mark = Text("✓ as expected", style="green") if comparison.equal else Text(
+            f"✗ expected {unicode_math(comparison.expected)}", style="bold red"
+        )
+        parts.append(Text.assemble(f"at {format_point(comparison.at)}: ", mark))
+    return Group(*parts)

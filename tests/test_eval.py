@@ -1,0 +1,162 @@
+"""deriv eval through the real command line."""
+
+import json
+
+import pytest
+
+from conftest import strip_ansi
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["x**2", "--at", "1/3"], "1/9\n"),
+    (["x**2", "--at", "3"], "9\n"),
+    (["x^2", "--at", "x=3"], "9\n"),
+    (["-x**2", "--at", "3"], "-9\n"),
+    (["x*y", "--at", "x=2,y=5"], "10\n"),
+    (["sin(x)", "--at", "pi/4"], "sqrt(2)/2\n"),
+    (["x**2", "--at", "1/3", "--numeric"], "0.111111111111111\n"),
+    (["pi", "--at", "0", "--numeric", "--digits", "5"], "3.1416\n"),
+    (["5", "--at", "3"], "5\n"),
+])
+def test_values(invoke, args, expected):
+    result = invoke("eval", *args)
+    assert result.exit_code == 0, result.output
+    assert result.output == expected
+
+
+def test_options_may_precede_the_expression(invoke):
+    assert invoke("eval", "--at", "2", "x**3").output == "8\n"
+
+
+def test_several_points_and_orders(invoke):
+    result = invoke("eval", "x**3", "--at", "1", "--at", "2", "--order", "2")
+    assert result.output == "1\t3\t6\n8\t12\t12\n"
+
+
+def test_derivative_variable(invoke):
+    result = invoke("eval", "x**2*y", "--at", "x=1,y=3", "--order", "1", "--wrt", "y")
+    assert result.output == "3\t1\n"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["1/x", "--at", "0"], "division by zero"),
+    (["sin(x)/x", "--at", "0"], "the limit there is 1"),
+    (["sqrt(x)", "--at", "-1"], "not real at x = -1"),
+    (["log(x)", "--at", "0"], "logarithm of 0"),
+    (["log(x)", "--at", "-2"], "not real"),
+    (["tan(x)", "--at", "pi/2"], "undefined"),
+    (["asin(x)", "--at", "2"], "not real"),
+    (["abs(x)", "--at", "0", "--order", "1"], "f′ does not exist at x = 0"),
+    (["piecewise((x, x < 0), (x + 1, otherwise))", "--at", "0", "--order", "1"], "jumps"),
+])
+def test_no_answer(invoke, args, message):
+    result = invoke("eval", *args)
+    assert result.exit_code == 3
+    assert result.stdout == ""
+    assert message in result.stderr
+    assert result.stderr.count("\n") == 1
+    for word in ("zoo", "nan", " I"):
+        assert word not in result.stderr
+
+
+def test_derivative_that_exists_at_a_corner_of_the_formula(invoke):
+    assert invoke("eval", "x*abs(x)", "--at", "0", "--order", "1").output == "0\t0\n"
+
+
+def test_good_points_still_answer_beside_a_bad_one(invoke):
+    result = invoke("eval", "1/x", "--at", "2", "--at", "0")
+    assert result.exit_code == 3
+    assert result.stdout == "1/2\n"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["", "--at", "1"], "empty expression"),
+    (["   ", "--at", "1"], "empty expression"),
+    (["foo(x)", "--at", "1"], "unknown function 'foo'"),
+    (["x*y", "--at", "x=1"], "no value for y"),
+    (["x", "--at", "z=1"], "'z' is not a variable"),
+    (["x", "--at", "1", "--order", "-1"], "--order"),
+    (["x", "--at", "1", "--digits", "abc"], "--digits"),
+    (["x"], "--at"),
+    (["x", "--at", "1", "--nonsense"], "no such option"),
+    (["x", "--at", "1", "--json", "--latex"], "cannot be combined"),
+])
+def test_usage_errors(invoke, args, message):
+    result = invoke("eval", *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.output
+
+
+def test_expect_passes_and_fails(invoke):
+    assert invoke("eval", "x**2", "--at", "3", "--expect", "9").exit_code == 0
+    assert invoke("eval", "sin(x)", "--at", "pi/4", "--expect", "1/sqrt(2)").exit_code == 0
+    failed = invoke("eval", "x**2", "--at", "3", "--expect", "10")
+    assert failed.exit_code == 1
+    assert "expected 10" in failed.stderr and "got 9" in failed.stderr
+
+
+def test_expect_with_numeric_tolerance(invoke):
+    assert invoke("eval", "pi", "--at", "0", "--numeric", "--expect", "3.14159265358979").exit_code == 0
+    assert invoke("eval", "pi", "--at", "0", "--numeric", "--expect", "3.14").exit_code == 1
+    assert invoke("eval", "pi", "--at", "0", "--expect", "3.14159265358979").exit_code == 1
+
+
+def test_json(invoke):
+    result = invoke("eval", "x**2", "--at", "3", "--order", "1", "--json")
+    data = json.loads(result.output)
+    assert data["expression"] == "x**2"
+    assert data["variable"] == "x"
+    assert data["points"][0]["at"] == {"x": "3"}
+    assert data["points"][0]["value"] == "9"
+    assert data["points"][0]["numeric"] == "9.0"
+    assert data["points"][0]["derivatives"] == [{"order": 1, "value": "6", "numeric": "6.0"}]
+    assert set(data) == {"expression", "variable", "order", "exact", "digits", "points", "expect"}
+
+
+def test_json_error_record(invoke):
+    result = invoke("eval", "1/x", "--at", "0", "--json")
+    assert result.exit_code == 3
+    data = json.loads(result.stdout)
+    assert data["points"][0]["error"].startswith("division by zero")
+    assert data["problems"][0]["status"] == 3
+
+
+def test_latex(invoke):
+    result = invoke("eval", "x**2", "--at", "3", "--latex")
+    assert result.output.strip() == r"\left. x^{2} \right|_{x=3} = 9"
+
+
+def test_terminal_table(invoke):
+    result = invoke("eval", "x**2", "--at", "1/3", "--order", "1", terminal=True)
+    assert result.exit_code == 0
+    text = strip_ansi(result.output)
+    assert "f(x) = x²" in text
+    assert "1/9" in text and "0.111111111111111" in text
+    assert "f′(x)" in text
+
+
+def test_batch_from_stdin(invoke):
+    lines = "x**2\n\n# a comment\nfoo(x)\n1/x\nx**3 => 8\nx => 5\n"
+    result = invoke("eval", "-", "--at", "2", input=lines)
+    assert result.stdout.splitlines() == ["4", "", "1/2", "8", "2"]
+    assert "line 4: unknown function" in result.stderr
+    assert "line 7: expected 5" in result.stderr
+    assert result.exit_code == 2
+
+
+def test_batch_json_lines(invoke):
+    result = invoke("eval", "-", "--at", "0", "--json", input="x+1\n1/x\n")
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [record["line"] for record in records] == [1, 2]
+    assert records[0]["points"][0]["value"] == "1"
+    assert records[1]["input"] == "1/x"
+    assert records[1]["problems"][0]["kind"] == "no_answer"
+    assert result.exit_code == 3
+
+
+def test_real_process_piped(process):
+    result = process("eval", "x**2", "--at", "3")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "9\n", "")
+    assert "\x1b[" not in result.stdout

@@ -1,0 +1,113 @@
+"""The guard: limits hold, errors cross back, the worker is reused and replaced."""
+
+import os
+import time
+
+import pytest
+
+from derivcli.errors import InternalError, NoAnswerError, ResourceLimitError
+from derivcli.guard import BudgetExceeded, Guard, time_budget
+
+
+def square(number):
+    return number * number
+
+
+def spin(_):
+    while True:
+        pass
+
+
+def allocate(size):
+    return len(bytearray(size))
+
+
+def refuse(_):
+    raise NoAnswerError("no answer here", hint="a hint")
+
+
+def crash(_):
+    raise KeyError("bug")
+
+
+def process_id(_):
+    return os.getpid()
+
+
+def budgeted(seconds):
+    try:
+        with time_budget(seconds):
+            while True:
+                pass
+    except BudgetExceeded:
+        return "stopped"
+
+
+def quick_budget(_):
+    with time_budget(5):
+        total = sum(range(1000))
+    time.sleep(0.05)
+    return total
+
+
+def deep(depth):
+    def down(level):
+        return 0 if level == 0 else 1 + down(level - 1)
+    return down(depth)
+
+
+def test_results_and_reuse():
+    with Guard(timeout=5) as guard:
+        first = guard.run(process_id, None)
+        assert guard.run(square, 12) == 144
+        assert guard.run(process_id, None) == first != os.getpid()
+
+
+def test_wall_clock_limit_kills_and_replaces_the_worker():
+    with Guard(timeout=0.5) as guard:
+        before = guard.run(process_id, None)
+        started = time.monotonic()
+        with pytest.raises(ResourceLimitError, match="0.5 s limit") as caught:
+            guard.run(spin, None)
+        assert time.monotonic() - started < 3
+        assert caught.value.hint == "raise it with --timeout"
+        with pytest.raises(ProcessLookupError):
+            os.kill(before, 0)
+        assert guard.run(square, 3) == 9
+        assert guard.run(process_id, None) != before
+
+
+def test_memory_limit():
+    with Guard(timeout=10, memory_mb=512) as guard:
+        with pytest.raises(ResourceLimitError, match="memory"):
+            guard.run(allocate, 2 * 1024**3)
+        assert guard.run(allocate, 1024) == 1024
+
+
+def test_errors_cross_the_boundary():
+    with Guard(timeout=5) as guard:
+        with pytest.raises(NoAnswerError) as caught:
+            guard.run(refuse, None)
+        assert caught.value.hint == "a hint"
+        with pytest.raises(InternalError) as internal:
+            guard.run(crash, None)
+        assert "KeyError" in internal.value.details
+
+
+def test_deep_recursion_runs_on_a_large_stack():
+    with Guard(timeout=10) as guard:
+        assert guard.run(deep, 5000) == 5000
+
+
+def test_time_budget_interrupts_and_withdraws():
+    with Guard(timeout=5) as guard:
+        assert guard.run(budgeted, 0.2) == "stopped"
+        assert guard.run(quick_budget, None) == 499500
+
+
+def test_closing_ends_the_worker():
+    guard = Guard(timeout=5)
+    worker = guard.run(process_id, None)
+    guard.close()
+    with pytest.raises(ProcessLookupError):
+        os.kill(worker, 0)

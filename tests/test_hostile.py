@@ -1,0 +1,74 @@
+"""Hostile input through a real process: exit 2 or 4, fast, one line, nothing executed."""
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA
+
+TIMEOUT = 3
+
+
+def hostile_lines():
+    lines = []
+    for name in ("hostile-inputs.txt", "hostile-extra.txt"):
+        for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#"):
+                lines.append(line)
+    return lines
+
+
+HOSTILE = hostile_lines()
+ARGUMENT_LIMIT = 100_000  # longer lines cannot be one argv word; they go through stdin
+
+
+def check(result, label):
+    assert result.returncode in (2, 4), f"{label!r}: exit {result.returncode} {result.stderr}"
+    assert "Traceback" not in result.stderr, label
+    assert result.stderr.startswith("deriv: error: "), label
+    assert result.stderr.count("\n") == 1, label
+
+
+def test_every_hostile_line_through_eval(process, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    short = [line for line in HOSTILE if len(line) < ARGUMENT_LIMIT]
+
+    def run(line):
+        return line, process("eval", line, "--at", "1", "--timeout", str(TIMEOUT), timeout=TIMEOUT + 30)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for line, result in pool.map(run, short):
+            check(result, line)
+            assert result.stdout == ""
+    assert not (tmp_path / "DERIV_PWNED").exists()
+
+
+def test_long_hostile_lines_through_stdin(process):
+    long_lines = [line for line in HOSTILE if len(line) >= ARGUMENT_LIMIT]
+    assert long_lines, "the corpus has its 200 000-character line"
+    for line in long_lines:
+        result = process("eval", "-", "--at", "1", "--timeout", str(TIMEOUT), input=line + "\n")
+        assert result.returncode in (2, 4)
+        assert "Traceback" not in result.stderr
+        assert "too long" in result.stderr
+
+
+def test_payloads_that_would_write_a_file_do_nothing(process, tmp_path):
+    marker = tmp_path / "executed"
+    payloads = [
+        f"__import__('os').system('touch {marker}')",
+        f"__import__('pathlib').Path('{marker}').touch()",
+        f"open('{marker}', 'w')",
+        f"exec(\"open('{marker}','w')\")",
+        f"Symbol('x').__class__.__init__.__globals__['__builtins__']['open']('{marker}','w')",
+    ]
+    for payload in payloads:
+        result = process("eval", payload, "--at", "1")
+        check(result, payload)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("line", ["x" * 2, "sin(x)"])
+def test_control_inputs_do_run(process, line):
+    assert process("eval", line, "--at", "1").returncode == 0

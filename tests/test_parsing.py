@@ -1,0 +1,165 @@
+"""The safe parser: the notation it accepts, and what it refuses."""
+
+import pytest
+import sympy
+
+from derivcli.errors import NoAnswerError, ParseError, UsageError
+from derivcli.parsing import (
+    MAX_DEPTH, choose_variables, format_point, parse_expression, parse_point, parse_value,
+)
+
+x, y = sympy.symbols("x y", real=True)
+y_hat = sympy.Symbol("y_hat", real=True)
+theta = sympy.Symbol("theta", real=True)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("x**2", x**2),
+    ("x^2", x**2),
+    ("2x", 2 * x),
+    ("2 sin(x)", 2 * sympy.sin(x)),
+    ("e^x", sympy.exp(x)),
+    ("exp(x)", sympy.exp(x)),
+    ("ln(x)", sympy.log(x)),
+    ("log(x, 2)", sympy.log(x) / sympy.log(2)),
+    ("log10(x)", sympy.log(x) / sympy.log(10)),
+    ("sqrt(x)", sympy.sqrt(x)),
+    ("abs(x)", sympy.Abs(x)),
+    ("pi", sympy.pi),
+    ("e", sympy.E),
+    ("oo", sympy.oo),
+    ("(y - y_hat)**2", (y - y_hat) ** 2),
+    ("theta**2", theta**2),
+    ("x²", x**2),
+    ("x³ + 3x²", x**3 + 3 * x**2),
+    ("x⁻¹", 1 / x),
+    ("π", sympy.pi),
+    ("2·x", 2 * x),
+    ("2×x", 2 * x),
+    ("√x", sympy.sqrt(x)),
+    ("√(x+1)", sympy.sqrt(x + 1)),
+    ("f(x) = x^2", x**2),
+    ("y = 3x", 3 * x),
+    ("-x**2", -x**2),
+    ("x − 1", x - 1),
+    ("0.1*x", x / 10),
+    ("1e3", sympy.Integer(1000)),
+    ("3.5e-2", sympy.Rational(7, 200)),
+    ("x(x+1)", x * (x + 1)),
+    ("(x+1)(x-1)", (x + 1) * (x - 1)),
+    ("x y", x * y),
+    ("arcsin(x)", sympy.asin(x)),
+    ("sech(x)", sympy.sech(x)),
+    ("acsch(x)", sympy.acsch(x)),
+    ("piecewise((-x, x < 0), (x, otherwise))", sympy.Piecewise((-x, x < 0), (x, True))),
+])
+def test_accepted_notation(text, expected):
+    assert parse_expression(text) == expected
+
+
+def test_symbols_are_real():
+    assert all(symbol.is_real for symbol in parse_expression("x*y + theta").free_symbols)
+
+
+def test_undefined_functions_only_when_allowed():
+    expression = parse_expression("f(x)*g(x)", allow_undefined_functions=True)
+    assert {function.func.__name__ for function in expression.atoms(sympy.Function)} == {"f", "g"}
+    with pytest.raises(ParseError, match="undefined function"):
+        parse_expression("f(x)")
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "empty"),
+    ("   ", "empty"),
+    ("foo(x)", "unknown function 'foo'"),
+    ("factorial(10**9)", "unknown function 'factorial'"),
+    ("__import__('os')", "not allowed"),
+    ("x.subs", "unexpected character '.'"),
+    ("x[0]", "unexpected character"),
+    ("'(' * 201", "unexpected character"),
+    ("lambda: 1", "not allowed"),
+    ("x if x else 1", "not allowed"),
+    ("2**10**10", "too large"),
+    ("9**9**9", "too large"),
+    ("((9**99)**99)**99", "too large"),
+    ("1e1000000000", "out of range"),
+    ("(13/10)**6472416997", "too large"),
+    ("x +", "cannot parse"),
+    ("sin(", "cannot parse"),
+    ("sin", "is a function"),
+    ("sin(x, y)", "takes 1"),
+    ("x < 1", "comparison"),
+    ("x % 2", "unexpected character '%'"),
+    ("x // 2", "cannot parse"),
+    ("x" * 40, "too long"),
+    ("x+" * 2500 + "x", "too long"),
+    ("(" * 70 + "x" + ")" * 70, "nests too deeply"),
+    ("-" * 100 + "x", "nests too deeply"),
+    ("x\x00", "control characters"),
+])
+def test_rejected(text, message):
+    with pytest.raises(ParseError, match=message):
+        parse_expression(text)
+
+
+def test_nesting_at_the_limit_is_accepted():
+    depth = MAX_DEPTH - 2
+    assert parse_expression("sin(" * depth + "x" + ")" * depth).has(sympy.sin)
+
+
+def test_division_by_literal_zero_has_no_answer():
+    with pytest.raises(NoAnswerError):
+        parse_expression("1/0")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("3", {x: 3}),
+    ("x=3", {x: 3}),
+    ("x = -1/3", {x: sympy.Rational(-1, 3)}),
+    ("pi/4", {x: sympy.pi / 4}),
+])
+def test_points_of_one_variable(text, expected):
+    assert parse_point(text, [x]) == expected
+
+
+def test_points_of_several_variables():
+    assert parse_point("x=1,y=2", [x, y]) == {x: 1, y: 2}
+    assert parse_point("y=log(8, 2), x=0", [x, y]) == {x: 0, y: 3}
+    assert parse_point("1, 2", [x, y]) == {x: 1, y: 2}
+
+
+@pytest.mark.parametrize("text, message", [
+    ("x=1", "no value for y"),
+    ("z=1,x=1,y=1", "'z' is not a variable"),
+    ("x=1,x=2,y=1", "twice"),
+    ("3", "1 value"),
+    ("x=y,y=1", "not a constant"),
+    ("x=oo,y=1", "not a finite real"),
+    ("", "empty"),
+])
+def test_bad_points(text, message):
+    with pytest.raises(UsageError, match=message):
+        parse_point(text, [x, y])
+
+
+def test_point_round_trip():
+    point = {x: sympy.Rational(-1, 2), y: sympy.pi / 4}
+    assert parse_point(format_point(point), [x, y]) == point
+
+
+def test_choose_variables():
+    assert choose_variables(parse_expression("x*y")) == [x]
+    assert choose_variables(parse_expression("y_hat**2")) == [y_hat]
+    assert choose_variables(parse_expression("7")) == [x]
+    assert choose_variables(parse_expression("x*y"), several=True) == [x, y]
+    assert choose_variables(parse_expression("x"), ["y_hat"]) == [y_hat]
+    with pytest.raises(UsageError, match="several variables"):
+        choose_variables(parse_expression("a*b"))
+    with pytest.raises(UsageError, match="not a valid variable"):
+        choose_variables(parse_expression("x"), ["__class__"])
+
+
+def test_constant_values():
+    assert parse_value("1/3") == sympy.Rational(1, 3)
+    with pytest.raises(ParseError):
+        parse_value("x")
