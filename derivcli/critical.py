@@ -63,8 +63,9 @@ def critical_points(expr, variables, interval=None, budget: float | None = DEFAU
 def _one_variable(expr, x, interval, budget) -> CriticalResult:
     f = real_branch(expr)
     d = derivative(f, x)
-    equation = Eq(d, 0, evaluate=False)
-    result = CriticalResult(expression=expr, variables=(x,), derivatives=(d,), equations=(equation,), interval=interval)
+    shown = _readable(d, budget)
+    equation = Eq(shown, 0, evaluate=False)
+    result = CriticalResult(expression=expr, variables=(x,), derivatives=(shown,), equations=(equation,), interval=interval)
     notes: list[str] = []
     if f != expr:
         notes.append("odd roots are read as real roots (x**(2/3) is the square of the real cube root)")
@@ -75,7 +76,7 @@ def _one_variable(expr, x, interval, budget) -> CriticalResult:
         result.notes = tuple(notes)
         return result
 
-    unsigned = _without_sign_factors(d)
+    unsigned = _without_sign_factors(shown)
     solved, solution_set = _attempt(lambda: sympy.solveset(unsigned, x, S.Reals), _share(budget, 0.5))
     zeros: list = []
     families: list = []
@@ -376,8 +377,9 @@ def _numeric_one_variable(f, d, x, window, budget) -> list[CriticalPoint]:
 def _several_variables(expr, variables, interval, budget) -> CriticalResult:
     f = real_branch(expr)
     gradient = tuple(derivative(f, variable) for variable in variables)
-    equations = tuple(Eq(component, 0, evaluate=False) for component in gradient)
-    result = CriticalResult(expression=expr, variables=variables, derivatives=gradient, equations=equations, interval=interval)
+    shown = tuple(_readable(component, budget) for component in gradient)
+    equations = tuple(Eq(component, 0, evaluate=False) for component in shown)
+    result = CriticalResult(expression=expr, variables=variables, derivatives=shown, equations=equations, interval=interval)
     notes: list[str] = []
     if f != expr:
         notes.append("odd roots are read as real roots")
@@ -455,6 +457,16 @@ _PERIODIC = (sympy.sin, sympy.cos, sympy.tan, sympy.cot, sympy.sec, sympy.csc)
 
 
 # ---------------------------------------------------------------- small helpers
+
+
+def _readable(expression, budget):
+    """The derivative as people write it: factored when that is shorter (y·(1 − x²)·e^… not a sum)."""
+    if sympy.count_ops(expression) <= 4:
+        return expression
+    solved, factored = _attempt(lambda: sympy.factor_terms(expression), _share(budget, 0.03))
+    if solved and len(sympy.sstr(factored)) < len(sympy.sstr(expression)):
+        return factored
+    return expression
 
 
 def _share(budget, fraction):

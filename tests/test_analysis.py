@@ -370,3 +370,25 @@ def test_results_survive_pickling():
     ):
         again = pickle.loads(pickle.dumps(result))
         assert again == result
+
+
+def test_sign_terms_in_a_sum_are_not_dropped():
+    # f′ = sign(x)·|x|^(1/3) + … : replacing sign by 1 would invent x = -2
+    points = critical_points(x ** Rational(1, 3) * (x - 4), [x]).points
+    assert [point.coordinates[0] for point in points] == [0, 1]
+    assert [point.reason for point in points] == ["derivative_undefined", "derivative_zero"]
+    flat = critical_points(Abs(x - 1) + Abs(x + 1), [x])
+    assert any("whole interval" in note for note in flat.notes)
+
+
+def test_cube_root_has_a_vertical_inflection_not_an_extremum():
+    answer = classify_point(x ** Rational(1, 3), [x], {x: 0})
+    assert answer.kind == "inflection" and answer.test == "first_derivative"
+    _check_by_definition(x ** Rational(1, 3), [x], (0,), "inflection")
+
+
+def test_a_line_of_critical_points_is_a_family():
+    result = critical_points(x**2 * y**2, [x, y])
+    assert result.points == ()
+    assert {family.coordinates for family in result.families} == {(0, y), (x, 0)}
+    assert all(family.parameter_kind == "real" for family in result.families)
