@@ -46,6 +46,8 @@ __all__ = [
     "absolute_extrema",
     "inflection_points",
     "plot_data",
+    "critical_report",
+    "classify_report",
 ]
 
 
@@ -262,3 +264,60 @@ def plot_data(expr, variable, points, interval=None, families=(), columns: int =
                     if value is not None:
                         located.append((member, value, label))
     return PlotData(window=(low, high), samples=tuple(samples), marks=tuple(located))
+
+
+# ---------------------------------------------------------------- what the commands ask for
+
+
+def critical_report(expr, variables, interval=None, budget: float | None = DEFAULT_BUDGET, plot: bool = False) -> CriticalResult:
+    """`deriv critical`: the points, a plot for a terminal, and a problem when nothing could be found."""
+    result = critical_points(expr, variables, interval, budget=budget)
+    if plot and len(result.variables) == 1 and not result.constant:
+        result.plot = _safe_plot(expr, result.variables[0], [(point, "critical") for point in result.points], result.interval, [(family, "critical") for family in result.families])
+    result.problems = _problems(result)
+    return result
+
+
+def classify_report(
+    expr, variables, point=None, interval=None, inflections: bool = False, budget: float | None = DEFAULT_BUDGET, plot: bool = False
+) -> ClassifyResult:
+    """`deriv classify`: the given point, or every critical point, classified; extras on request."""
+    variables = tuple(variables)
+    if point is not None:
+        answer = classify_point(expr, variables, point, budget=budget)
+        result = ClassifyResult(expression=expr, variables=variables, classifications=(answer,))
+        if inflections and len(variables) == 1:
+            result.inflections = inflection_points(expr, variables[0], interval, budget=budget and budget * 0.3)
+        marks = [(answer.point, answer.kind)]
+    else:
+        result = classify_critical_points(expr, variables, interval, inflections=inflections, budget=budget)
+        result.problems = _problems(result.critical)
+        marks = [(item.point, item.kind) for item in result.classifications]
+    if plot and len(variables) == 1 and not (result.critical and result.critical.constant):
+        if result.inflections is not None:
+            marks += [(item, "inflection") for item in result.inflections.points]
+        families = [(item.family, item.kind) for item in result.family_classifications]
+        window = result.critical.interval if result.critical is not None else interval
+        result.plot = _safe_plot(expr, variables[0], marks, window, families)
+    return result
+
+
+def _safe_plot(expr, variable, marks, interval, families):
+    try:
+        return plot_data(expr, variable, marks, interval, families)
+    except Exception:  # a picture is optional; never fail the answer for it
+        return None
+
+
+def _problems(critical: CriticalResult) -> list:
+    """An incomplete search that found nothing is a failure (exit 4), not an empty answer."""
+    from .errors import ResourceLimitError
+
+    if critical is None or critical.complete or critical.points or critical.families or critical.constant:
+        return []
+    return [
+        ResourceLimitError(
+            "the search for critical points did not finish and found nothing",
+            hint="try --in a:b to search a window, or a longer --timeout",
+        )
+    ]

@@ -292,18 +292,51 @@ def differentiate_command(expression, output):
 
 @cli.command("critical", cls=ExpressionCommand)
 @click.argument("expression")
+@click.option("--wrt", multiple=True, metavar="VAR",
+              help="A variable (repeat for several; default: every variable of the expression).")
+@click.option("--in", "interval", metavar="A:B",
+              help="Only points in [A, B] (periodic families listed member by member); e.g. 0:2*pi.")
 @output_options()
-def critical_command(expression, output):
-    """Every critical point: where f' = 0 or does not exist (grad f = 0 in several variables)."""
-    raise UsageError("'deriv critical' is not built yet")
+def critical_command(expression, wrt, interval, output):
+    """Every critical point: where f' = 0 or does not exist (grad f = 0 in several variables).
+
+    Piped, one point a line in --at syntax (x=-1, x=1,y=0), so that
+    deriv classify f --at "$(deriv critical f | head -1)" works; families end in (n integer).
+    """
+    from derivcli import jobs
+    from derivcli.output import RICH
+    from derivcli.render import analysis as renderer
+
+    request = jobs.CriticalRequest(expression, tuple(wrt), interval, output.timeout, output.mode == RICH)
+    return run(output, jobs.find_critical_points, request, renderer)
 
 
 @cli.command("classify", cls=ExpressionCommand)
 @click.argument("expression")
+@click.option("--at", "point", metavar="POINT",
+              help="Classify this point (3, x=3 or \"x=1,y=0\"); default: every critical point.")
+@click.option("--wrt", multiple=True, metavar="VAR",
+              help="A variable (repeat for several; default: every variable of the expression).")
+@click.option("--in", "interval", metavar="A:B",
+              help="Only points in [A, B], plus the absolute minimum and maximum there.")
+@click.option("--inflections", is_flag=True, help="Also the inflection points (where f'' changes sign).")
 @output_options()
-def classify_command(expression, output):
-    """Minimum, maximum, saddle or inflection, with the test that decided."""
-    raise UsageError("'deriv classify' is not built yet")
+def classify_command(expression, point, wrt, interval, inflections, output):
+    """Minimum, maximum, saddle or inflection, with the test that decided.
+
+    Piped, one line a point: x=-1<TAB>local maximum. The words are stable: local minimum,
+    local maximum, saddle point, inflection point, not critical, inconclusive.
+    """
+    from derivcli import jobs
+    from derivcli.output import RICH
+    from derivcli.render import analysis as renderer
+
+    if point is not None and interval is not None:
+        raise UsageError("--at and --in cannot be combined",
+                         hint="--in restricts the search for critical points; --at names one point")
+    request = jobs.ClassifyRequest(expression, point, tuple(wrt), interval, inflections, output.timeout,
+                                   output.mode == RICH)
+    return run(output, jobs.classify_points, request, renderer)
 
 
 @cli.command("descend", cls=ExpressionCommand)

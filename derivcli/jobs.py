@@ -38,3 +38,73 @@ def evaluate(request: EvaluationRequest) -> evaluation.Evaluation:
     return evaluation.evaluate(
         expression, variable, points, request.order, request.numeric, request.digits, expected
     )
+
+
+# ---------------------------------------------------------------- critical and classify (issue 4)
+
+ANALYSIS_BUDGET_SHARE = 0.4  # of --timeout: the symbolic solvers give way to numeric search well before it
+
+
+@dataclass
+class CriticalRequest:
+    """``deriv critical``: where f′ = 0 or does not exist."""
+
+    expression: str
+    wrt: tuple = ()
+    interval: str | None = None
+    timeout: float = 20.0
+    plot: bool = False
+
+
+@dataclass
+class ClassifyRequest:
+    """``deriv classify``: what each critical point (or the point given) is, and the test that decided."""
+
+    expression: str
+    at: str | None = None
+    wrt: tuple = ()
+    interval: str | None = None
+    inflections: bool = False
+    timeout: float = 20.0
+    plot: bool = False
+
+
+def parse_interval(text: str | None):
+    """``a:b`` (constants, ``-oo``/``oo`` allowed) as (a, b) with a < b; None when not given."""
+    import sympy
+
+    from derivcli.errors import UsageError
+
+    if text is None:
+        return None
+    low_text, separator, high_text = text.partition(":")
+    if not separator or not low_text.strip() or not high_text.strip():
+        raise UsageError(f"the interval {text!r} is not of the form a:b", hint="for example --in 0:2*pi")
+    infinite = {"oo": sympy.oo, "+oo": sympy.oo, "-oo": -sympy.oo}
+    low, high = (infinite.get(part.strip()) or parse_value(part) for part in (low_text, high_text))
+    if not (high - low).is_positive:
+        raise UsageError(f"the interval {text!r} is empty", hint="write --in a:b with a < b")
+    return low, high
+
+
+def find_critical_points(request: CriticalRequest):
+    from derivcli import analysis
+
+    expression = parse_expression(request.expression)
+    variables = choose_variables(expression, request.wrt, several=True)
+    interval = parse_interval(request.interval)
+    budget = request.timeout * ANALYSIS_BUDGET_SHARE
+    return analysis.critical_report(expression, variables, interval, budget=budget, plot=request.plot)
+
+
+def classify_points(request: ClassifyRequest):
+    from derivcli import analysis
+
+    expression = parse_expression(request.expression)
+    variables = choose_variables(expression, request.wrt, several=True)
+    interval = parse_interval(request.interval)
+    point = parse_point(request.at, variables) if request.at is not None else None
+    budget = request.timeout * ANALYSIS_BUDGET_SHARE
+    return analysis.classify_report(
+        expression, variables, point, interval, request.inflections, budget=budget, plot=request.plot
+    )

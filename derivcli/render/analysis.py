@@ -64,7 +64,24 @@ def _number(value):
 # ---------------------------------------------------------------- plain
 
 
+def _warn_notes(critical: CriticalResult | None, output) -> None:
+    """Piped output keeps stdout for points; what a reader must know goes to stderr."""
+    if critical is None or output is None:
+        return
+    if critical.constant:
+        output.warn("note: " + (critical.notes[-1] if critical.notes else "f is constant: no isolated critical points"))
+    elif not critical.complete:
+        for note in critical.notes:
+            output.warn("note: " + note)
+        output.warn("note: the search may be incomplete: points may be missing")
+    elif not critical.points and not critical.families:
+        output.warn("note: no critical points" + (" in the interval" if critical.interval else ""))
+    elif any(point.approximate for point in critical.points):
+        output.warn("note: some points are approximate (found numerically)")
+
+
 def plain(result, output) -> list[str]:
+    _warn_notes(result if isinstance(result, CriticalResult) else result.critical, output)
     if isinstance(result, CriticalResult):
         return [point_text(point) for point in result.points] + [family_text(family) for family in result.families if not family.members]
     lines = []
