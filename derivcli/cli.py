@@ -341,10 +341,44 @@ def classify_command(expression, point, wrt, interval, inflections, output):
 
 @cli.command("descend", cls=ExpressionCommand)
 @click.argument("expression")
+@click.option("--from", "start", required=True, metavar="POINT",
+              help="Start point: 3, x=3 or \"x=1,y=2\" (a value for every variable of f).")
+@click.option("--wrt", multiple=True, metavar="VAR",
+              help="A variable to descend along (repeat; default: every variable of f). "
+                   "The others keep their --from value.")
+@click.option("--lr", "learning_rate", type=click.FloatRange(min=0, min_open=True), default=None,
+              metavar="RATE", help="Learning rate, the step size  [default: 0.1; 1 for newton]")
+@click.option("--max-iter", "max_iterations", type=click.IntRange(min=1), default=1000,
+              show_default=True, metavar="N", help="Stop after N iterations.")
+@click.option("--tol", "tolerance", type=click.FloatRange(min=0), default=1e-10, show_default=True,
+              metavar="TOL", help="Converged when |grad f| (or the step) is below TOL.")
+@click.option("--method", type=click.Choice(["gd", "momentum", "newton"]), default="gd",
+              show_default=True, help="Plain gradient descent, heavy-ball momentum, or Newton's method.")
+@click.option("--momentum", type=click.FloatRange(min=0, max=1, max_open=True), default=0.9,
+              show_default=True, metavar="BETA", help="Share of the last step kept (--method momentum).")
+@click.option("--every", type=click.IntRange(min=1), default=None, metavar="K",
+              help="Keep every K-th iteration in the trace  [default: 1, or about 1000 rows in all]")
 @output_options()
-def descend_command(expression, output):
-    """Gradient descent (gd, momentum, Newton) that you can watch."""
-    raise UsageError("'deriv descend' is not built yet")
+def descend_command(expression, start, wrt, learning_rate, max_iterations, tolerance, method,
+                    momentum, every, output):
+    """Gradient descent (gd, momentum, Newton) that you can watch.
+
+    \b
+    deriv descend "(5 - y_hat)**2" --wrt y_hat --from 3 --lr 0.1
+    deriv descend "x**2" --from 3 --lr 1.5          diverges, and says why
+    deriv descend "(1-x)**2 + 100*(y-x**2)**2" --from "x=-1,y=1" --method newton
+
+    Exit status 0 when it converged to a minimum; 3 when it diverged, stopped at the
+    iteration limit, or stopped somewhere that is not a minimum (the reason on stderr).
+    Piped, it prints the final point in --at syntax.
+    """
+    from derivcli import jobs
+    from derivcli.render import descent as renderer
+
+    progress = output.mode == "rich" and output.environment.is_terminal(stderr=True)
+    request = jobs.DescentRequest(expression, start, tuple(wrt), learning_rate, max_iterations,
+                                  tolerance, method, momentum, every, progress)
+    return run(output, jobs.descend, request, renderer)
 
 
 def main() -> None:

@@ -101,7 +101,7 @@ def format_number(value: float) -> str:
 # Names used by the generated loop; none may shadow a math-module name the printer emits.
 _LOOP_NAMES = (
     "iteration", "stop_at", "value", "value_before", "gnorm", "step", "increases", "next_record",
-    "record", "learning_rate", "beta", "tolerance", "step_gate", "speed_gate", "increase_limit",
+    "record", "learning_rate", "beta", "tolerance", "step_tolerance", "step_gate", "speed_gate", "increase_limit",
     "every", "direction", "positive", "nonpositive", "error", "newton_direction",
     "RUNAWAY", "INFINITY", "state", "new_step", "new_gnorm", "settings",
 )
@@ -242,7 +242,7 @@ def _loop_source(compiled: _Compiled, method: str) -> str:
         converged_test += " and step < speed_gate"
     return f"""
 def run(state, stop_at, record, settings):
-    learning_rate, beta, tolerance, step_gate, speed_gate, increase_limit, every = settings
+    learning_rate, beta, tolerance, step_tolerance, step_gate, speed_gate, increase_limit, every = settings
     {state} = state
     nonpositive = 0
     try:
@@ -271,7 +271,7 @@ def run(state, stop_at, record, settings):
                     return ('grew', ({state}), nonpositive)
             else:
                 increases = 0
-            if step < tolerance and gnorm < step_gate:
+            if step < step_tolerance and gnorm < step_gate:
                 return ('step', ({state}), nonpositive)
     except (ArithmeticError, ValueError, TypeError) as error:
         return ('error', (iteration - 1, {previous}, value_before, gnorm, step, {tup(xs)}),
@@ -580,7 +580,10 @@ def gradient_descent(
     rows: list[tuple] = []  # (iteration, point, f, |grad f|, step), appended by the loop
     increase_limit = 20 if method != "momentum" else 20 + math.ceil(5 / (1 - momentum))
     gate = max(tolerance, math.sqrt(tolerance))
-    settings = (learning_rate, momentum, tolerance, gate, gate, increase_limit, every)
+    # A momentum step is momentarily tiny at every turn of an oscillation: only the gradient
+    # test (with a slow enough velocity) ends a momentum run.
+    step_tolerance = -1.0 if method == "momentum" else tolerance
+    settings = (learning_rate, momentum, tolerance, step_tolerance, gate, gate, increase_limit, every)
     zeros = tuple(0.0 for _ in names)
     state = (0, point, zeros, value, tuple(gradient), gradient_norm, 0.0, 0, 0)
     if method == "newton":

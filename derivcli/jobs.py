@@ -40,6 +40,57 @@ def evaluate(request: EvaluationRequest) -> evaluation.Evaluation:
     )
 
 
+# --- deriv descend ------------------------------------------------------------------------------
+
+
+@dataclass
+class DescentRequest:
+    """``deriv descend``: gradient descent, momentum or Newton's method from a start point."""
+
+    expression: str
+    start: str = ""
+    wrt: tuple = ()
+    learning_rate: float | None = None
+    max_iterations: int = 1000
+    tolerance: float = 1e-10
+    method: str = "gd"
+    momentum: float = 0.9
+    every: int | None = None
+    progress: bool = False
+
+
+def descend(request: DescentRequest):
+    """Descend along the --wrt variables (default: all of f's); others keep their --from value."""
+    import math
+
+    from derivcli import descent
+    from derivcli.errors import UsageError
+
+    expression = parse_expression(request.expression)
+    variables = choose_variables(expression, request.wrt, several=True)
+    unused = [str(v) for v in variables if request.wrt and v not in expression.free_symbols]
+    if unused:
+        raise UsageError(f"f does not depend on {', '.join(unused)}", hint="--wrt names a variable of f")
+    point = parse_point(request.start, sorted_symbols(expression.free_symbols | set(variables)))
+    fixed = {symbol: value for symbol, value in point.items() if symbol not in variables}
+    every = request.every or max(1, math.ceil(request.max_iterations / 1000))
+    progress = None
+    if request.progress:
+        from derivcli.render.descent import ProgressBar
+
+        progress = ProgressBar()
+    try:
+        return descent.gradient_descent(
+            expression.xreplace(fixed), variables, [point[v] for v in variables],
+            method=request.method, learning_rate=request.learning_rate, momentum=request.momentum,
+            max_iterations=request.max_iterations, tolerance=request.tolerance, every=every,
+            progress=progress,
+        )
+    finally:
+        if progress is not None:
+            progress.close()
+
+
 # ---------------------------------------------------------------- critical and classify (issue 4)
 
 ANALYSIS_BUDGET_SHARE = 0.4  # of --timeout: the symbolic solvers give way to numeric search well before it

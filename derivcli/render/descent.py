@@ -18,15 +18,22 @@ from derivcli.render.mathtext import unicode_math
 
 PLOT_HEIGHT = 8
 UPDATE_RULES = {
-    "gd": "x ← x − lr·∇f",
-    "momentum": "v ← β·v − lr·∇f,  x ← x + v",
-    "newton": "x ← x − lr·H⁻¹·∇f" ,
+    "gd": "p ← p − lr·∇f(p)",
+    "momentum": "v ← β·v − lr·∇f(p),  p ← p + v",
+    "newton": "p ← p − lr·H(p)⁻¹·∇f(p)",
 }
 ONE_VARIABLE_RULES = {
-    "gd": "x ← x − lr·f′(x)",
-    "momentum": "v ← β·v − lr·f′(x),  x ← x + v",
-    "newton": "x ← x − lr·f′(x)/f″(x)",
+    "gd": "{v} ← {v} − lr·f′({v})",
+    "momentum": "v ← β·v − lr·f′({v}),  {v} ← {v} + v",
+    "newton": "{v} ← {v} − lr·f′({v})/f″({v})",
 }
+
+
+def update_rule(result: DescentResult) -> str:
+    """The update of the method, written in the function's own variable when there is one."""
+    if len(result.variables) == 1:
+        return ONE_VARIABLE_RULES[result.method].format(v=result.variables[0])
+    return UPDATE_RULES[result.method] + f"   with p = ({', '.join(result.variables)})"
 
 
 def number(value: float, digits: int = 6) -> str:
@@ -123,7 +130,7 @@ def learning_rate_story(result: DescentResult) -> str:
             f"quadratic that fits f here; lr = {lr} scales it (1 is the full Newton step)."
         )
         return text
-    gradient = "f′(x)" if one else "∇f"
+    gradient = f"f′({result.variables[0]})" if one else "∇f"
     text = f"The learning rate lr = {lr} is the step size: each step moves by lr × {gradient}"
     if result.method == "momentum":
         text += f", and the velocity keeps β = {number(result.momentum)} of the previous step"
@@ -172,12 +179,11 @@ class DescentView:
             yield Text.assemble("  f′ = ", unicode_math(result.gradient[0]))
         else:
             yield Text.assemble("  ∇f = (", ", ".join(unicode_math(g) for g in result.gradient), ")")
-        rules = ONE_VARIABLE_RULES if one else UPDATE_RULES
         settings = f"lr = {number(result.learning_rate)}"
         if result.method == "momentum":
             settings += f", β = {number(result.momentum)}"
         yield Text.assemble(
-            "  method ", (result.method, "bold"), f": {rules[result.method]}   ({settings}, "
+            "  method ", (result.method, "bold"), f": {update_rule(result)}   ({settings}, "
             f"tolerance {number(result.tolerance)}, at most {result.max_iterations} iterations)",
             style=None,
         )
