@@ -14,7 +14,6 @@ import os
 import re
 import signal
 import sys
-import traceback
 
 import click
 
@@ -98,6 +97,8 @@ class DerivGroup(click.Group):
         except Exception as error:  # a bug: one line, the traceback only with --debug
             sys.stderr.write(f"deriv: error: internal error ({type(error).__name__}: {error})\n")
             if debug:
+                import traceback
+
                 traceback.print_exc()
             status = ExitStatus.INTERNAL
         finally:

@@ -292,8 +292,6 @@ class Evaluation:
 
 def evaluate(expression, variable, points, order=0, numeric=False, digits=15, expected=None) -> Evaluation:
     """Values of f, f′ … f⁽ᵒʳᵈᵉʳ⁾ at each point; with ``expected``, compare f's values to it."""
-    from derivcli.equivalence import compare_values
-
     derivatives = [expression]
     for _ in range(order):
         derivatives.append(sympy.diff(derivatives[-1], variable))
@@ -312,6 +310,8 @@ def evaluate(expression, variable, points, order=0, numeric=False, digits=15, ex
             entry.values, entry.error = [], error
         results.append(entry)
         if expected is not None and entry.error is None:
+            from derivcli.equivalence import compare_values
+
             tolerance = 10.0 ** -(digits - 2) if numeric else None
             comparisons.append(compare_values(entry.values[0], expected, point, tolerance))
     return Evaluation(expression, variable, order, results, numeric, digits, comparisons)

@@ -12,14 +12,14 @@ are top-level functions and plain dataclasses.
 
 from __future__ import annotations
 
-import ctypes
 import os
+import pickle
 import resource
+import select
 import signal
+import struct
 import sys
 import threading
-import traceback
-from multiprocessing.connection import Connection, Pipe
 
 from derivcli.errors import DerivError, InternalError, ResourceLimitError
 
@@ -37,7 +37,7 @@ class Guard:
         self.timeout = timeout
         self.memory_mb = memory_mb
         self._process_id: int | None = None
-        self._connection: Connection | None = None
+        self._channel: _Channel | None = None
 
     def __enter__(self) -> Guard:
         return self
@@ -47,22 +47,22 @@ class Guard:
 
     def run(self, function, argument):
         """Call ``function(argument)`` in the worker and return its result, or raise its error."""
-        if self._connection is None:
+        if self._channel is None:
             self._start()
         try:
-            self._connection.send((function, argument))
-        except (BrokenPipeError, OSError):
+            self._channel.send((function, argument))
+        except OSError:
             self._stop()
             raise InternalError("the worker process ended unexpectedly") from None
-        if not self._connection.poll(self.timeout):
+        if not self._channel.ready(self.timeout):
             self._stop()
             raise ResourceLimitError(
                 f"the computation exceeded the {self.timeout:g} s limit",
                 hint="raise it with --timeout",
             )
         try:
-            outcome, payload = self._connection.recv()
-        except (EOFError, OSError):
+            outcome, payload = self._channel.receive()
+        except (EOFError, OSError, pickle.UnpicklingError):
             reason = self._stop()
             raise ResourceLimitError(
                 f"the computation was stopped: {reason}",
@@ -73,30 +73,33 @@ class Guard:
         raise payload
 
     def close(self) -> None:
-        """End the worker (asking politely first, then killing it)."""
-        if self._connection is not None:
-            self._stop()
+        """End the worker, without waiting for it when the program is about to exit anyway."""
+        if self._channel is not None:
+            self._stop(wait=False)
 
     def _start(self) -> None:
-        parent_end, child_end = Pipe(duplex=True)
+        child_reads, parent_writes = os.pipe()
+        parent_reads, child_writes = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
         process_id = os.fork()
         if process_id == 0:
-            parent_end.close()
-            _serve(child_end, self.timeout, self.memory_mb)
+            os.close(parent_writes)
+            os.close(parent_reads)
+            _serve(_Channel(child_reads, child_writes), self.timeout, self.memory_mb)
             os._exit(0)
-        child_end.close()
+        os.close(child_reads)
+        os.close(child_writes)
         self._process_id = process_id
-        self._connection = parent_end
+        self._channel = _Channel(parent_reads, parent_writes)
 
-    def _stop(self) -> str:
-        """Kill and reap the worker; say why it ended, as far as the parent can tell."""
+    def _stop(self, wait: bool = True) -> str:
+        """Kill the worker (and reap it when asked); say why it ended, as far as the parent can tell."""
         reason = "the worker process ended"
-        connection, process_id = self._connection, self._process_id
-        self._connection = self._process_id = None
-        if connection is not None:
-            connection.close()
+        channel, process_id = self._channel, self._process_id
+        self._channel = self._process_id = None
+        if channel is not None:
+            channel.close()
         if process_id is None:
             return reason
         try:
@@ -104,7 +107,7 @@ class Guard:
         except ProcessLookupError:
             pass
         try:
-            _, status = os.waitpid(process_id, 0)
+            _, status = os.waitpid(process_id, 0 if wait else os.WNOHANG)
         except ChildProcessError:
             return reason
         if os.WIFSIGNALED(status):
@@ -116,26 +119,69 @@ class Guard:
         return reason
 
 
-def _serve(connection: Connection, timeout: float, memory_mb: int) -> None:
+class _Channel:
+    """Pickled messages over a pair of pipes, each prefixed with its length."""
+
+    _HEADER = struct.Struct("!Q")
+
+    def __init__(self, reading: int, writing: int):
+        self.reading = reading
+        self.writing = writing
+
+    def send(self, message) -> None:
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        view = memoryview(self._HEADER.pack(len(data)) + data)
+        while view:
+            written = os.write(self.writing, view)
+            view = view[written:]
+
+    def ready(self, timeout: float) -> bool:
+        """Wait until a message starts arriving (or the other end closes), at most ``timeout``."""
+        readable, _, _ = select.select([self.reading], [], [], timeout)
+        return bool(readable)
+
+    def receive(self):
+        (size,) = self._HEADER.unpack(self._read(self._HEADER.size))
+        return pickle.loads(self._read(size))
+
+    def _read(self, size: int) -> bytes:
+        chunks, remaining = [], size
+        while remaining:
+            chunk = os.read(self.reading, min(remaining, 1 << 20))
+            if not chunk:
+                raise EOFError("the other end closed")
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
+
+    def close(self) -> None:
+        for descriptor in (self.reading, self.writing):
+            try:
+                os.close(descriptor)
+            except OSError:
+                pass
+
+
+def _serve(channel: _Channel, timeout: float, memory_mb: int) -> None:
     """The worker's loop: take a job, run it under the limits, send back the outcome."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     _die_with_parent()
     _limit_memory(memory_mb)
     while True:
         try:
-            function, argument = connection.recv()
+            function, argument = channel.receive()
         except (EOFError, OSError):
             return
         _limit_cpu(timeout)
         outcome = _run_on_large_stack(function, argument)
         try:
-            connection.send(outcome)
-        except Exception as error:  # the result could not be pickled or sent
-            try:
-                connection.send(("error", _internal(error)))
-            except Exception:
-                return
+            channel.send(outcome)
+        except OSError:
+            return
+        except Exception as error:  # the result could not be pickled
+            channel.send(("error", _internal(error)))
 
 
 def _run_on_large_stack(function, argument):
@@ -175,6 +221,8 @@ def _outcome(function, argument):
 
 
 def _internal(error: Exception) -> InternalError:
+    import traceback
+
     details = "".join(traceback.format_exception(error))
     summary = f"{type(error).__name__}: {error}"
     if len(summary) > 200:
@@ -185,6 +233,8 @@ def _internal(error: Exception) -> InternalError:
 def _die_with_parent() -> None:
     """Ask Linux to kill this worker when its parent dies (SIGTERM, crash): no orphans."""
     try:
+        import ctypes
+
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):
@@ -247,6 +297,8 @@ class time_budget:  # noqa: N801 - used as a context manager, reads like a funct
         return self
 
     def _fire(self) -> None:
+        import ctypes
+
         with self._lock:
             if not self._active:
                 return
@@ -256,6 +308,8 @@ class time_budget:  # noqa: N801 - used as a context manager, reads like a funct
             )
 
     def __exit__(self, kind, error, trace) -> bool:
+        import ctypes
+
         with self._lock:
             self._active = False
             self._timer.cancel()

@@ -7,7 +7,6 @@ through :func:`emit`, so the four forms (rich, plain, json, latex) behave alike 
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from dataclasses import dataclass, field
@@ -118,6 +117,12 @@ class Output:
         self.environment.stderr.flush()
 
 
+def _json_text(record: dict) -> str:
+    import json
+
+    return json.dumps(record, ensure_ascii=False)
+
+
 def choose_mode(environment: Environment, as_json: bool, latex: bool, plain: bool) -> str:
     if as_json:
         return JSON
@@ -157,7 +162,7 @@ def report(error: DerivError, output: Output, line: int | None = None, source: s
         record = {"error": error_record(error)}
         if line is not None:
             record = {"line": line, "input": source, **record}
-        output.write(json.dumps(record, ensure_ascii=False))
+        output.write(_json_text(record))
     elif output.mode == PLAIN and line is not None:
         output.write("")
     output.environment.stderr.flush()
@@ -173,7 +178,7 @@ def emit(renderer, result, output: Output, line: int | None = None, source: str 
             record["problems"] = [error_record(problem) for problem in problems]
         if line is not None:
             record = {"line": line, "input": source, **record}
-        output.write(json.dumps(record, ensure_ascii=False))
+        output.write(_json_text(record))
     elif output.mode == LATEX:
         output.write(renderer.latex(result, output))
     elif output.mode == PLAIN:
