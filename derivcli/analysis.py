@@ -232,13 +232,16 @@ def plot_data(expr, variable, points, interval=None, families=(), columns: int =
         pad = max(1.0, 0.5 * (high - low))
         low, high = low - pad, high + pad
     elif families:
-        members = [to_float(family.coordinates[0].subs(family.parameter, index)) for family, _ in families for index in (-1, 0, 1)]
-        members = [item for item in members if item is not None]
-        if not members:
+        # symmetric about 0, wide enough for a period and the members nearest 0
+        reach = []
+        for family, _ in families:
+            step = to_float(abs(sympy.expand(family.coordinates[0]).coeff(family.parameter, 1)))
+            first = to_float(family.coordinates[0].subs(family.parameter, 0))
+            if step is not None and first is not None:
+                reach.append(max(step, abs(first)))
+        if not reach:
             return None
-        low, high = min(members), max(members)
-        pad = 0.25 * max(high - low, 1.0)
-        low, high = low - pad, high + pad
+        low, high = -max(reach), max(reach)
     else:
         return None
     f = real_branch(expr)

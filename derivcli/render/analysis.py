@@ -286,7 +286,7 @@ def _critical_parts(result: CriticalResult, with_table: bool) -> list:
                 table.add_row(
                     _human_point(point) + (" (≈)" if point.approximate else ""),
                     unicode_math(point.value) if point.value is not None else "—",
-                    _decimal(point.numeric_value),
+                    "" if point.value is not None and point.value.is_Integer else _decimal(point.numeric_value),
                     REASONS.get(point.reason, point.reason),
                 )
             parts.append(table)
@@ -340,10 +340,10 @@ def _classify_parts(result: ClassifyResult) -> list:
             where = _human_family(item.family) if item.family is not None else _human_point(item.point)
             extra = []
             if item.concavity:
-                extra.append(item.concavity)
+                extra.append(item.concavity if item.concavity.startswith("concave") else f"concavity {item.concavity}")
             if item.trend:
                 extra.append(f"f is {item.trend}")
-            line = Text.assemble(("  " + where + ": ", "cyan"), item.explanation)
+            line = Text.assemble(("  " + where + ": ", "cyan"), _pretty(item.explanation, item))
             if extra:
                 line.append("  (" + "; ".join(extra) + ")", style="dim")
             parts.append(line)
@@ -384,12 +384,23 @@ def _classify_parts(result: ClassifyResult) -> list:
     return parts
 
 
+def _pretty(text: str, item) -> str:
+    """Engine text names points in sympy syntax (pi/2); on a terminal, π/2."""
+    coordinates = item.family.coordinates if item.family is not None else item.point.coordinates
+    for value in coordinates:
+        plain_form = sympy.sstr(value)
+        if len(plain_form) > 1:
+            text = text.replace(f"({plain_form})", f"({unicode_math(value)})")
+    return text
+
+
 def _values_text(item) -> str:
     shown = []
     for name, value in item.values.items():
         if name.startswith("∂f/∂") and item.kind != "not_critical":
             continue
-        shown.append(f"{name} = {value if isinstance(value, str) else unicode_math(value)}")
+        name = _pretty(name, item)
+        shown.append(f"{name}: {value}" if isinstance(value, str) else f"{name} = {unicode_math(value)}")
     if item.eigenvalues is not None:
         shown.append("eigenvalues " + ", ".join(unicode_math(value) for value in item.eigenvalues))
     if item.hessian is not None:
@@ -419,9 +430,11 @@ def _plot(data, height: int = 11):
     if len(values) < 2:
         return Text("")
     ordered = sorted(values)
-    # clip the top and bottom 5% so a pole does not flatten the picture
+    bottom, top = ordered[0], ordered[-1]
+    # near a pole, clip the top and bottom 5% so the rest of the picture is not flattened
     cut = len(ordered) // 20
-    bottom, top = ordered[cut], ordered[-1 - cut]
+    if (ordered[-1 - cut] - ordered[cut]) * 4 < top - bottom:
+        bottom, top = ordered[cut], ordered[-1 - cut]
     for _, value, _ in data.marks:
         bottom, top = min(bottom, value), max(top, value)
     if top - bottom < 1e-12:
@@ -433,10 +446,19 @@ def _plot(data, height: int = 11):
     def row_of(value):
         return round((top - value) / (top - bottom) * (height - 1))
 
+    previous = None
     for column, (_, value) in enumerate(data.samples):
         if value is None or value < bottom or value > top:
+            previous = None
             continue
-        grid[row_of(value)][column] = "·"
+        row = row_of(value)
+        grid[row][column] = "·"
+        if previous is not None and abs(previous - row) > 1:
+            # a steep stretch: join it to the last column so the curve reads as one line
+            step = 1 if row > previous else -1
+            for between in range(previous + step, row, step):
+                grid[between][column] = "·"
+        previous = row
     low, high = data.window
     if bottom <= 0 <= top:
         axis = row_of(0)

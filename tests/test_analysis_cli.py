@@ -1,0 +1,181 @@
+"""`deriv critical` and `deriv classify` through the real entry point (click's runner and real processes)."""
+
+import json
+
+import pytest
+
+from conftest import strip_ansi
+
+TRUTH_TABLE = [
+    # (expression, extra options, {point line: words})
+    ("x**3 - 3*x", [], {"x=-1": "local maximum", "x=1": "local minimum"}),
+    ("x**4", [], {"x=0": "local minimum"}),
+    ("x**3", [], {"x=0": "inflection point"}),
+    ("x*exp(-x)", [], {"x=1": "local maximum"}),
+    ("x**2*exp(-x)", [], {"x=0": "local minimum", "x=2": "local maximum"}),
+    ("x + 1/x", [], {"x=-1": "local maximum", "x=1": "local minimum"}),
+    ("sin(x)", ["--in", "0:2*pi"], {"x=pi/2": "local maximum", "x=3*pi/2": "local minimum"}),
+    ("abs(x)", [], {"x=0": "local minimum"}),
+    ("x^(2/3)", [], {"x=0": "local minimum"}),
+    ("ln(x) - x", [], {"x=1": "local maximum"}),
+    ("x**2 + y**2", [], {"x=0,y=0": "local minimum"}),
+    ("x**2 - y**2", [], {"x=0,y=0": "saddle point"}),
+    ("x**3 - 3*x + y**2", [], {"x=1,y=0": "local minimum", "x=-1,y=0": "saddle point"}),
+    ("x**4 + y**4", [], {"x=0,y=0": "local minimum"}),
+    ("(1-x)**2 + 100*(y-x**2)**2", [], {"x=1,y=1": "local minimum"}),
+    (
+        "x*y*exp(-(x**2+y**2)/2)",
+        [],
+        {"x=0,y=0": "saddle point", "x=1,y=1": "local maximum", "x=-1,y=-1": "local maximum",
+         "x=1,y=-1": "local minimum", "x=-1,y=1": "local minimum"},
+    ),
+]
+
+TESTS = {
+    "x**4": "higher_order_derivative",
+    "abs(x)": "first_derivative",
+    "x^(2/3)": "first_derivative",
+    "x**4 + y**4": "even_powers",
+    "x**3 - 3*x": "second_derivative",
+    "x**2 - y**2": "hessian",
+}
+
+
+def _lines(output):
+    return [line for line in output.splitlines() if line]
+
+
+@pytest.mark.parametrize("expression, options, expected", TRUTH_TABLE, ids=[case[0] for case in TRUTH_TABLE])
+def test_classify_truth_table(invoke, expression, options, expected):
+    result = invoke("classify", expression, *options)
+    assert result.exit_code == 0, result.stderr
+    found = dict(line.split("\t") for line in _lines(result.stdout) if "absolute" not in line)
+    assert found == expected
+
+
+@pytest.mark.parametrize("expression, options, expected", TRUTH_TABLE, ids=[case[0] for case in TRUTH_TABLE])
+def test_critical_truth_table(invoke, expression, options, expected):
+    result = invoke("critical", expression, *options)
+    assert result.exit_code == 0, result.stderr
+    assert sorted(_lines(result.stdout)) == sorted(expected)
+
+
+@pytest.mark.parametrize("expression, test", sorted(TESTS.items()))
+def test_json_names_the_deciding_test(invoke, expression, test):
+    result = invoke("classify", expression, "--json")
+    assert result.exit_code == 0
+    record = json.loads(result.stdout)
+    assert {point["test"] for point in record["points"]} == {test}
+
+
+def test_each_point_composes_with_classify_at(invoke):
+    for expression, options, expected in TRUTH_TABLE:
+        for line in _lines(invoke("critical", expression, *options).stdout):
+            answer = invoke("classify", expression, "--at", line)
+            assert answer.exit_code == 0, (expression, line, answer.stderr)
+            assert answer.stdout == f"{line}\t{expected[line]}\n"
+
+
+def test_composition_through_real_processes(process):
+    first = process("critical", "x**3 - 3*x")
+    assert first.returncode == 0 and first.stdout == "x=-1\nx=1\n"
+    top = first.stdout.splitlines()[0]
+    answer = process("classify", "x**3 - 3*x", "--at", top)
+    assert (answer.returncode, answer.stdout, answer.stderr) == (0, "x=-1\tlocal maximum\n", "")
+    several = process("critical", "x**3 - 3*x + y**2")
+    lines = several.stdout.splitlines()
+    assert lines == ["x=-1,y=0", "x=1,y=0"]
+    answer = process("classify", "x**3 - 3*x + y**2", "--at", lines[1])
+    assert answer.stdout == "x=1,y=0\tlocal minimum\n"
+
+
+def test_a_family_line_names_its_parameter(invoke):
+    result = invoke("critical", "sin(x)")
+    assert result.stdout == "x=pi*n + pi/2 (n integer)\n"
+    classified = invoke("classify", "sin(x)")
+    assert classified.stdout == "x=2*pi*n + pi/2 (n integer)\tlocal maximum\nx=2*pi*n + 3*pi/2 (n integer)\tlocal minimum\n"
+
+
+def test_critical_json_keys(invoke):
+    record = json.loads(invoke("critical", "sin(x)", "--in", "0:2*pi", "--json").stdout)
+    assert set(record) >= {"expression", "variables", "derivatives", "equations", "points", "families",
+                           "endpoints", "interval", "complete", "method", "constant", "notes"}
+    assert record["equations"] == ["cos(x) = 0"]
+    assert record["interval"] == ["0", "2*pi"]
+    first = record["points"][0]
+    assert set(first) >= {"point", "at", "numeric", "value", "value_numeric", "approximate", "reason"}
+    assert first["at"] == {"x": "pi/2"} and abs(first["numeric"]["x"] - 1.5707963267948966) < 1e-12
+    assert first["value"] == "1" and first["approximate"] is False
+    assert [point["point"] for point in record["endpoints"]] == ["x=0", "x=2*pi"]
+    (family,) = record["families"]
+    assert family["family"] == "x=pi*n + pi/2 (n integer)" and len(family["members"]) == 2
+
+
+def test_classify_json_keys(invoke):
+    record = json.loads(invoke("classify", "x**3 - 3*x + y**2", "--json").stdout)
+    by_point = {point["point"]: point for point in record["points"]}
+    saddle = by_point["x=-1,y=0"]
+    assert set(saddle) >= {"kind", "words", "test", "values", "hessian", "eigenvalues", "determinant", "explanation"}
+    assert (saddle["kind"], saddle["words"], saddle["test"]) == ("saddle", "saddle point", "hessian")
+    assert saddle["hessian"] == [["-6", "0"], ["0", "2"]]
+    assert saddle["eigenvalues"] == ["-6", "2"] and saddle["determinant"] == "-12"
+    one = json.loads(invoke("classify", "x**4", "--json").stdout)["points"][0]
+    assert one["kind"] == "minimum" and one["values"]["f⁽⁴⁾(0)"] == "24"
+
+
+def test_classify_interval_gives_absolute_extrema(invoke):
+    record = json.loads(invoke("classify", "x**3 - 3*x", "--in", "0:3", "--json").stdout)
+    absolute = record["absolute"]
+    assert absolute["minimum"] == {"value": "-2", "at": ["x=1"]}
+    assert absolute["maximum"] == {"value": "18", "at": ["x=3"]}
+    plain = invoke("classify", "x**3 - 3*x", "--in", "0:3").stdout
+    assert "x=3\tabsolute maximum" in plain
+
+
+def test_inflections_option(invoke):
+    result = invoke("classify", "x**4 - 6*x**2", "--inflections")
+    lines = result.stdout.splitlines()
+    assert "x=-1\tinflection point" in lines and "x=1\tinflection point" in lines
+    none = invoke("classify", "x**4", "--inflections", "--json")
+    assert json.loads(none.stdout)["inflections"]["points"] == []
+
+
+def test_not_critical_point(invoke):
+    result = invoke("classify", "x**3 - 3*x", "--at", "2")
+    assert result.stdout == "x=2\tnot critical\n"
+    record = json.loads(invoke("classify", "x**3 - 3*x", "--at", "2", "--json").stdout)
+    assert record["points"][0]["trend"] == "increasing"
+
+
+def test_exit_statuses(invoke):
+    assert invoke("classify", "x**2 + y**2", "--at", "x=1").exit_code == 2  # y missing
+    assert invoke("classify", "x**2", "--at", "y=1").exit_code == 2  # not a variable
+    assert invoke("classify", "x**2", "--at", "x=1", "--in", "0:1").exit_code == 2
+    assert invoke("critical", "x**2", "--in", "3:1").exit_code == 2
+    assert invoke("critical", "x**2", "--in", "3").exit_code == 2
+    assert invoke("critical", "x**", ).exit_code == 2
+    assert invoke("classify", "ln(x)", "--at", "-1").exit_code == 3
+    constant = invoke("critical", "7")
+    assert constant.exit_code == 0 and constant.stdout == ""
+    assert "no isolated critical points" in constant.stderr
+
+
+def test_incomplete_search_says_so(invoke):
+    result = invoke("critical", "exp(x) - 3*x**2 + sin(x)")
+    assert result.exit_code == 0
+    assert len(result.stdout.splitlines()) == 2
+    assert "incomplete" in result.stderr
+
+
+def test_terminal_shows_equation_table_and_plot(invoke):
+    result = invoke("classify", "x**3 - 3*x", terminal=True, columns=120)
+    text = strip_ansi(result.stdout)
+    assert "solve  3·x² - 3 = 0" in text
+    assert "local maximum" in text and "second-derivative test" in text and "f″(-1) = -6" in text
+    assert "▲" in text and "▼" in text  # the plot marks the maximum and the minimum
+
+
+def test_batch_input(invoke):
+    result = invoke("classify", "-", input="x**3 - 3*x\nx**4\n")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == ["x=-1\tlocal maximum", "x=1\tlocal minimum", "x=0\tlocal minimum"]
