@@ -376,7 +376,7 @@ def descend_command(expression, start, wrt, learning_rate, max_iterations, toler
     from derivcli import jobs
     from derivcli.render import descent as renderer
 
-    progress = output.mode == "rich" and output.environment.is_terminal(stderr=True)
+    progress = output.environment.is_terminal(stderr=True)
     request = jobs.DescentRequest(expression, start, tuple(wrt), learning_rate, max_iterations,
                                   tolerance, method, momentum, every, progress)
     return run(output, jobs.descend, request, renderer)

@@ -808,15 +808,16 @@ def _divergence_hint(expr, variables, point, method, learning_rate, momentum, ma
         )
     bound = stable
     formula = "2/c" if method == "gd" else "2(1+β)/c"
-    text = (
-        f"the learning rate {learning_rate:g} exceeds {formula} = {bound:.6g}, where c = {curvature:.6g} "
-        f"is the curvature of f at the start: each step overshoots the minimum by more than it gains"
-        if learning_rate >= bound
-        else f"the learning rate {learning_rate:g} is below {formula} = {bound:.6g} at the start, "
-        "but the curvature grows along the path"
-    )
     if learning_rate >= bound:
-        text = text + f"; the learning rate must be below {bound:.6g}"
+        text = (
+            f"lr = {learning_rate:g} exceeds {formula} = {bound:.6g} (c = {curvature:.6g} is the curvature "
+            f"of f at the start), so each step overshoots more than it gains; lr must be below {bound:.6g}"
+        )
+    else:
+        text = (
+            f"lr = {learning_rate:g} is below {formula} = {bound:.6g} at the start, "
+            "but the curvature grows along the path"
+        )
     if not suggest:
         return text
     candidate = min(bound / 2, learning_rate / 2)
@@ -826,6 +827,6 @@ def _divergence_hint(expr, variables, point, method, learning_rate, momentum, ma
             max_iterations=max_iterations, tolerance=tolerance, every=max_iterations, _suggest=False,
         )
         if trial.converged:
-            return text + f"; --lr {candidate:.3g} converges (in {_count(trial.iterations, 'iteration')})"
+            return text + f": --lr {candidate:.3g} converges in {_count(trial.iterations, 'iteration')}"
         candidate /= 4
     return text + "; no smaller learning rate that was tried converged either"
