@@ -1,0 +1,276 @@
+"""Write man/deriv.1 from the click definitions, so the manual cannot drift from the program.
+
+Commands, their arguments and every option (with its help text and default) come from click;
+the sections that explain (syntax, output, JSON keys, exit statuses, environment, examples) are
+written here. Run ``python scripts/generate_man_page.py`` after changing an option; a test fails
+while the committed page differs from what this script writes.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from derivcli import __version__  # noqa: E402
+from derivcli.cli import cli  # noqa: E402
+from derivcli.errors import ExitStatus  # noqa: E402
+
+PAGE = ROOT / "man" / "deriv.1"
+DATE = "2026-11-30"
+COMMAND_ORDER = ["diff", "eval", "critical", "classify", "descend"]
+
+EXIT_MEANINGS = {
+    ExitStatus.SUCCESS: "success",
+    ExitStatus.EXPECTATION_FAILED: "an --expect check failed (both forms and a point where they differ are on stderr)",
+    ExitStatus.USAGE: "usage error, or an expression that cannot be parsed or is not allowed",
+    ExitStatus.NO_ANSWER: "no mathematical answer: undefined at the point, descent diverged or did not converge",
+    ExitStatus.RESOURCE_LIMIT: "a resource limit was hit (--timeout, --memory, a full disk)",
+    ExitStatus.INTERNAL: "internal error (a bug): one line on stderr, the traceback with --debug",
+    ExitStatus.INTERRUPTED: "interrupted (Ctrl-C)",
+}
+
+# Top-level keys of each command's --json object; a test checks them against the real output.
+JSON_KEYS = {
+    "diff": ["expression", "variables", "order", "derivative", "latex", "at", "value", "steps"],
+    "eval": ["expression", "variable", "order", "exact", "digits", "points", "expect"],
+    "critical": ["expression", "variables", "derivatives", "equations", "interval", "points",
+                 "families", "endpoints", "complete", "method", "constant", "notes"],
+    "classify": ["expression", "variables", "points", "families", "critical", "absolute",
+                 "inflections", "notes"],
+    "descend": ["expression", "variables", "gradient", "method", "learning_rate", "momentum",
+                "tolerance", "max_iterations", "every", "start", "iterations", "converged",
+                "reason", "message", "hint", "warnings", "point", "at", "value", "gradient_norm",
+                "classification", "curvature", "stable_learning_rate", "trace"],
+}
+
+EXAMPLES = [
+    ("The derivative of x\\(S2 and its slope at 3 (the seed's first example):",
+     'deriv diff "x**2" \\-\\-at 3'),
+    ("The MSE loss gradient with respect to the prediction:",
+     'deriv diff "(y \\- y_hat)**2" \\-\\-wrt y_hat'),
+    ("Values of f, f\\(aq and f\\(aq\\(aq at two points, exact:",
+     'deriv eval "x**3" \\-\\-at 1/3 \\-\\-at 2 \\-\\-order 2'),
+    ("Critical points, then the first one classified:",
+     'deriv critical "x**3 \\- 3*x"\n'
+     'deriv classify "x**3 \\- 3*x" \\-\\-at "$(deriv critical "x**3 \\- 3*x" | head \\-1)"'),
+    ("A saddle and the Hessian test that decided it:",
+     'deriv classify "x**2 \\- y**2"'),
+    ("Gradient descent on the MSE loss, as in the seed:",
+     'deriv descend "(5 \\- y_hat)**2" \\-\\-wrt y_hat \\-\\-from 3 \\-\\-lr 0.1'),
+    ("A CI check: exit 1 unless the derivative is right:",
+     'deriv diff "sin(x)**2" \\-\\-expect "sin(2*x)"'),
+    ("A file of formulas on stdin, one per line, each with its expected derivative after =>:",
+     "printf 'x**2 => 2*x\\\\nsin(x) => cos(x)\\\\n' | deriv diff \\-"),
+]
+
+
+def escape(text: str) -> str:
+    """Text for roff: backslashes and leading dots or quotes made harmless, dashes kept as dashes."""
+    text = text.replace("\\", "\\e").replace("-", "\\-")
+    text = "".join(character if ord(character) < 128 else f"\\[u{ord(character):04X}]" for character in text)
+    lines = []
+    for line in text.split("\n"):
+        if line.startswith((".", "'")):
+            line = "\\&" + line
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def option_lines(parameter: click.Option) -> list[str]:
+    names = ", ".join(parameter.opts + parameter.secondary_opts) if not parameter.secondary_opts else (
+        " / ".join(parameter.opts + parameter.secondary_opts)
+    )
+    metavar = ""
+    if not parameter.is_flag:
+        if isinstance(parameter.type, click.Choice):
+            metavar = " " + "|".join(parameter.type.choices)
+        else:
+            metavar = " " + (parameter.metavar or parameter.type.name.upper())
+    help_text = " ".join((parameter.help or "").split())
+    default = parameter.default
+    if parameter.show_default and default not in (None, False, ()) and not callable(default):
+        help_text += f" Default: {default}."
+    if parameter.required:
+        help_text += " Required."
+    return [".TP", f"\\fB{escape(names)}\\fR{escape(metavar)}", escape(help_text)]
+
+
+def help_paragraphs(text: str) -> list[str]:
+    """click help text as roff: paragraphs filled, ``\\b`` blocks kept line by line."""
+    lines = []
+    for paragraph in text.strip().split("\n\n"):
+        if paragraph.lstrip().startswith("\b"):
+            body = [line.strip() for line in paragraph.lstrip()[1:].strip("\n").split("\n")]
+            lines += [".PP", ".RS", ".nf"] + [escape(line) for line in body] + [".fi", ".RE"]
+        else:
+            lines += [".PP", escape(" ".join(paragraph.split()))]
+    return lines
+
+
+def command_section(name: str, command: click.Command) -> list[str]:
+    arguments = " ".join(f"\\fI{parameter.human_readable_name}\\fR"
+                         for parameter in command.params if isinstance(parameter, click.Argument))
+    lines = [".SS " + f"deriv {name}", f".B deriv {name}", arguments, "[\\fIOPTIONS\\fR]"]
+    lines += help_paragraphs(command.help or "")
+    for parameter in command.params:
+        if isinstance(parameter, click.Option):
+            lines += option_lines(parameter)
+    lines += [".TP", "\\fB\\-h\\fR, \\fB\\-\\-help\\fR", "Show the command's help and exit."]
+    return lines
+
+
+SYNTAX = r"""
+.SH EXPRESSION SYNTAX
+Expressions are read by a parser of
+.BR deriv 's
+own; no text is ever run as code.
+.TP
+Arithmetic
+\fB+ \- * /\fR and powers \fB**\fR or \fB^\fR: \fBx**2\fR, \fBx^2\fR, \fBe^x\fR.
+Implied products: \fB2x\fR, \fB2 sin(x)\fR, \fB(x+1)(x\-1)\fR, \fBx y\fR.
+.TP
+Notation from the page
+\fBx\(S2\fR and other superscripts, \fB\(*p\fR, \fB\(md\fR or \fB\(mu\fR for times,
+\fB\(sr x\fR for the square root, \fB\(mi\fR for minus, and a leading \fBf(x) =\fR or \fBy =\fR.
+An expression may begin with a minus sign: \fBderiv diff "\-x**2"\fR.
+.TP
+Names
+Variables are letters and digits with underscores (\fBy_hat\fR, \fBtheta\fR, \fBx1\fR);
+\fBpi\fR, \fBe\fR (Euler's number) and \fBoo\fR (infinity) are constants.
+Variables are real.
+.TP
+Functions
+sin cos tan sec csc cot, asin acos atan acot asec acsc (also arcsin \&...),
+sinh cosh tanh coth sech csch, asinh acosh atanh acoth asech acsch,
+exp, ln and log (\fBlog(x, b)\fR to base b; log10, log2), sqrt, cbrt, root(x, n), abs, sign,
+min, max, erf erfc erfi gamma loggamma digamma Ei Si Ci li, and
+\fBpiecewise((\-x, x < 0), (x, otherwise))\fR.
+\fBdiff\fR also takes undefined functions \fBf(x)\fR, \fBg(x)\fR, \fBh(x)\fR.
+.TP
+Limits
+At most 4000 characters, 64 levels of nesting, 1500 parts, and exact numbers of about
+13000 bits; a decimal such as \fB0.1\fR is the exact fraction 1/10.
+.TP
+Points
+\fB\-\-at 3\fR, \fB\-\-at x=3\fR, \fB\-\-at "x=1,y=2"\fR; values are constant expressions
+(\fBpi/4\fR, \fB1/3\fR). What \fBcritical\fR prints for a point is valid \fB\-\-at\fR input.
+.TP
+Variable
+\fB\-\-wrt VAR\fR chooses it; without it, \fBx\fR if present, else the only variable
+(several variables are a usage error that lists them).
+.TP
+Standard input
+An \fIEXPRESSION\fR of \fB\-\fR reads one formula a line; blank lines and lines starting with
+\fB#\fR are skipped. A line \fBEXPR => EXPECTED\fR carries its own \fB\-\-expect\fR.
+A bad line reports its error and the others still run; the exit status is the worst seen.
+"""
+
+OUTPUT = r"""
+.SH OUTPUT
+.TP
+On a terminal
+Rich output: step trees, tables, plots and colour (honouring NO_COLOR, FORCE_COLOR and COLUMNS).
+.TP
+Piped
+Just the answer, one item a line, no decoration, in sympy's string syntax
+(\fB2*x\fR, \fB6\fR, \fBx=\-1\fR) so that other programs can read it back.
+\fB\-\-plain\fR gives this form on a terminal too; \fB\-\-steps\fR adds the working as a
+plain-text tree.
+.TP
+\fB\-\-json\fR
+One JSON object; with \fB\-\fR input, JSON Lines, each with \fBline\fR and \fBinput\fR.
+A failure is \fB{"error": {"status", "kind", "message", "hint"}}\fR; problems beside an answer
+are listed under \fBproblems\fR. The keys of each command:
+"""
+
+OUTPUT_AFTER = r"""
+.TP
+\fB\-\-latex\fR
+LaTeX of the answer (with \fB\-\-steps\fR, the derivation as an aligned environment).
+.PP
+Errors go to stderr as one line \fBderiv: error: \fR... with a hint where one helps;
+never a traceback (except with \fB\-\-debug\fR). A closed pipe ends quietly.
+"""
+
+ENVIRONMENT = r"""
+.SH ENVIRONMENT
+.TP
+.B NO_COLOR
+When set, no colour on a terminal.
+.TP
+.B FORCE_COLOR
+When set and not empty, rich terminal output even when stdout is not a terminal.
+.TP
+.B COLUMNS
+The width of rich output when it cannot be read from the terminal.
+.TP
+.B _DERIV_COMPLETE
+Shell completion: \fBeval "$(_DERIV_COMPLETE=bash_source deriv)"\fR in \fI~/.bashrc\fR;
+\fBzsh_source\fR in \fI~/.zshrc\fR; for fish,
+\fB_DERIV_COMPLETE=fish_source deriv > ~/.config/fish/completions/deriv.fish\fR.
+"""
+
+SEE_ALSO = r"""
+.SH SEE ALSO
+.BR python3 (1),
+.BR bc (1).
+The sympy documentation for the functions named above.
+"""
+
+
+def build() -> str:
+    commands = {name: cli.commands[name] for name in COMMAND_ORDER}
+    lines = [
+        f'.TH DERIV 1 "{DATE}" "deriv {__version__}" "User Commands"',
+        ".SH NAME",
+        "deriv \\- derivatives that show their working",
+        ".SH SYNOPSIS",
+    ]
+    for name in COMMAND_ORDER:
+        lines += [f".B deriv {name}", "\\fIEXPRESSION\\fR [\\fIOPTIONS\\fR]", ".br"]
+    lines += [".B deriv", "[\\fB\\-\\-version\\fR | \\fB\\-\\-help\\fR]"]
+    lines += [
+        ".SH DESCRIPTION",
+        ".B deriv",
+        "differentiates a formula step by step, naming the rule used at every node (power, sum,",
+        "product, quotient, chain, ...), evaluates functions and their derivatives at points,",
+        "finds and classifies critical points, and runs gradient descent you can watch.",
+        "It answers a person at a terminal with trees and tables, a script in a pipe with one",
+        "plain answer a line (or \\fB\\-\\-json\\fR), and a CI job by its exit status",
+        "(\\fB\\-\\-expect\\fR).",
+        ".PP",
+        "Every computation runs in a separate process under a time limit (\\fB\\-\\-timeout\\fR)",
+        "and a memory limit (\\fB\\-\\-memory\\fR).",
+        ".SH COMMANDS",
+    ]
+    for name, command in commands.items():
+        lines += command_section(name, command)
+    lines += SYNTAX.strip("\n").split("\n")
+    lines += OUTPUT.strip("\n").split("\n")
+    for name in COMMAND_ORDER:
+        lines += [".RS", ".TP", f"\\fB{name}\\fR", ", ".join(escape(key) for key in JSON_KEYS[name]), ".RE"]
+    lines += OUTPUT_AFTER.strip("\n").split("\n")
+    lines += [".SH EXIT STATUS"]
+    for status in ExitStatus:
+        lines += [".TP", f"\\fB{int(status)}\\fR", escape(EXIT_MEANINGS[status])]
+    lines += ENVIRONMENT.strip("\n").split("\n")
+    lines += [".SH EXAMPLES"]
+    for caption, command in EXAMPLES:
+        lines += [".PP", caption, ".PP", ".RS", ".nf"] + command.split("\n") + [".fi", ".RE"]
+    lines += SEE_ALSO.strip("\n").split("\n")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    PAGE.parent.mkdir(exist_ok=True)
+    PAGE.write_text(build(), encoding="utf-8")
+    print(f"wrote {PAGE.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
