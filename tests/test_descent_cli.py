@@ -67,7 +67,7 @@ def test_expression_may_begin_with_a_minus_sign(invoke):
 def test_divergence_exits_3_with_the_learning_rate_hint_on_stderr(invoke):
     result = invoke("descend", "x**2", "--from", "3", "--lr", "1.5")
     assert result.exit_code == 3
-    assert result.stdout == ""
+    assert result.stdout.strip() == ""
     assert result.stderr.startswith("deriv: error: diverged")
     assert "2/c = 1" in result.stderr and "below 1" in result.stderr
     assert result.stderr.count("\n") == 1
@@ -77,7 +77,7 @@ def test_divergence_exits_3_with_the_learning_rate_hint_on_stderr(invoke):
 def test_unbounded_below_exits_3_and_never_prints_a_minimum(invoke, expression, start):
     result = invoke("descend", expression, "--from", start, "--max-iter", "100000")
     assert result.exit_code == 3
-    assert result.stdout == ""
+    assert result.stdout.strip() == ""
     assert "diverged" in result.stderr
 
 
@@ -210,7 +210,7 @@ def test_real_process_mse_example(process):
 def test_real_process_divergence(process):
     completed = process("descend", "x**2", "--from", "3", "--lr", "1.5")
     assert completed.returncode == 3
-    assert completed.stdout == ""
+    assert completed.stdout.strip() == ""
     assert "must be below 1" in completed.stderr
 
 
@@ -220,3 +220,15 @@ def test_real_process_composes_with_eval(process):
     value = process("eval", "(x - 3)**2 + 1", "--at", completed.stdout.strip(), "--numeric")
     assert value.returncode == 0
     assert float(value.stdout) == pytest.approx(1, abs=1e-12)
+
+
+def test_batch_lines_stay_aligned_and_the_worst_status_wins(invoke):
+    lines = "(x-1)**2\n-x**2\nfoo(\n(x-3)**2\n"
+    result = invoke("descend", "-", "--from", "0.5", input=lines)
+    assert result.exit_code == 3
+    answers = result.stdout.split("\n")[:4]
+    assert point_of(answers[0], "x")["x"] == pytest.approx(1, abs=1e-8)
+    assert answers[1] == "" and answers[2] == ""
+    assert point_of(answers[3], "x")["x"] == pytest.approx(3, abs=1e-8)
+    assert "line 2: diverged" in result.stderr
+    assert "line 3:" in result.stderr

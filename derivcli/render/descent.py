@@ -2,8 +2,8 @@
 
 On a terminal: a thinned table of iterations, a small text plot of f against the iteration, the
 final point, the stop reason and what the learning rate means for this function.  In a pipe: the
-final point in ``--at`` syntax, one line, and only when the descent converged (otherwise the
-reason goes to stderr and the exit status is 3).  ``--json``: everything, with the trace.
+final point in ``--at`` syntax, one line, when the descent converged (otherwise an empty line,
+the reason on stderr and exit status 3).  ``--json``: everything, with the trace.
 """
 
 from __future__ import annotations
@@ -51,11 +51,12 @@ def point_text(result: DescentResult, point, digits: int = 12) -> str:
 
 
 def plain(result: DescentResult, output) -> list[str]:
-    """The final point in ``--at`` syntax when the descent converged; nothing otherwise."""
+    """The final point in ``--at`` syntax when the descent converged; an empty line otherwise
+    (the reason goes to stderr), so that with ``-`` input line n of the output answers line n."""
     for warning in result.warnings:
         output.warn(warning)
     if not result.converged:
-        return []
+        return [""]
     return [result.as_point_text()]
 
 
@@ -183,28 +184,18 @@ class DescentView:
         if result.method == "momentum":
             settings += f", β = {number(result.momentum)}"
         yield Text.assemble(
-            "  method ", (result.method, "bold"), f": {update_rule(result)}   ({settings}, "
-            f"tolerance {number(result.tolerance)}, at most {result.max_iterations} iterations)",
-            style=None,
+            "  method ", (result.method, "bold"), f": {update_rule(result)}"
+        )
+        yield Text(
+            f"  {settings}, tolerance {number(result.tolerance)}, at most {result.max_iterations} iterations",
+            style="dim",
         )
         yield Text("")
 
         height = console.height or 25
         budget = max(6, min(20, height - 22))
         rows = thin(result.trace, budget)
-        table = Table(box=None, padding=(0, 2), header_style="bold")
-        table.add_column("iteration", justify="right", style="dim")
-        for name in result.variables:
-            table.add_column(name, justify="right", style="cyan")
-        table.add_column(function, justify="right")
-        table.add_column("‖∇f‖" if not one else "|f′|", justify="right")
-        table.add_column("step", justify="right", style="dim")
-        for row in rows:
-            table.add_row(
-                str(row.iteration), *(number(v, 10) for v in row.point), number(row.value, 8),
-                number(row.gradient_norm, 3), number(row.step, 3),
-            )
-        yield table
+        yield iteration_table(result, rows, options.max_width)
         if len(rows) < len(result.trace) or result.every > 1:
             kept = f"every {result.every}th iteration" if result.every > 1 else "every iteration"
             yield Text(
@@ -237,6 +228,31 @@ class DescentView:
             yield Text.assemble(("  warning: ", "yellow bold"), warning)
         yield Text("")
         yield Text(learning_rate_story(result), style="italic")
+
+
+def iteration_table(result: DescentResult, rows, width: int):
+    """The iterations as a table, with as many digits as the width allows (never cut with …)."""
+    from rich.table import Table
+
+    one = len(result.variables) == 1
+    function = f"f({', '.join(result.variables)})"
+    headers = ["iteration", *result.variables, function, "|f′|" if one else "‖∇f‖", "step"]
+    for point_digits, value_digits, small_digits, padding in ((10, 8, 3, 2), (7, 6, 3, 2), (5, 4, 2, 1), (3, 3, 2, 1)):
+        cells = [
+            [str(row.iteration), *(number(v, point_digits) for v in row.point), number(row.value, value_digits),
+             number(row.gradient_norm, small_digits), number(row.step, small_digits) if row.iteration else "–"]
+            for row in rows
+        ]
+        widths = [max(len(headers[i]), *(len(line[i]) for line in cells)) for i in range(len(headers))]
+        if sum(widths) + 2 * padding * len(widths) <= width:
+            break
+    table = Table(box=None, padding=(0, padding), header_style="bold")
+    styles = ["dim", *["cyan"] * len(result.variables), "", "", "dim"]
+    for header, style in zip(headers, styles):
+        table.add_column(header, justify="right", style=style or None, no_wrap=True, overflow="fold")
+    for line in cells:
+        table.add_row(*line)
+    return table
 
 
 def thin(trace, budget: int):
