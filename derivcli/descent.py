@@ -108,6 +108,13 @@ _LOOP_NAMES = (
 assert not set(_LOOP_NAMES) & set(dir(math)), "generated-loop names must not shadow math names"
 
 
+def _without_delta(expr: sympy.Expr) -> sympy.Expr:
+    """``expr`` with every DiracDelta(...) (and its derivatives) replaced by 0."""
+    if not expr.has(sympy.DiracDelta):
+        return expr
+    return expr.replace(lambda e: isinstance(e, sympy.DiracDelta), lambda e: sympy.S.Zero)
+
+
 # The only builtins the generated code can see: what sympy's printer and our loop emit.
 _BUILTINS = {
     "abs": abs, "min": min, "max": max, "float": float, "len": len, "type": type, "str": str,
@@ -126,8 +133,10 @@ class _Compiled:
         self.gradient = [sympy.diff(self.expression, c) for c in self.coordinates]
         self.hessian = None
         if with_hessian:
+            # DiracDelta (from differentiating |u|, sign, Heaviside, Max) is zero away from the
+            # kink it marks; at the kink itself the second derivative does not exist anyway.
             self.hessian = [
-                [sympy.diff(self.gradient[i], self.coordinates[j]) for j in range(self.size)]
+                [_without_delta(sympy.diff(self.gradient[i], self.coordinates[j])) for j in range(self.size)]
                 for i in range(self.size)
             ]
         self.namespace: dict = {"__builtins__": _BUILTINS}
@@ -327,11 +336,13 @@ def is_positive_definite(matrix: Sequence[Sequence[float]]) -> bool:
 def symmetric_eigen(matrix: Sequence[Sequence[float]]) -> tuple[list[float], list[list[float]]]:
     """Eigenvalues (ascending) and unit eigenvectors of a small symmetric matrix (Jacobi)."""
     n = len(matrix)
-    a = [list(map(float, row)) for row in matrix]
+    # work on the matrix scaled to entries of at most 1, so that squares cannot overflow
+    scale = max((abs(float(v)) for row in matrix for v in row), default=0.0) or 1.0
+    a = [[float(v) / scale for v in row] for row in matrix]
     vectors = [[1.0 if i == j else 0.0 for j in range(n)] for i in range(n)]
     for _sweep in range(100):
-        off = sum(a[i][j] ** 2 for i in range(n) for j in range(i + 1, n))
-        total = off + sum(a[i][i] ** 2 for i in range(n))
+        off = sum(a[i][j] * a[i][j] for i in range(n) for j in range(i + 1, n))
+        total = off + sum(a[i][i] * a[i][i] for i in range(n))
         if off == 0 or off <= 1e-32 * total:
             break
         for p in range(n):
@@ -352,7 +363,7 @@ def symmetric_eigen(matrix: Sequence[Sequence[float]]) -> tuple[list[float], lis
                     vkp, vkq = vectors[k][p], vectors[k][q]
                     vectors[k][p], vectors[k][q] = c * vkp - s * vkq, s * vkp + c * vkq
     order = sorted(range(n), key=lambda i: a[i][i])
-    return [a[i][i] for i in order], [[vectors[k][i] for k in range(n)] for i in order]
+    return [a[i][i] * scale for i in order], [[vectors[k][i] for k in range(n)] for i in order]
 
 
 def newton_direction(flat_hessian: Sequence[float], gradient: Sequence[float]):
@@ -429,6 +440,16 @@ def _describe_failure(kind: str, text: str) -> str:
     if kind == "ValueError" and "domain" in text:
         return "undefined (outside its domain: math domain error)"
     return f"not computable ({text or kind})"
+
+
+def _unsupported_name(error: Exception) -> str:
+    """The function named in a printer's 'Unsupported by ...: name' error, or 'a function'."""
+    text = str(error)
+    if ": " in text:
+        name = text.split(": ", 1)[1].split()[0] if text.split(": ", 1)[1].split() else ""
+        if name.isidentifier():
+            return name
+    return "a function"
 
 
 def _count(number: int, noun: str) -> str:
@@ -538,7 +559,8 @@ def gradient_descent(
         hessian_function = None
     if method == "newton" and hessian_function is None:
         raise _no_answer(
-            "Newton's method needs the second derivatives of f, which have no numeric form here",
+            "Newton's method needs the second derivatives of f, which have no numeric form here "
+            "(they involve a jump or a function without a numeric form)",
             "use --method gd or --method momentum",
         )
     try:
@@ -551,8 +573,8 @@ def gradient_descent(
         loop = compiled._define("run", _loop_source(compiled, method))
     except Exception as error:  # the printer knows no numeric form for some function
         raise _no_answer(
-            f"f or its gradient has no numeric form for descent ({error})",
-            "descent works on functions built from the math module's functions",
+            f"f or its gradient uses {_unsupported_name(error)}, which has no numeric form for descent",
+            "descent works on functions whose derivatives are elementary (or erf)",
         ) from None
 
     _evaluate_start(compiled, names, point)
@@ -747,7 +769,14 @@ def _classify(compiled, value_and_gradient, hessian_function, point, value, star
     """
     hessian = _hessian_at(compiled, hessian_function, point)
     if hessian is None:
-        return None, "the second derivatives are undefined here, so this is not confirmed as a minimum"
+        axes = [[1.0 if i == j else 0.0 for j in range(compiled.size)] for i in range(compiled.size)]
+        lower = _lower_nearby(value_and_gradient, point, value, axes, [])
+        if lower:
+            return "not a minimum", lower
+        return "minimum", (
+            "the second derivatives have no value here; f is not lower at nearby points, "
+            "so this is taken as a minimum"
+        )
     eigenvalues, vectors = symmetric_eigen(hessian)
     scale = max([abs(e) for e in eigenvalues] + [abs(start_curvature or 0.0)])
     flat = FLAT * scale
@@ -767,12 +796,20 @@ def _classify(compiled, value_and_gradient, hessian_function, point, value, star
             return "minimum", None
     # The second-derivative test is inconclusive: compare f with nearby points along each
     # eigenvector, further away than the distance to the predicted stationary point.
-    size = max(1.0, math.hypot(*point))
-    radii = [1e-3 * size, 1e-2 * size]
+    radii = []
     if offset is not None and all(math.isfinite(d) for d in offset):
-        radii.insert(0, 10 * math.hypot(*offset))
-    for radius in radii:
-        for vector in vectors:
+        radii.append(10 * math.hypot(*offset))
+    lower = _lower_nearby(value_and_gradient, point, value, vectors, radii)
+    if lower:
+        return "not a minimum", "f is flat here (the second-derivative test is inconclusive) and " + lower
+    return "minimum", "the second-derivative test is inconclusive here (f is flat); f is not lower at nearby points"
+
+
+def _lower_nearby(value_and_gradient, point, value, directions, radii) -> str | None:
+    """A note naming a nearby point (along a direction, at a radius) where f is lower, or None."""
+    size = max(1.0, math.hypot(*point))
+    for radius in [*radii, 1e-3 * size, 1e-2 * size]:
+        for vector in directions:
             for sign in (1.0, -1.0):
                 probe = tuple(p + sign * radius * v for p, v in zip(point, vector))
                 try:
@@ -783,12 +820,11 @@ def _classify(compiled, value_and_gradient, hessian_function, point, value, star
                     continue
                 if nearby_value < value - 1e-12 * max(1.0, abs(value)):
                     where = ", ".join(f"{p:.6g}" for p in probe)
-                    return "not a minimum", (
-                        f"f is flat here (the second-derivative test is inconclusive) and lower nearby "
-                        f"(f = {nearby_value:.6g} at ({where})); f may be unbounded below, "
-                        "or the minimum lies further on"
+                    return (
+                        f"f is lower nearby (f = {nearby_value:.6g} at ({where})); "
+                        "f may be unbounded below, or the minimum lies further on"
                     )
-    return "minimum", "the second-derivative test is inconclusive here (f is flat); f is not lower at nearby points"
+    return None
 
 
 def _divergence_hint(expr, variables, point, method, learning_rate, momentum, max_iterations,

@@ -372,3 +372,31 @@ def test_a_diverged_run_ends_on_its_last_finite_point(f, start, options):
     assert all(math.isfinite(v) for v in numbers)
     assert result.trace[-1].iteration == result.iterations
     assert result.value == pytest.approx(float(f.subs(x, result.point[0])), rel=1e-9)
+
+
+def test_huge_curvature_at_the_start_is_no_internal_error():
+    result = gradient_descent(x**1000, [x], [2])
+    assert result.reason == DIVERGED
+    assert "overflow" in result.message
+    assert result.curvature > 1e300
+
+
+def test_a_derivative_without_numeric_form_is_no_answer():
+    with pytest.raises(NoAnswerError) as caught:
+        gradient_descent(sympy.gamma(x), [x], [1.5])
+    assert "polygamma" in caught.value.message
+
+
+@pytest.mark.parametrize("method", ["gd", "newton"])
+def test_kinks_do_not_stop_newton_or_the_minimum_check(method):
+    f = sympy.Max(x, 0) ** 2 + (x - 1) ** 2  # minimum at 1/2, a kink at 0
+    result = gradient_descent(f, [x], [3], method=method)
+    assert result.converged
+    assert result.point[0] == pytest.approx(0.5, abs=1e-8)
+    assert result.classification == "minimum"
+
+
+def test_symmetric_eigen_handles_enormous_entries():
+    values, _ = symmetric_eigen([[1e300, 1e300], [1e300, 3e300]])
+    expected = sorted(float(v) for v in sympy.Matrix([[1, 1], [1, 3]]).eigenvals())
+    assert values == pytest.approx([v * 1e300 for v in expected], rel=1e-12)
