@@ -20,7 +20,7 @@ import click
 from derivcli import __version__
 from derivcli.errors import DerivError, ExitStatus, InternalError, ParseError, UsageError
 from derivcli.guard import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Guard
-from derivcli.output import Environment, Output, choose_mode, emit, report
+from derivcli.output import BatchProgress, Environment, Output, choose_mode, emit, report
 
 _LONG_OPTION = re.compile(r"--[A-Za-z][\w-]*(=.*)?\Z", re.DOTALL)
 _PLACEHOLDER = "\x00deriv-argument-{}"
@@ -194,17 +194,18 @@ def run(output: Output, job, request, renderer) -> int:
                 return report(error, output)
             return emit(renderer, result, output)
         worst = ExitStatus.SUCCESS
-        for number, text, error in _stdin_lines(output.environment.stdin):
-            if error is None:
-                try:
-                    line_request = _line_request(request, text)
-                    result = guard.run(job, line_request)
-                    status = emit(renderer, result, output, line=number, source=text)
-                except DerivError as failure:
-                    status = report(failure, output, line=number, source=text)
-            else:
-                status = report(error, output, line=number, source=text)
-            worst = max(worst, status)
+        with BatchProgress(output) as progress:
+            for number, text, error in _stdin_lines(output.environment.stdin):
+                if error is None:
+                    try:
+                        result = guard.run(job, _line_request(request, text))
+                        status = emit(renderer, result, output, line=number, source=text)
+                    except DerivError as failure:
+                        status = report(failure, output, line=number, source=text)
+                else:
+                    status = report(error, output, line=number, source=text)
+                worst = max(worst, status)
+                progress.advance(status)
         return int(worst)
 
 

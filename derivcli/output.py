@@ -198,3 +198,50 @@ def emit(renderer, result, output: Output, line: int | None = None, source: str 
         status = max(status, problem.status)
     output.environment.stderr.flush()
     return int(status)
+
+
+class BatchProgress:
+    """A line counter on stderr while a batch runs, when stderr is a terminal and stdout is not
+    (``deriv diff - < formulas.txt > answers.txt``). No thread: it redraws as lines finish."""
+
+    REDRAW_SECONDS = 0.1
+
+    def __init__(self, output: Output):
+        environment = output.environment
+        self.enabled = environment.is_terminal(stderr=True) and not environment.is_terminal()
+        self.progress = None
+        self.last_drawn = 0.0
+
+    def __enter__(self):
+        if self.enabled:
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self.progress = Progress(
+                SpinnerColumn(), TextColumn("{task.completed} lines"), TextColumn("{task.fields[failed]} failed"),
+                TimeElapsedColumn(), console=self._console(), transient=True, auto_refresh=False,
+                redirect_stdout=False, redirect_stderr=True,
+            )
+            self.progress.start()
+            self.task = self.progress.add_task("batch", total=None, failed=0)
+        return self
+
+    def _console(self):
+        from rich.console import Console
+
+        return Console(stderr=True, force_terminal=True)
+
+    def advance(self, status: int) -> None:
+        if self.progress is None:
+            return
+        import time
+
+        failed = self.progress.tasks[0].fields["failed"] + (1 if status else 0)
+        self.progress.update(self.task, advance=1, failed=failed)
+        now = time.monotonic()
+        if now - self.last_drawn >= self.REDRAW_SECONDS:
+            self.progress.refresh()
+            self.last_drawn = now
+
+    def __exit__(self, *exception) -> None:
+        if self.progress is not None:
+            self.progress.stop()
