@@ -115,6 +115,55 @@ def _without_delta(expr: sympy.Expr) -> sympy.Expr:
     return expr.replace(lambda e: isinstance(e, sympy.DiracDelta), lambda e: sympy.S.Zero)
 
 
+_MPMATH = "mpmath (real values)"
+
+
+class _NumericPrinter(PythonCodePrinter):
+    """sympy's Python printer, plus the special functions that the math module lacks.
+
+    Those are computed by mpmath (a sympy dependency) through wrappers that return floats and
+    refuse complex values, so they fail like the math module's functions do.
+    """
+
+    def _mpmath_call(self, name: str, *arguments) -> str:
+        self.module_imports[_MPMATH].add(name)
+        return f"mp_{name}({', '.join(self._print(argument) for argument in arguments)})"
+
+    def _print_polygamma(self, expr):
+        return self._mpmath_call("polygamma", *expr.args)
+
+    def _print_Ei(self, expr):
+        return self._mpmath_call("ei", *expr.args)
+
+    def _print_Si(self, expr):
+        return self._mpmath_call("si", *expr.args)
+
+    def _print_Ci(self, expr):
+        return self._mpmath_call("ci", *expr.args)
+
+    def _print_li(self, expr):
+        return self._mpmath_call("li", *expr.args)
+
+    def _print_erfi(self, expr):
+        return self._mpmath_call("erfi", *expr.args)
+
+
+def _real_mpmath(name: str) -> Callable:
+    """An mpmath function as a float function: TypeError on a complex value, as math would."""
+    import mpmath
+
+    function = getattr(mpmath, name)
+
+    def real(*arguments):
+        value = function(*arguments)
+        if isinstance(value, mpmath.mpc):
+            raise TypeError(f"{name} has a complex value here")
+        return float(value)
+
+    real.__name__ = f"mp_{name}"
+    return real
+
+
 # The only builtins the generated code can see: what sympy's printer and our loop emit.
 _BUILTINS = {
     "abs": abs, "min": min, "max": max, "float": float, "len": len, "type": type, "str": str,
@@ -145,10 +194,14 @@ class _Compiled:
         """Python statements assigning each output expression to its name (common parts once)."""
         temporaries = sympy.numbered_symbols("c", real=True)
         shared, reduced = sympy.cse(list(outputs), symbols=temporaries)
-        printer = PythonCodePrinter({"fully_qualified_modules": False})
+        printer = _NumericPrinter({"fully_qualified_modules": False})
         lines = [f"{indent}{symbol} = {printer.doprint(value)}" for symbol, value in shared]
         lines += [f"{indent}{name} = {printer.doprint(value)}" for name, value in zip(names, reduced)]
         for module, functions in printer.module_imports.items():
+            if module == _MPMATH:
+                for function in functions:
+                    self.namespace[f"mp_{function}"] = _real_mpmath(function)
+                continue
             if module != "math":
                 raise ValueError(f"needs the {module} module")
             for function in functions:

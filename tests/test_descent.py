@@ -381,10 +381,19 @@ def test_huge_curvature_at_the_start_is_no_internal_error():
     assert result.curvature > 1e300
 
 
-def test_a_derivative_without_numeric_form_is_no_answer():
+def test_special_functions_outside_the_math_module_descend_through_mpmath():
+    # the minimum of the gamma function on x > 0: digamma(x0) = 0 at x0 = 1.46163214496836...
+    x0 = float(sympy.nsolve(sympy.polygamma(0, x), x, 1.5))
+    for method in ("gd", "newton"):
+        result = gradient_descent(sympy.gamma(x), [x], [3], method=method)
+        assert result.converged and result.classification == "minimum"
+        assert result.point[0] == pytest.approx(x0, abs=1e-8)
+
+
+def test_a_special_function_with_a_complex_value_is_not_real():
     with pytest.raises(NoAnswerError) as caught:
-        gradient_descent(sympy.gamma(x), [x], [1.5])
-    assert "polygamma" in caught.value.message
+        gradient_descent(sympy.Ci(x), [x], [-1])
+    assert "not real" in caught.value.message
 
 
 @pytest.mark.parametrize("method", ["gd", "newton"])
