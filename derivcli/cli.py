@@ -192,14 +192,14 @@ def run(output: Output, job, request, renderer) -> int:
                 result = guard.run(job, request)
             except DerivError as error:
                 return report(error, output)
-            return emit(renderer, result, output)
+            return _emit_safely(renderer, result, output)
         worst = ExitStatus.SUCCESS
         with BatchProgress(output) as progress:
             for number, text, error in _stdin_lines(output.environment.stdin):
                 if error is None:
                     try:
                         result = guard.run(job, _line_request(request, text))
-                        status = emit(renderer, result, output, line=number, source=text)
+                        status = _emit_safely(renderer, result, output, number, text)
                     except DerivError as failure:
                         status = report(failure, output, line=number, source=text)
                 else:
@@ -207,6 +207,23 @@ def run(output: Output, job, request, renderer) -> int:
                 worst = max(worst, status)
                 progress.advance(status)
         return int(worst)
+
+
+def _emit_safely(renderer, result, output: Output, line: int | None = None, source: str | None = None) -> int:
+    """Emit a result; a renderer's bug becomes exit 70 for this record, and a batch goes on."""
+    try:
+        return emit(renderer, result, output, line=line, source=source)
+    except (BrokenPipeError, KeyboardInterrupt):
+        raise
+    except OSError:
+        raise
+    except Exception as error:
+        import traceback
+
+        details = "".join(traceback.format_exception(error))
+        failure = InternalError(f"internal error while showing the answer ({type(error).__name__}: {error})",
+                                hint="this is a bug in deriv; --debug shows the traceback", details=details)
+        return report(failure, output, line=line, source=source)
 
 
 def _line_request(request, text: str):
