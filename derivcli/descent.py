@@ -513,32 +513,61 @@ def _point_text(names, point) -> str:
     return ", ".join(f"{name} = {value:.6g}" for name, value in zip(names, point))
 
 
-def _undefined_part(compiled: _Compiled, names, point) -> str | None:
-    """Which of f, ∂f/∂x, ... is undefined, not real or infinite at a point, and why (or None)."""
-    parts = [("f", compiled.expression)] + [
-        (f"∂f/∂{name}", g) for name, g in zip(names, compiled.gradient)
-    ]
-    for label, expr in parts:
+def _undefined_part(compiled: _Compiled, names, point) -> tuple[int, str] | None:
+    """Which of f, ∂f/∂x, ... (by index) is undefined, not real or infinite at a point, and why."""
+    labels = ["f"] + [f"∂f/∂{name}" for name in names]
+    for index, (label, expr) in enumerate(zip(labels, [compiled.expression, *compiled.gradient])):
         function = compiled.function("part", [expr])
         try:
             (value,) = function(*point)
         except (ArithmeticError, ValueError, TypeError) as error:
-            return f"{label} is {_describe_failure(type(error).__name__, str(error))}"
+            return index, f"{label} is {_describe_failure(type(error).__name__, str(error))}"
         if isinstance(value, complex):
-            return f"{label} is {_describe_failure('TypeError', 'complex')}"
+            return index, f"{label} is {_describe_failure('TypeError', 'complex')}"
         if not math.isfinite(value):
-            return f"{label} is {'infinite' if math.isinf(value) else 'undefined (NaN)'}"
+            return index, f"{label} is {'infinite' if math.isinf(value) else 'undefined (NaN)'}"
     return None
 
 
-def _evaluate_start(compiled: _Compiled, names, point):
-    """NoAnswerError when f or its gradient is undefined, not real or infinite at the start."""
+def _evaluate_start(compiled: _Compiled, names, point, expr, variables, start):
+    """NoAnswerError when f or its gradient is undefined, not real or infinite at the start.
+
+    The reason comes from an exact evaluation where one is possible ("log(x) is not real at
+    x = -1: the logarithm of a negative number"), else from the numeric failure.
+    """
     problem = _undefined_part(compiled, names, point)
-    if problem:
-        raise _no_answer(
-            f"{problem} at the start point {_point_text(names, point)}",
-            "start the descent where f and its gradient are defined, real and finite",
-        )
+    if problem is None:
+        return
+    index, reason = problem
+    message = f"{reason} at the start point {_point_text(names, point)}"
+    part = expr if index == 0 else sympy.diff(expr, variables[index - 1])
+    exact = _exact_reason(part, variables, start)
+    if exact:
+        label = "f" if index == 0 else f"∂f/∂{names[index - 1]}"
+        message = f"{label} has no value at the start point: {exact}"
+    raise _no_answer(message, "start the descent where f and its gradient are defined, real and finite")
+
+
+def _exact_reason(expr, variables, start) -> str | None:
+    """Why ``expr`` has no exact real value at the start (deriv eval's words), or None."""
+    if isinstance(start, Mapping):
+        values = [start[v] for v in variables]
+    else:
+        values = list(start)
+    exact = {
+        v: value if isinstance(value, sympy.Basic) else sympy.Float(float(value))
+        for v, value in zip(variables, values)
+    }
+    try:
+        from .errors import NoAnswerError
+        from .evaluation import value_at
+
+        value_at(expr, exact)
+    except NoAnswerError as error:
+        return error.message
+    except Exception:  # no exact reason to be had; the numeric one stands
+        return None
+    return None
 
 
 def _hessian_at(compiled: _Compiled, hessian_function, point):
@@ -630,7 +659,7 @@ def gradient_descent(
             "descent works on functions whose derivatives are elementary (or erf)",
         ) from None
 
-    _evaluate_start(compiled, names, point)
+    _evaluate_start(compiled, names, point, expr, variables, start)
     value, *gradient = value_and_gradient(*point)
     gradient_norm = math.hypot(*gradient)
     start_hessian = _hessian_at(compiled, hessian_function, point)
@@ -699,7 +728,8 @@ def gradient_descent(
         reason = DIVERGED
         where = _point_text(names, bad_point)
         if code == "error":
-            problem = _undefined_part(compiled, names, bad_point) or f"f is {_describe_failure(*detail)}"
+            found = _undefined_part(compiled, names, bad_point)
+            problem = found[1] if found else f"f is {_describe_failure(*detail)}"
             message = f"diverged: at iteration {iterations + 1} {problem} at {where}"
         else:
             bad_value, bad_norm = state[6:8]

@@ -193,12 +193,13 @@ def test_gradient_descent_started_on_a_maximum_does_not_claim_a_minimum():
 
 @pytest.mark.parametrize(
     "f, start, words",
-    [(log(x), -1, "undefined"), (1 / x, 0, "division by zero"), (sqrt(x), -4, "undefined"),
+    [(log(x), -1, "log(x) is not real at x = -1"), (1 / x, 0, "division by zero"),
+     (sqrt(x), -4, "not real"),
      (x ** Rational(1, 3), -8, "not real")],
 )
 def test_undefined_start_is_no_answer(f, start, words):
     with pytest.raises(NoAnswerError) as caught:
-        gradient_descent(f, [x], [start])
+        gradient_descent(f, [x], [sympy.Integer(start)])
     assert words in caught.value.message
     assert "start" in caught.value.message
 
@@ -409,3 +410,9 @@ def test_symmetric_eigen_handles_enormous_entries():
     values, _ = symmetric_eigen([[1e300, 1e300], [1e300, 3e300]])
     expected = sorted(float(v) for v in sympy.Matrix([[1, 1], [1, 3]]).eigenvals())
     assert values == pytest.approx([v * 1e300 for v in expected], rel=1e-12)
+
+
+def test_overflow_at_the_start_is_no_answer():
+    with pytest.raises(NoAnswerError) as caught:
+        gradient_descent(exp(exp(exp(x))), [x], [5])
+    assert "overflow" in caught.value.message
