@@ -105,15 +105,23 @@ def value_at(expr: sympy.Expr, point: dict) -> sympy.Expr | None:
 
 
 TIDY_OPS = 12
+TIDY_SECONDS = 0.5
 
 
 def _tidy(value: sympy.Expr) -> sympy.Expr:
     """A light simplification that keeps the exact value recognisable; short values stay as they are."""
-    if value.is_Number or value.is_Atom or value.has(sympy.Float) or sympy.count_ops(value) <= TIDY_OPS:
+    if value.is_Number or value.is_Atom or value.has(sympy.Float, sympy.CRootOf) or sympy.count_ops(value) <= TIDY_OPS:
         return value
-    try:
-        tidy = sympy.simplify(value)
-    except Exception:
+    from .solve_budget import run_with_budget
+
+    def simplified():
+        try:
+            return sympy.simplify(value)
+        except Exception:
+            return value
+
+    finished, tidy = run_with_budget(simplified, TIDY_SECONDS)
+    if not finished:
         return value
     return tidy if sympy.count_ops(tidy) <= sympy.count_ops(value) else value
 
@@ -134,7 +142,8 @@ def sign_of(value, tolerance: float | None = None) -> int | None:
         return 1
     if value is S.NegativeInfinity:
         return -1
-    if tolerance is None:
+    if tolerance is None and not value.has(sympy.CRootOf):
+        # (assumptions on CRootOf expressions build minimal polynomials: slow; evaluation is not)
         if value.is_zero:
             return 0
         if value.is_positive:
@@ -166,6 +175,8 @@ def sign_of(value, tolerance: float | None = None) -> int | None:
         return None
     if value.is_Float:
         return 0 if value == 0 else None
+    if value.has(sympy.CRootOf):
+        return None
     try:
         if sympy.simplify(value) == 0 or value.equals(0):
             return 0

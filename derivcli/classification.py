@@ -78,6 +78,8 @@ def _one_variable(f, x, critical: CriticalPoint, approximate: bool, budget) -> C
     result = Classification(point=critical, kind="inconclusive", test="none", approximate=approximate)
     if critical.reason == "derivative_undefined":
         slope = "undefined"  # proved by one-sided difference quotients when the point was found
+    elif critical.reason == "derivative_zero" and not approximate:
+        slope = S.Zero  # solved exactly (and checked) when the point was found
     else:
         slope = _derivative_value(f, d, x, c, budget)
     if slope != "undefined":
@@ -96,6 +98,10 @@ def _one_variable(f, x, critical: CriticalPoint, approximate: bool, budget) -> C
     if slope_sign is None:
         result.explanation = f"could not tell the sign of f′({at}) = {slope}"
         return result
+    if slope_sign != 0 and critical.reason == "given" and not approximate:
+        nearby = _nearby_critical_point(f, d, x, c, slope, budget)
+        if nearby is not None:
+            return nearby
     if slope_sign != 0:
         result.kind = "not_critical"
         result.test = "derivative_sign"
@@ -138,6 +144,70 @@ def _one_variable(f, x, critical: CriticalPoint, approximate: bool, budget) -> C
         result.explanation = f"f″({at}) ≈ 0 at an approximate point: no test can decide"
         return result
     return _sign_change_test(f, d, x, c, result, budget, tolerance, exists=True)
+
+
+def _nearby_critical_point(f, d, x, c, slope, budget) -> Classification | None:
+    """A point given as a rounded decimal of a critical point (from `deriv critical`, piped).
+
+    f′ is tiny there but not 0: when f′ has a root within 1e-10 (relative) of the point,
+    classify that root, marked approximate, and say so.
+    """
+    size = to_float(slope)
+    place = to_float(c)
+    digits = significant_digits(c)
+    if size is None or place is None or abs(size) > 1e-9 or digits < 12:
+        return None
+    import mpmath
+
+    compiled = sympy.lambdify([x], d, modules=["mpmath"])
+    with mpmath.workdps(40):
+        try:
+            root = mpmath.findroot(compiled, mpmath.mpf(sympy.Float(c, 40)._mpf_), tol=mpmath.mpf(10) ** -30, verify=False)
+            residual = abs(compiled(root))
+        except (ZeroDivisionError, ValueError, TypeError, OverflowError, ArithmeticError):
+            return None
+        if isinstance(root, mpmath.mpc) or residual > mpmath.mpf(10) ** -25:
+            return None
+        distance = float(abs(root - mpmath.mpf(sympy.Float(c, 40)._mpf_)))
+        root_value = sympy.Float(mpmath.nstr(root, 30), 30)
+    if distance > 10.0 ** (2 - digits) * abs(place):
+        return None  # farther than the rounding of a printed decimal explains
+    value = value_at(f, {x: root_value})
+    proxy = CriticalPoint(
+        variables=(x,), coordinates=(root_value,), value=value, numeric_coordinates=(float(root_value),),
+        numeric_value=to_float(value), approximate=True, reason="derivative_zero",
+    )
+    answer = _one_variable(f, x, proxy, True, budget)
+    if answer.kind in ("not_critical", "inconclusive"):
+        return None
+    at = sympy.sstr(c)
+    answer.point = CriticalPoint(
+        variables=(x,), coordinates=(c,), value=value_at(f, {x: c}), numeric_coordinates=(place,),
+        numeric_value=to_float(value_at(f, {x: c})), approximate=True, reason="given",
+    )
+    answer.values = {_label(1, at): slope, **answer.values}
+    answer.explanation = (
+        f"f′({at}) = {size:.3g} is not exactly 0, but f′ has a root within {distance:.1g} of the point "
+        f"(found numerically; the point is a rounded critical point): there, {answer.explanation}"
+    )
+    return answer
+
+
+def significant_digits(value) -> int:
+    """How many significant digits a terminating decimal has (-1.03615473765329 → 15); 0 otherwise."""
+    if not value.is_Rational or value.is_Integer or value == 0:
+        return 0
+    denominator, twos, fives = int(value.q), 0, 0
+    while denominator % 2 == 0:
+        denominator //= 2
+        twos += 1
+    while denominator % 5 == 0:
+        denominator //= 5
+        fives += 1
+    if denominator != 1:
+        return 0
+    scaled = abs(int(value.p)) * 10 ** max(twos, fives) // int(value.q)
+    return len(str(scaled).strip("0")) if scaled else 0
 
 
 def _tiny(value) -> bool:

@@ -77,7 +77,14 @@ def _one_variable(expr, x, interval, budget) -> CriticalResult:
         return result
 
     unsigned = _without_sign_factors(shown)
-    solved, solution_set = _attempt(lambda: sympy.solveset(unsigned, x, S.Reals), _share(budget, 0.5))
+    polynomial = _rational_polynomial(d, x)
+    if polynomial is not None and polynomial.degree() > 4:
+        # exact real roots (CRootOf) at once, where solveset would labour over radicals
+        solved, solution_set = _attempt(lambda: sympy.FiniteSet(*polynomial.real_roots()), _share(budget, 0.5))
+    else:
+        solved, solution_set = _attempt(lambda: sympy.solveset(unsigned, x, S.Reals), _share(budget, 0.5))
+        if not solved and polynomial is not None:
+            solved, solution_set = _attempt(lambda: sympy.FiniteSet(*polynomial.real_roots()), _share(budget, 0.2))
     zeros: list = []
     families: list = []
     complete = True
@@ -167,6 +174,19 @@ def _one_variable(expr, x, interval, budget) -> CriticalResult:
         notes.append("no critical point was found, but the search was incomplete")
     result.notes = tuple(notes)
     return result
+
+
+def _rational_polynomial(d, x):
+    """f′ as a Poly in x with rational coefficients, or None."""
+    if not d.is_polynomial(x) or d.free_symbols - {x}:
+        return None
+    try:
+        polynomial = sympy.Poly(d, x)
+    except sympy.PolynomialError:
+        return None
+    if polynomial.degree() < 1 or not polynomial.domain.is_QQ and not polynomial.domain.is_ZZ:
+        return None
+    return polynomial
 
 
 def _without_sign_factors(d):

@@ -269,13 +269,25 @@ def test_a_solver_that_runs_out_of_time_falls_back(monkeypatch):
 
     monkeypatch.setattr(sympy, "solveset", slow)
     started = time.monotonic()
-    result = critical_points(x**3 - 3 * x, [x], budget=0.5)
+    result = critical_points(x * exp(-x), [x], budget=0.5)
     assert time.monotonic() - started < 3
     assert not result.complete
     assert any("ran out of time" in note for note in result.notes)
-    assert sorted(round(point.numeric_coordinates[0], 9) for point in result.points) == [-1.0, 1.0]
-    # identified exactly (and proved), though the search itself stays incomplete
-    assert all(not point.approximate for point in result.points)
+    # found numerically, identified exactly (and proved); the search itself stays incomplete
+    assert [point.coordinates for point in result.points] == [(1,)]
+    assert not result.points[0].approximate
+    # a polynomial f′ falls back to its exact real roots instead: complete
+    exact = critical_points(x**3 - 3 * x, [x], budget=0.5)
+    assert exact.complete and [point.coordinates[0] for point in exact.points] == [-1, 1]
+
+
+def test_high_degree_polynomials_get_exact_real_roots():
+    result = classify_critical_points(x**7 - 3 * x**3 + x, [x])
+    assert result.critical.complete
+    assert len(result.classifications) == 4
+    for item in result.classifications:
+        assert item.point.coordinates[0].has(sympy.CRootOf) and not item.approximate
+        _check_by_definition(x**7 - 3 * x**3 + x, [x], item.point.coordinates, item.kind)
 
 
 def test_an_empty_numeric_answer_says_the_search_was_incomplete(monkeypatch):

@@ -209,3 +209,27 @@ def test_a_short_timeout_falls_back_to_numeric_search(invoke):
         record = json.loads(result.stdout)
         assert len(record["points"]) == 4
         assert not record["complete"] or all(not point["approximate"] for point in record["points"])
+
+
+def test_rounded_points_from_critical_compose(invoke):
+    for expression in ("x**7 - 3*x**3 + x", "exp(x) - 3*x**2 + sin(x)"):
+        lines = _lines(invoke("critical", expression).stdout)
+        assert len(lines) == 4 if expression.startswith("x**7") else len(lines) == 2
+        kinds = []
+        for line in lines:
+            answer = invoke("classify", expression, "--at", line)
+            assert answer.exit_code == 0
+            point, words = answer.stdout.rstrip("\n").split("\t")
+            assert point == line
+            kinds.append(words)
+        # extrema of a smooth function alternate along the line
+        assert all(kind in ("local minimum", "local maximum") for kind in kinds)
+        assert all(first != second for first, second in zip(kinds, kinds[1:]))
+        record = json.loads(invoke("classify", expression, "--at", lines[0], "--json").stdout)
+        assert record["points"][0]["approximate"] is True
+        assert "rounded critical point" in record["points"][0]["explanation"]
+
+
+def test_a_point_merely_near_a_critical_point_is_not_critical(invoke):
+    assert invoke("classify", "x**2", "--at", "0.0000000000001").stdout == "x=0.0000000000001\tnot critical\n"
+    assert invoke("classify", "x**2", "--at", "1/1000000").stdout == "x=1/1000000\tnot critical\n"

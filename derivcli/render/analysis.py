@@ -29,8 +29,43 @@ KIND_MARKS = {"minimum": "▼", "maximum": "▲", "saddle": "◆", "inflection":
 
 
 def point_text(point) -> str:
-    """`x=-1` or `x=1,y=0`: the --at syntax."""
-    return format_point(point.as_dict())
+    """`x=-1` or `x=1,y=0`: the --at syntax.
+
+    A root with no closed form (CRootOf) is written as a 15-digit decimal, which --at can read.
+    """
+    coordinates = point.as_dict()
+    if any(value.has(sympy.CRootOf) for value in coordinates.values()):
+        decimals = dict(zip(point.variables, point.numeric_coordinates))
+        return ",".join(f"{variable}={decimals[variable]:.15g}" for variable in coordinates)
+    if any(_is_decimal(value) for value in coordinates.values()):
+        return ",".join(f"{variable}={_decimal_text(value) if _is_decimal(value) else sympy.sstr(value)}" for variable, value in coordinates.items())
+    return format_point(coordinates)
+
+
+def _decimal_places(value) -> int:
+    """Places of a long terminating decimal (how `--at -1.03615473765329` arrives), else 0."""
+    if not value.is_Rational or value.is_Integer or value.q < 10**9:
+        return 0
+    denominator, twos, fives = int(value.q), 0, 0
+    while denominator % 2 == 0:
+        denominator //= 2
+        twos += 1
+    while denominator % 5 == 0:
+        denominator //= 5
+        fives += 1
+    return max(twos, fives) if denominator == 1 else 0
+
+
+def _is_decimal(value) -> bool:
+    return _decimal_places(value) > 0
+
+
+def _decimal_text(value) -> str:
+    """The exact decimal digits of such a rational: -103615473765329/10**14 → -1.03615473765329."""
+    places = _decimal_places(value)
+    scaled = abs(int(value.p)) * 10**places // int(value.q)
+    whole, fraction = divmod(scaled, 10**places)
+    return f"{'-' if value < 0 else ''}{whole}.{str(fraction).rjust(places, '0')}"
 
 
 def family_text(family) -> str:
