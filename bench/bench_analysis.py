@@ -1,7 +1,7 @@
 """Benchmark: `classify` (critical points + classification) vs the bare sympy solve call.
 
-For every truth-table case, both are timed in the same run with sympy's cache
-cleared before each repetition; the ratio is what counts (target: under 2x).
+For every truth-table case, both are timed in the same run, interleaved, with sympy's
+cache (and ours) cleared before each repetition; the ratio is what counts (target: under 2x).
 Run: python bench/bench_analysis.py [repetitions]
 """
 
@@ -53,15 +53,21 @@ def ours(expr, variables, interval):
     return classify_critical_points(expr, variables, interval)
 
 
-def timed(function, *arguments, repetitions: int) -> float:
-    samples = []
+def once(function, *arguments) -> float:
+    clear_cache()
+    clear_caches()
+    started = time.perf_counter()
+    function(*arguments)
+    return time.perf_counter() - started
+
+
+def timed_pair(expr, variables, interval, repetitions: int) -> tuple[float, float]:
+    """Both contenders, interleaved run by run; the least disturbed run of each (the machine is shared)."""
+    bare_times, our_times = [], []
     for _ in range(repetitions):
-        clear_cache()
-        clear_caches()
-        started = time.perf_counter()
-        function(*arguments)
-        samples.append(time.perf_counter() - started)
-    return min(samples)  # the least disturbed run: the machine is shared
+        bare_times.append(once(bare, expr, variables, interval))
+        our_times.append(once(ours, expr, variables, interval))
+    return min(bare_times), min(our_times)
 
 
 def main() -> int:
@@ -70,8 +76,7 @@ def main() -> int:
     ratios = []
     for name, expr, variables, interval in CASES:
         ours(expr, variables, interval)  # warm up imports
-        base = timed(bare, expr, variables, interval, repetitions=repetitions)
-        mine = timed(ours, expr, variables, interval, repetitions=repetitions)
+        base, mine = timed_pair(expr, variables, interval, repetitions)
         ratio = mine / base
         ratios.append(ratio)
         flag = "" if ratio < 2 else "  > 2x"
