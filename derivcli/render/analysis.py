@@ -74,8 +74,20 @@ def family_text(family) -> str:
     return f"{format_point(coordinates)} ({family.parameter} {family.parameter_kind})"
 
 
+def _show(value) -> str:
+    """Readable math for a terminal; a root with no closed form (CRootOf) as ≈ its decimal."""
+    if hasattr(value, "has") and value.has(sympy.CRootOf):
+        number = _number(value)
+        return "—" if number is None else f"≈ {number:.10g}"
+    return unicode_math(value)
+
+
 def _human_point(point) -> str:
-    return ", ".join(f"{unicode_math(variable)} = {unicode_math(value)}" for variable, value in point.as_dict().items())
+    parts = []
+    for variable, value in point.as_dict().items():
+        shown = _show(value)
+        parts.append(f"{unicode_math(variable)} {shown}" if shown.startswith("≈") else f"{unicode_math(variable)} = {shown}")
+    return ", ".join(parts)
 
 
 def _human_family(family) -> str:
@@ -320,8 +332,8 @@ def _critical_parts(result: CriticalResult, with_table: bool) -> list:
             for point in result.points:
                 table.add_row(
                     _human_point(point) + (" (≈)" if point.approximate else ""),
-                    unicode_math(point.value) if point.value is not None else "—",
-                    "" if point.value is not None and point.value.is_Integer else _decimal(point.numeric_value),
+                    _show(point.value) if point.value is not None else "—",
+                    "" if point.value is not None and (point.value.is_Integer or point.value.has(sympy.CRootOf)) else _decimal(point.numeric_value),
                     REASONS.get(point.reason, point.reason),
                 )
             parts.append(table)
@@ -365,7 +377,7 @@ def _classify_parts(result: ClassifyResult) -> list:
             value = item.point.value
             table.add_row(
                 where,
-                unicode_math(value) if value is not None else "—",
+                _show(value) if value is not None else "—",
                 Text(item.words, style=KIND_STYLES[item.kind]),
                 TESTS.get(item.test, item.test),
                 _values_text(item),
@@ -425,7 +437,7 @@ def _pretty(text: str, item) -> str:
     for value in coordinates:
         plain_form = sympy.sstr(value)
         if len(plain_form) > 1:
-            text = text.replace(f"({plain_form})", f"({unicode_math(value)})")
+            text = text.replace(f"({plain_form})", f"({_show(value)})")
     return text
 
 
@@ -435,7 +447,11 @@ def _values_text(item) -> str:
         if name.startswith("∂f/∂") and item.kind != "not_critical":
             continue
         name = _pretty(name, item)
-        shown.append(f"{name}: {value}" if isinstance(value, str) else f"{name} = {unicode_math(value)}")
+        if isinstance(value, str):
+            shown.append(f"{name}: {value}")
+        else:
+            text = _show(value)
+            shown.append(f"{name} {text}" if text.startswith("≈") else f"{name} = {text}")
     if item.eigenvalues is not None:
         shown.append("eigenvalues " + ", ".join(unicode_math(value) for value in item.eigenvalues))
     if item.hessian is not None:
@@ -466,11 +482,17 @@ def _plot(data, height: int = 11):
         return Text("")
     ordered = sorted(values)
     bottom, top = ordered[0], ordered[-1]
-    # near a pole, clip the top and bottom 5% so the rest of the picture is not flattened
-    cut = len(ordered) // 20
-    if (ordered[-1 - cut] - ordered[cut]) * 4 < top - bottom:
-        bottom, top = ordered[cut], ordered[-1 - cut]
-    for _, value, _ in data.marks:
+    marked = [value for _, value, _ in data.marks]
+    if len(marked) >= 2 and max(marked) - min(marked) > 1e-9 * max(1.0, abs(max(marked))):
+        # frame the marked points (with room around them) rather than the far ends of the window
+        reach = max(marked) - min(marked)
+        bottom, top = max(bottom, min(marked) - 0.6 * reach), min(top, max(marked) + 0.6 * reach)
+    else:
+        # near a pole, clip the top and bottom 5% so the rest of the picture is not flattened
+        cut = len(ordered) // 20
+        if (ordered[-1 - cut] - ordered[cut]) * 4 < top - bottom:
+            bottom, top = ordered[cut], ordered[-1 - cut]
+    for value in marked:
         bottom, top = min(bottom, value), max(top, value)
     if top - bottom < 1e-12:
         bottom, top = bottom - 1, top + 1
