@@ -792,7 +792,8 @@ def gradient_descent(
         if classification in ("maximum", "saddle point", "not a minimum"):
             converged = False
             reason = NOT_A_MINIMUM
-            message = f"stopped where ∇f = 0, but this is not a minimum: {note}"
+            slope = "f′ = 0" if len(names) == 1 else "∇f = 0"
+            message = f"stopped where {slope}, but this is not a minimum: {note}"
         elif note:
             warnings.append(note)
 
@@ -864,6 +865,8 @@ def _classify(compiled, value_and_gradient, hessian_function, point, value, star
     scale = max([abs(e) for e in eigenvalues] + [abs(start_curvature or 0.0)])
     flat = FLAT * scale
     if eigenvalues[-1] < -flat:
+        if compiled.size == 1:
+            return "maximum", f"f″ = {eigenvalues[0]:.6g} < 0 here (a maximum)"
         return "maximum", "f curves downward in every direction here (a maximum)"
     if eigenvalues[0] < -flat:
         return "saddle point", "f curves up in one direction and down in another (a saddle point)"
