@@ -394,9 +394,10 @@ def descend_command(expression, start, wrt, learning_rate, max_iterations, toler
     from derivcli import jobs
     from derivcli.render import descent as renderer
 
-    progress = output.environment.is_terminal(stderr=True)
+    # a bar for one long run on a terminal's stderr (a batch has its own line counter there)
+    progress = output.environment.is_terminal(stderr=True) and expression != "-"
     request = jobs.DescentRequest(expression, start, tuple(wrt), learning_rate, max_iterations,
-                                  tolerance, method, momentum, every, progress)
+                                  tolerance, method, momentum, every, progress, output.timeout)
     return run(output, jobs.descend, request, renderer)
 
 

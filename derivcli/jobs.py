@@ -57,6 +57,7 @@ class DescentRequest:
     momentum: float = 0.9
     every: int | None = None
     progress: bool = False
+    time_limit: float | None = None
 
 
 def descend(request: DescentRequest):
@@ -78,7 +79,7 @@ def descend(request: DescentRequest):
     if request.progress:
         from derivcli.render.descent import ProgressBar
 
-        progress = ProgressBar()
+        progress = ProgressBar(time_limit=request.time_limit)
     try:
         return descent.gradient_descent(
             expression.xreplace(fixed), variables, [point[v] for v in variables],

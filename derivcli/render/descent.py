@@ -304,17 +304,30 @@ def loss_curve(trace, width: int, height: int, function: str) -> list:
 
 
 class ProgressBar:
-    """A rich progress bar on stderr that appears only once a run has lasted half a second."""
+    """A rich progress bar on stderr that appears once a run has lasted half a second.
 
-    def __init__(self, delay: float = 0.5):
+    It clears itself shortly before ``time_limit`` (the guard's --timeout), so that the guard's
+    error line is not written onto the end of a bar left on the screen.
+    """
+
+    def __init__(self, delay: float = 0.5, time_limit: float | None = None):
         self.started = time.monotonic()
         self.delay = delay
+        self.time_limit = time_limit
         self.progress = None
         self.task = None
+        self.finished = False
 
     def __call__(self, done: int, total: int) -> None:
+        if self.finished:
+            return
+        elapsed = time.monotonic() - self.started
+        if self.time_limit is not None and elapsed > self.time_limit - max(0.5, self.time_limit / 10):
+            self.close()
+            self.finished = True
+            return
         if self.progress is None:
-            if time.monotonic() - self.started < self.delay:
+            if elapsed < self.delay:
                 return
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
