@@ -299,6 +299,8 @@ def classify_report(
     if plot and len(variables) == 1 and not (result.critical and result.critical.constant):
         if result.inflections is not None:
             marks += [(item, "inflection") for item in result.inflections.points]
+        if result.critical is not None:
+            marks = [(item, "endpoint") for item in result.critical.endpoints if item.value is not None] + marks
         families = [(item.family, item.kind) for item in result.family_classifications]
         window = result.critical.interval if result.critical is not None else interval
         result.plot = _safe_plot(expr, variables[0], marks, window, families)
