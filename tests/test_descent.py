@@ -416,3 +416,27 @@ def test_overflow_at_the_start_is_no_answer():
     with pytest.raises(NoAnswerError) as caught:
         gradient_descent(exp(exp(exp(x))), [x], [5])
     assert "overflow" in caught.value.message
+
+
+def test_iterations_do_no_symbolic_work(monkeypatch):
+    """sympy is used once (gradient, Hessian, code); the loop itself runs on floats only."""
+    calls = []
+    for name in ("subs", "xreplace", "evalf", "diff"):
+        original = getattr(sympy.Basic, name, None) or getattr(sympy.Expr, name)
+        owner = sympy.Basic if hasattr(sympy.Basic, name) else sympy.Expr
+
+        def counting(self, *args, _original=original, **kwargs):
+            calls.append(1)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(owner, name, counting)
+    f = (x - 1) ** 2 + 2 * (y + sympy.Rational(1, 2)) ** 2 + sympy.sin(x * y) / 10
+    counts = []
+    for iterations in (10, 20_000):
+        sympy.core.cache.clear_cache()
+        calls.clear()
+        result = gradient_descent(f, [x, y], [3, -2], max_iterations=iterations, tolerance=0.0)
+        assert result.iterations == iterations
+        counts.append(len(calls))
+    # 20 000 iterations cost no more symbolic calls than 10 (give or take a cache effect)
+    assert counts[1] <= counts[0] + 5
