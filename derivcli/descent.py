@@ -74,6 +74,7 @@ class DescentResult:
     curvature: float | None = None
     stable_learning_rate: float | None = None
     classification: str | None = None
+    final_curvature: float | None = None
 
     @property
     def problems(self) -> list:
@@ -797,6 +798,8 @@ def gradient_descent(
         elif note:
             warnings.append(note)
 
+    final_hessian = _hessian_at(compiled, hessian_function, final_point)
+    final_curvature = symmetric_eigen(final_hessian)[0][-1] if final_hessian is not None else None
     stable = _stability(method, curvature, momentum)
     hint = None
     if reason == DIVERGED:
@@ -834,6 +837,7 @@ def gradient_descent(
         curvature=curvature,
         stable_learning_rate=stable,
         classification=classification,
+        final_curvature=final_curvature,
     )
 
 

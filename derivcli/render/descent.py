@@ -140,22 +140,35 @@ def learning_rate_story(result: DescentResult) -> str:
     if c is None:
         return text
     curvature_name = "f″" if one else "the largest eigenvalue of the Hessian"
-    if c <= 0:
-        return text + (
-            f" At the start f curves downward ({curvature_name} = {number(c)}), so there is no "
-            "stability bound there, and no minimum nearby in that direction."
-        )
     formula = "2/c" if result.method == "gd" else "2(1+β)/c"
-    bound = result.stable_learning_rate
-    verdict = (
-        "below it, so steps shrink near a minimum like this one"
-        if result.learning_rate < bound else
-        "above it, so each step overshoots by more than it gains"
-    )
-    return text + (
-        f" At the start the curvature c ({curvature_name}) is {number(c)}: on a parabola with that "
-        f"curvature, steps are stable while lr < {formula} = {number(bound)}; lr = {lr} is {verdict}."
-    )
+    factor = 2 if result.method == "gd" else 2 * (1 + result.momentum)
+
+    def verdict(bound: float) -> str:
+        if result.learning_rate >= bound:
+            return "above it, so each step overshoots by more than it gains"
+        if result.learning_rate < bound / 50:
+            return "far below it, so the steps are safe but small and progress is slow"
+        return "below it, so the steps settle"
+
+    if c > 0:
+        bound = factor / c
+        text += (
+            f" At the start the curvature c ({curvature_name}) is {number(c)}: on a parabola with that "
+            f"curvature, steps are stable while lr < {formula} = {number(bound)}; lr = {lr} is {verdict(bound)}."
+        )
+    else:
+        text += (
+            f" At the start f curves downward ({curvature_name} = {number(c)}), where no step size is "
+            "unstable: descent only gathers speed downhill."
+        )
+    end = result.final_curvature
+    if end is not None and end > 0 and (c <= 0 or not 0.5 <= end / c <= 2):
+        bound = factor / end
+        text += (
+            f" Where it stopped the curvature is {number(end)}, so there lr < {formula} = {number(bound)} "
+            f"keeps steps stable; lr = {lr} is {verdict(bound)}."
+        )
+    return text
 
 
 def rich(result: DescentResult, output):
