@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from sympy import Rational, exp, log, sqrt
 
 from derivcli.descent import (
+    LOOP_NAMES,
     CONVERGED,
     DIVERGED,
     MAX_ITERATIONS,
@@ -440,3 +441,9 @@ def test_iterations_do_no_symbolic_work(monkeypatch):
         counts.append(len(calls))
     # 20 000 iterations cost no more symbolic calls than 10 (give or take a cache effect)
     assert counts[1] <= counts[0] + 5
+
+
+def test_generated_loop_names_do_not_shadow_math_names():
+    import math
+
+    assert not set(LOOP_NAMES) & set(dir(math))
