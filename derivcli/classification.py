@@ -85,7 +85,7 @@ def _one_variable(f, x, critical: CriticalPoint, approximate: bool, budget) -> C
     if slope != "undefined":
         result.concavity = _concavity(f, x, c, tolerance)
     if slope == "undefined":
-        result.concavity = "undefined (f′ does not exist)"
+        result.concavity = "no concavity at the point (f′ does not exist)"
         result.values[_label(1, at)] = "does not exist"
         return _sign_change_test(f, d, x, c, result, budget, tolerance, exists=False)
     if slope is None:
@@ -354,9 +354,9 @@ def _concavity_changes(f, x, c, budget) -> bool:
 def _concavity(f, x, c, tolerance) -> str:
     second = value_at(derivative(f, x, 2), {x: c})
     if second is None:
-        return "undefined"
+        return "no concavity at the point (f″ does not exist)"
     second_sign = sign_of(second, tolerance)
-    return {1: "concave up", -1: "concave down", 0: "flat (f″ = 0)", None: "unknown"}[second_sign]
+    return {1: "concave up", -1: "concave down", 0: "no concavity at the point (f″ = 0)", None: "concavity unknown"}[second_sign]
 
 
 # ---------------------------------------------------------------- several variables

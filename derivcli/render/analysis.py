@@ -325,8 +325,8 @@ def _critical_parts(result: CriticalResult, with_table: bool) -> list:
     if with_table:
         if result.points:
             table = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))
-            table.add_column("point", style="cyan")
-            table.add_column("f there", justify="right")
+            table.add_column("point", style="cyan", no_wrap=True)
+            table.add_column("f there", justify="right", no_wrap=True)
             table.add_column("≈", justify="right", style="dim")
             table.add_column("why", style="dim")
             for point in result.points:
@@ -365,11 +365,10 @@ def _classify_parts(result: ClassifyResult) -> list:
     items = list(result.classifications) + list(result.family_classifications)
     if items:
         table = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))
-        table.add_column("point", style="cyan")
-        table.add_column("f there", justify="right")
-        table.add_column("what it is")
+        table.add_column("point", style="cyan", no_wrap=True)
+        table.add_column("f there", justify="right", no_wrap=True)
+        table.add_column("what it is", no_wrap=True)
         table.add_column("decided by", style="dim")
-        table.add_column("values used")
         for item in items:
             where = _human_family(item.family) if item.family is not None else _human_point(item.point)
             if item.approximate:
@@ -380,17 +379,17 @@ def _classify_parts(result: ClassifyResult) -> list:
                 _show(value) if value is not None else "—",
                 Text(item.words, style=KIND_STYLES[item.kind]),
                 TESTS.get(item.test, item.test),
-                _values_text(item),
             )
         parts.append(table)
         for item in items:
             where = _human_family(item.family) if item.family is not None else _human_point(item.point)
             extra = []
             if item.concavity:
-                extra.append(item.concavity if item.concavity.startswith("concave") else f"concavity {item.concavity}")
+                extra.append(item.concavity)
             if item.trend:
                 extra.append(f"f is {item.trend}")
-            line = Text.assemble(("  " + where + ": ", "cyan"), _pretty(item.explanation, item))
+            parts.append(Text.assemble(("  " + where + "   ", "cyan"), ("values: ", "dim"), _values_text(item)))
+            line = Text.assemble(("    ", ""), _pretty(item.explanation, item))
             if extra:
                 line.append("  (" + "; ".join(extra) + ")", style="dim")
             parts.append(line)
@@ -457,7 +456,7 @@ def _values_text(item) -> str:
     if item.hessian is not None:
         rows = "; ".join(", ".join(unicode_math(entry) for entry in row) for row in item.hessian)
         shown.insert(0, f"H = [{rows}]")
-    return "\n".join(shown)
+    return ";  ".join(shown)
 
 
 def _notes(notes, complete: bool) -> list:
