@@ -356,7 +356,15 @@ def _concavity(f, x, c, tolerance) -> str:
     if second is None:
         return "no concavity at the point (f″ does not exist)"
     second_sign = sign_of(second, tolerance)
-    return {1: "concave up", -1: "concave down", 0: "no concavity at the point (f″ = 0)", None: "concavity unknown"}[second_sign]
+    if second_sign == 0 and not c.free_symbols and tolerance is None:
+        # f″(c) = 0 says little by itself: look at f″ on either side
+        left = side_sign(derivative(f, x, 2), x, c, -1, 0.5)
+        right = side_sign(derivative(f, x, 2), x, c, 1, 0.5)
+        if left is not None and left == right:
+            return f"concave {'up' if left > 0 else 'down'} on both sides (f″ = 0 at the point)"
+        if left is not None and right is not None:
+            return "concavity changes here (f″ = 0 at the point)"
+    return {1: "concave up", -1: "concave down", 0: "f″ = 0 at the point", None: "concavity unknown"}[second_sign]
 
 
 # ---------------------------------------------------------------- several variables
