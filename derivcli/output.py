@@ -111,9 +111,12 @@ class Output:
     def write(self, text: str = "") -> None:
         self.environment.stdout.write(text + "\n")
 
+    line: int | None = None
+
     def warn(self, text: str) -> None:
-        """A one-line note on stderr (not an error)."""
-        self.environment.stderr.write(f"deriv: {text}\n")
+        """A one-line note on stderr (not an error); in a batch it names the input line."""
+        where = f"line {self.line}: " if self.line is not None else ""
+        self.environment.stderr.write(f"deriv: {where}{text}\n")
         self.environment.stderr.flush()
 
 
@@ -171,6 +174,7 @@ def report(error: DerivError, output: Output, line: int | None = None, source: s
 
 def emit(renderer, result, output: Output, line: int | None = None, source: str | None = None) -> int:
     """Show a result in the output's mode, then report its problems; return the exit status."""
+    output.line = line
     if output.mode == JSON:
         record = renderer.to_json(result, output)
         problems = getattr(result, "problems", [])
