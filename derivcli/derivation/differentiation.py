@@ -9,6 +9,7 @@ import sympy
 from ..errors import InternalError, ResourceLimitError
 from .crosscheck import Mismatch, compare
 from .engine import derive_tree
+from .rules import SimplifyRule
 from .simplification import simplify_result
 from .step import CrossCheck, Derivation, Step
 
@@ -61,13 +62,10 @@ def _checked(tree, expression, variable) -> CrossCheck:
 def simplify_step(raw, function, variable, simplify: bool) -> Step:
     """The last node of a tree: the raw result and the form the answer is given in."""
     if not simplify:
-        return Step(rule="simplify", expression=raw, variable=variable, result=raw,
-                    name="simplify", note="kept as derived (--no-simplify)", role="simplify")
+        return SimplifyRule.derive(raw, variable, raw, "kept as derived (--no-simplify)")
     result = simplify_result(raw, function)
-    note = None if result != raw else "already in its simplest form"
-    return Step(rule="simplify", expression=raw, variable=variable, result=result,
-                name="simplify", formula="the raw result, rewritten shorter", note=note,
-                role="simplify")
+    return SimplifyRule.derive(raw, variable, result,
+                               None if result != raw else "already in its simplest form")
 
 
 def differentiate(expression: sympy.Expr, variables, simplify: bool = True) -> Derivation:

@@ -104,6 +104,8 @@ class Deriver:
             return rule.derive(expression, self)
         if isinstance(expression, AppliedUndef):
             return rules.FunctionRule.derive(expression, self)
+        if isinstance(expression, (sympy.Derivative, sympy.Subs)):
+            return rules.FunctionDerivativeRule.derive(expression, self)
         if isinstance(expression, sympy.Function):
             try:
                 return rules.KnownDerivativeRule.derive(expression, self)

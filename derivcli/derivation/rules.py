@@ -379,7 +379,8 @@ class FunctionRule(OuterRule):
 
 
 class KnownDerivativeRule(OuterRule):
-    """d/du F(u) from sympy's table of derivatives, for special functions (erf, Γ, Ei, …)."""
+    """F(u)′ = F′(u) as sympy's table lists it for special functions: erf(u)′ = 2·e^(−u²)/√π,
+    Γ(u)′ = Γ(u)·ψ(u), Ei(u)′ = eᵘ/u, …"""
 
     rule_id, name = "known_derivative", "known derivative (from the table)"
 
@@ -401,3 +402,39 @@ class KnownDerivativeRule(OuterRule):
         shown = function(u)
         return (arguments[index], function, derivative,
                 {"formula": "", "parameters": {f"d/d{u} {shown}": derivative(u)}})
+
+
+class FunctionDerivativeRule(Rule):
+    """d/dx f′(x) = f″(x), and d/dx f′(g(x)) = f″(g(x))·g′(x), for an unspecified f."""
+
+    rule_id, name = "function", "function"
+    formula = "d/dx f⁽ⁿ⁾(g) = f⁽ⁿ⁺¹⁾(g)·g′, f unspecified"
+
+    @classmethod
+    def derive(cls, expression, deriver) -> Step:
+        variable = deriver.variable
+        if isinstance(expression, Derivative):
+            return cls.step(expression, deriver, Derivative(expression, variable))
+        inner, slots, values = expression.expr, expression.variables, expression.point
+        steps, terms = [], []
+        for slot, value in zip(slots, values):
+            if not deriver.depends(value):
+                continue
+            step = deriver.derive(value, role="inner")
+            steps.append(step)
+            terms.append(Subs(Derivative(inner, slot), slots, values) * step.result)
+        if variable in inner.free_symbols and variable not in slots:
+            terms.append(Subs(Derivative(inner, variable), slots, values))
+        return cls.step(expression, deriver, Add(*terms), steps)
+
+
+class SimplifyRule(Rule):
+    """f′ = the same function written shorter: the raw result of the tree, simplified."""
+
+    rule_id, name = "simplify", "simplify"
+
+    @classmethod
+    def derive(cls, raw, variable, result, note=None) -> Step:
+        formula = "" if result == raw else "the raw result, rewritten shorter"
+        return Step(rule=cls.rule_id, expression=raw, variable=variable, result=result,
+                    name=cls.name, formula=formula, note=note, role="simplify")

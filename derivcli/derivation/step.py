@@ -66,12 +66,12 @@ class Step:
 
     def describe_note(self, show: Show) -> str | None:
         """The note of the step; for the constant rule it says why the expression is constant."""
-        if self.rule == "constant" and self.note is None:
-            if isinstance(self.expression, sympy.Symbol):
-                return f"{show(self.expression)} is held constant"
-            if self.expression.free_symbols:
-                return f"does not depend on {show(self.variable)}"
-            return None
+        if self.note is None and self.rule in ("constant", "constant_multiple"):
+            constant = self.expression if self.rule == "constant" else self.parameters["c"]
+            held = sorted(constant.free_symbols, key=lambda symbol: symbol.name)
+            if held:
+                names = ", ".join(show(symbol) for symbol in held)
+                return f"{names} {'is' if len(held) == 1 else 'are'} held constant"
         return self.note
 
     def walk(self):
