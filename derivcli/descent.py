@@ -764,6 +764,14 @@ def gradient_descent(
                 f"stopped at iteration {iterations}: the Hessian is singular at "
                 f"{_point_text(names, final_point)}, so there is no Newton step"
             )
+        elif code == "grew" and method == "newton" and nonpositive_steps:
+            reason = NOT_A_MINIMUM
+            curving = "f″ ≤ 0" if len(names) == 1 else "the Hessian is not positive definite"
+            message = (
+                f"stopped: f grew for {increase_limit} Newton steps in a row (up to iteration {iterations}) "
+                f"where {curving}: Newton's method is climbing towards a maximum, a saddle or an "
+                "inflection point, not a minimum"
+            )
         elif code == "grew":
             reason = DIVERGED
             message = f"diverged: f grew for {increase_limit} iterations in a row (up to iteration {iterations})"

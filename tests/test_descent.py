@@ -447,3 +447,68 @@ def test_generated_loop_names_do_not_shadow_math_names():
     import math
 
     assert not set(LOOP_NAMES) & set(dir(math))
+
+
+# --- truth: whatever the engine calls a minimum is one ------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    a=st.integers(1, 6), b=st.integers(-3, 3), c=st.integers(-3, 3), d=st.integers(1, 4),
+    quartic=st.integers(0, 2), start=st.integers(-4, 4), method=st.sampled_from(["gd", "momentum", "newton"]),
+    rate=st.sampled_from([0.001, 0.01, 0.05, 0.2]),
+)
+def test_a_reported_minimum_is_checked_by_sympy(a, b, c, d, quartic, start, method, rate):
+    f = a * (x - b) ** 2 + c * sympy.sin(d * x) + quartic * x**4 / 10
+    try:
+        result = gradient_descent(f, [x], [start], method=method,
+                                  learning_rate=rate if method != "newton" else None, max_iterations=20_000)
+    except NoAnswerError as error:  # Newton from a point where f'' = 0
+        assert method == "newton" and "singular" in error.message
+        return
+    if not result.converged:
+        assert result.classification != "minimum" or result.reason != "converged"
+        return
+    assert result.classification == "minimum"
+    point = sympy.Float(result.point[0], 30)
+    slope = float(sympy.diff(f, x).subs(x, point).evalf(30))
+    curvature = float(sympy.diff(f, x, 2).subs(x, point).evalf(30))
+    assert abs(slope) < 1e-5
+    assert curvature >= -1e-9
+    here = float(f.subs(x, point).evalf(30))
+    for offset in (1e-4, 1e-3, -1e-4, -1e-3):
+        assert float(f.subs(x, point + offset).evalf(30)) >= here - 1e-12
+    assert result.value == pytest.approx(here, rel=1e-9, abs=1e-12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    a=st.integers(1, 5), b=st.integers(1, 5), k=st.integers(-4, 4),
+    start_x=st.integers(-3, 3), start_y=st.integers(-3, 3), method=st.sampled_from(["gd", "momentum", "newton"]),
+)
+def test_a_reported_two_variable_minimum_is_checked_by_sympy(a, b, k, start_x, start_y, method):
+    f = a * x**2 + b * y**2 + k * x * y / 4 + sympy.cos(x + y) + x**4 / 12
+    rate = {"gd": 0.02, "momentum": 0.005, "newton": None}[method]
+    try:
+        result = gradient_descent(f, [x, y], [start_x, start_y], method=method, learning_rate=rate,
+                                  max_iterations=50_000)
+    except NoAnswerError as error:  # Newton from a point where the Hessian is singular
+        assert method == "newton" and "singular" in error.message
+        return
+    if not result.converged:
+        return
+    values = {x: sympy.Float(result.point[0], 30), y: sympy.Float(result.point[1], 30)}
+    gradient = [float(sympy.diff(f, v).subs(values).evalf(30)) for v in (x, y)]
+    assert max(abs(g) for g in gradient) < 1e-5
+    (h11, h12), (h21, h22) = [[float(e) for e in row] for row in sympy.hessian(f, (x, y)).subs(values).evalf(30).tolist()]
+    assert h11 >= -1e-9 and h22 >= -1e-9 and h11 * h22 - h12 * h21 >= -1e-9 * (1 + h11 * h22)
+    here = float(f.subs(values).evalf(30))
+    for dx, dy in ((1e-3, 0), (0, 1e-3), (-1e-3, 0), (0, -1e-3), (1e-3, 1e-3), (-1e-3, -1e-3), (1e-3, -1e-3)):
+        nearby = float(f.subs({x: values[x] + dx, y: values[y] + dy}).evalf(30))
+        assert nearby >= here - 1e-12
+
+
+def test_newton_climbing_towards_an_inflection_is_not_called_divergence():
+    result = gradient_descent(-(x**3), [x], [3.188], method="newton")  # 20+ steps uphill to 0
+    assert result.reason == NOT_A_MINIMUM
+    assert "climbing" in result.message
