@@ -33,6 +33,8 @@ SINGULAR_HESSIAN = "singular_hessian"
 RUNAWAY = 1e150
 # Iterations between two calls of the progress callback (and the chunk size of the loop).
 CHUNK = 20_000
+# Iterations of each trial run behind a "--lr ... converges" suggestion.
+TRIAL_ITERATIONS = 20_000
 # An eigenvalue smaller than this fraction of the largest curvature seen counts as zero.
 FLAT = 1e-3
 
@@ -954,13 +956,21 @@ def _divergence_hint(expr, variables, point, method, learning_rate, momentum, ma
         )
     if not suggest:
         return text
+    # Try smaller rates (each run short enough that the trials stay cheap) and name one that
+    # was seen to converge, or at least not to diverge.
+    budget = min(max_iterations, TRIAL_ITERATIONS)
     candidate = min(bound / 2, learning_rate / 2)
-    for _attempt in range(8):
+    steady = None
+    for _attempt in range(6):
         trial = gradient_descent(
             expr, variables, point, method=method, learning_rate=candidate, momentum=momentum,
-            max_iterations=max_iterations, tolerance=tolerance, every=max_iterations, _suggest=False,
+            max_iterations=budget, tolerance=tolerance, every=budget, _suggest=False,
         )
         if trial.converged:
             return text + f": --lr {candidate:.3g} converges in {_count(trial.iterations, 'iteration')}"
+        if trial.reason == MAX_ITERATIONS and steady is None:
+            steady = candidate
         candidate /= 4
+    if steady is not None:
+        return text + f": --lr {steady:.3g} does not diverge (it had not converged after {budget} iterations)"
     return text + "; no smaller learning rate that was tried converged either"
