@@ -104,6 +104,9 @@ def to_json(result: DescentResult, output) -> dict:
 
 def latex(result: DescentResult, output) -> str:
     """The final point and value, e.g. ``y_{hat} = 5.0,\\ f = 1.1 \\cdot 10^{-19}``."""
+    if output is not None:
+        for warning in result.warnings:
+            output.warn(warning)
     parts = [
         rf"{sympy.latex(sympy.Symbol(name))} = {sympy.latex(sympy.Float(value, 15))}"
         for name, value in zip(result.variables, result.point)
@@ -219,7 +222,8 @@ class DescentView:
         yield Text("")
         if len(result.trace) >= 3:
             width = max(20, min(72, options.max_width - 16))
-            for line in loss_curve(result.trace, width, PLOT_HEIGHT, function):
+            plot_height = PLOT_HEIGHT if height >= 36 else PLOT_HEIGHT - 3  # shorter on small screens
+            for line in loss_curve(result.trace, width, plot_height, function):
                 yield line
             yield Text("")
 
