@@ -31,6 +31,8 @@ SINGULAR_HESSIAN = "singular_hessian"
 
 # A coordinate beyond this size, or f below its negative, counts as running off to infinity.
 RUNAWAY = 1e150
+# A gradient grown this many times over while f fell counts as running off (at the iteration limit).
+RUNAWAY_GROWTH = 1e8
 # Iterations between two calls of the progress callback (and the chunk size of the loop).
 CHUNK = 20_000
 # Iterations of each trial run behind a "--lr ... converges" suggestion.
@@ -666,10 +668,11 @@ def gradient_descent(
     value, *gradient = value_and_gradient(*point)
     gradient_norm = math.hypot(*gradient)
     start_hessian = _hessian_at(compiled, hessian_function, point)
-    curvature = None
+    curvature = lowest_curvature = None
     warnings: list[str] = []
     if start_hessian is not None:
-        curvature = symmetric_eigen(start_hessian)[0][-1]
+        start_eigenvalues = symmetric_eigen(start_hessian)[0]
+        curvature, lowest_curvature = start_eigenvalues[-1], start_eigenvalues[0]
     if method == "newton":
         if start_hessian is None:
             raise _no_answer(f"the Hessian of f is undefined at the start point {_point_text(names, point)}")
@@ -758,7 +761,13 @@ def gradient_descent(
                 f"stopped after the maximum of {_count(max_iterations, 'iteration')} without converging "
                 f"(‖∇f‖ = {final_norm:.3g}, tolerance {tolerance:g})"
             )
-            if final_value < value and final_norm > gradient_norm:
+            if final_value < value and final_norm > RUNAWAY_GROWTH * max(1.0, gradient_norm):
+                reason = DIVERGED
+                message = (
+                    f"diverged: f kept falling while the gradient grew {final_norm / max(1.0, gradient_norm):.3g}-fold "
+                    f"in {_count(iterations, 'iteration')}: f appears unbounded below"
+                )
+            elif final_value < value and final_norm > gradient_norm:
                 message += "; f kept falling while the gradient grew: f may be unbounded below"
         elif code == "singular":
             reason = SINGULAR_HESSIAN
@@ -815,7 +824,7 @@ def gradient_descent(
     if reason == DIVERGED:
         hint = _divergence_hint(
             expr, variables, point, method, learning_rate, momentum, max_iterations, tolerance,
-            curvature, stable, compiled, hessian_function, final_point, _suggest,
+            curvature, lowest_curvature, stable, _suggest,
         )
     elif reason == MAX_ITERATIONS and stable is not None and learning_rate < stable / 100:
         hint = (
@@ -928,7 +937,7 @@ def _lower_nearby(value_and_gradient, point, value, directions, radii) -> str | 
 
 
 def _divergence_hint(expr, variables, point, method, learning_rate, momentum, max_iterations,
-                     tolerance, curvature, stable, compiled, hessian_function, final_point, suggest):
+                     tolerance, curvature, lowest_curvature, stable, suggest):
     """Why a run diverged and, for gd and momentum, a learning rate that was tried and works."""
     if method == "newton":
         return (
@@ -937,13 +946,21 @@ def _divergence_hint(expr, variables, point, method, learning_rate, momentum, ma
         )
     if curvature is None:
         return "try a smaller --lr"
-    if curvature <= 0:
+    if curvature < 0:
         return (
-            f"f curves downward at the start (largest curvature {curvature:.3g} ≤ 0): "
+            f"f curves downward at the start (largest curvature {curvature:.3g} < 0): "
             "there may be no minimum in the direction of descent (f unbounded below)"
         )
+    if curvature == 0:
+        return "f does not curve at the start, so no learning rate is too large there; f itself keeps falling"
     bound = stable
     formula = "2/c" if method == "gd" else "2(1+β)/c"
+    if lowest_curvature < -FLAT * curvature and learning_rate < bound:
+        return (
+            f"lr = {learning_rate:g} is below {formula} = {bound:.6g}, but f curves downward along some "
+            f"direction at the start (smallest curvature {lowest_curvature:.3g} < 0, a saddle shape): "
+            "descent gathers speed that way, and f may be unbounded below"
+        )
     if learning_rate >= bound:
         text = (
             f"lr = {learning_rate:g} exceeds {formula} = {bound:.6g} (c = {curvature:.6g} is the curvature "
@@ -968,8 +985,8 @@ def _divergence_hint(expr, variables, point, method, learning_rate, momentum, ma
         )
         if trial.converged:
             return text + f": --lr {candidate:.3g} converges in {_count(trial.iterations, 'iteration')}"
-        if trial.reason == MAX_ITERATIONS and steady is None:
-            steady = candidate
+        if trial.reason == MAX_ITERATIONS and steady is None and trial.gradient_norm < trial.trace[0].gradient_norm:
+            steady = candidate  # not converged yet, but heading downhill with a shrinking gradient
         candidate /= 4
     if steady is not None:
         return text + f": --lr {steady:.3g} does not diverge (it had not converged after {budget} iterations)"

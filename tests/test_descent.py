@@ -512,3 +512,9 @@ def test_newton_climbing_towards_an_inflection_is_not_called_divergence():
     result = gradient_descent(-(x**3), [x], [3.188], method="newton")  # 20+ steps uphill to 0
     assert result.reason == NOT_A_MINIMUM
     assert "climbing" in result.message
+
+
+def test_a_saddle_that_runs_off_geometrically_is_diverged():
+    result = gradient_descent(x * y, [x, y], [1, 2])
+    assert result.reason == DIVERGED
+    assert "unbounded below" in result.message
