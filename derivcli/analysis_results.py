@@ -46,6 +46,14 @@ TESTS = {
 
 
 @dataclass
+class Equation:
+    """An equation solved, lhs = rhs (kept apart: sympy's Eq may evaluate to True or False)."""
+
+    lhs: sympy.Expr
+    rhs: sympy.Expr = sympy.S.Zero
+
+
+@dataclass
 class CriticalPoint:
     """One point: exact coordinates (floats when approximate) and f there."""
 

@@ -298,20 +298,41 @@ def _side_exists(f, x, c, direction) -> bool:
 
 
 def _sign_change_test(f, d, x, c, result: Classification, budget, tolerance, exists: bool) -> Classification:
-    """The first-derivative test: how the sign of f′ changes across c."""
+    """The first-derivative test: how the sign of f′ changes across c.
+
+    Where f jumps at c, the one-sided limits of f, compared with f(c), decide a side
+    instead (the derivative's sign says nothing across a jump).
+    """
     at = sympy.sstr(c)
     if c.free_symbols:
         result.explanation = "no test could decide for the whole family"
         return result
-    left = side_sign(d, x, c, -1, budget) if _side_exists(f, x, c, -1) else "missing"
-    right = side_sign(d, x, c, 1, budget) if _side_exists(f, x, c, 1) else "missing"
     words = {1: "positive", -1: "negative", "missing": "f not defined", None: "unknown"}
-    result.values[f"f′ left of {at}"] = words[left]
-    result.values[f"f′ right of {at}"] = words[right]
+    fc = value_at(f, {x: c})
+    sides = {}
+    for direction, name in ((-1, "left"), (1, "right")):
+        if not _side_exists(f, x, c, direction):
+            sides[name] = "missing"
+            result.values[f"f′ {name} of {at}"] = words["missing"]
+            continue
+        jump = _jump(f, x, c, fc, direction, budget)
+        if jump in (1, -1):
+            result.values[f"f {name} of {at}"] = f"jumps {'above' if jump > 0 else 'below'} f({at})"
+            sides[name] = jump  # +1: f is above f(c) on that side
+            continue
+        if jump is None:
+            sides[name] = None
+            result.values[f"f {name} of {at}"] = "limit unknown"
+            continue
+        slope = side_sign(d, x, c, direction, budget)
+        result.values[f"f′ {name} of {at}"] = words[slope]
+        # left of c, f falling (f′ < 0) towards c means f is above f(c) there; right of c, rising means above
+        sides[name] = None if slope is None else (-slope if direction < 0 else slope)
+    left, right = sides["left"], sides["right"]
     result.test = "first_derivative"
     if left is None or right is None:
         result.test = "none"
-        result.explanation = f"could not tell the sign of f′ on both sides of {x} = {at}"
+        result.explanation = f"could not tell how f behaves on both sides of {x} = {at}"
         return result
     if left == "missing" and right == "missing":
         result.explanation = "f is defined on neither side of the point"
@@ -319,29 +340,46 @@ def _sign_change_test(f, d, x, c, result: Classification, budget, tolerance, exi
     if left == "missing" or right == "missing":
         side = right if left == "missing" else left
         going = "right" if left == "missing" else "left"
-        rises = (side > 0) == (going == "right")
-        result.kind = "minimum" if rises else "maximum"
+        result.kind = "minimum" if side > 0 else "maximum"
         result.explanation = (
-            f"an end of the domain: f is defined only to the {going}, where f′ is {words[side]}, "
-            f"so f {'rises' if rises else 'falls'} away from the point (a one-sided {result.words})"
+            f"an end of the domain: f is defined only to the {going}, and f is "
+            f"{'above' if side > 0 else 'below'} f({at}) there (a one-sided {result.words})"
         )
         return result
-    if left < 0 < right:
+    jumps = any(str(value).startswith("jumps") for value in result.values.values())
+    if left > 0 and right > 0:
         result.kind = "minimum"
-        result.explanation = "f′ changes sign from negative to positive"
-    elif left > 0 > right:
+        result.explanation = f"f is above f({at}) on both sides (it jumps)" if jumps else "f′ changes sign from negative to positive"
+    elif left < 0 and right < 0:
         result.kind = "maximum"
-        result.explanation = "f′ changes sign from positive to negative"
+        result.explanation = f"f is below f({at}) on both sides (it jumps)" if jumps else "f′ changes sign from positive to negative"
+    elif jumps:
+        result.kind = "inconclusive"
+        result.explanation = f"f jumps at the point and is above f({at}) on one side and below on the other: not an extremum"
     else:
-        trend = "rises" if left > 0 else "falls"
-        change = _concavity_changes(f, x, c, budget)
-        if change:
+        trend = "rises" if right > 0 else "falls"
+        if _concavity_changes(f, x, c, budget):
             result.kind = "inflection"
             result.explanation = f"f′ keeps its sign (f {trend} through the point) and f″ changes sign: not an extremum"
         else:
             result.kind = "inconclusive"
             result.explanation = f"f′ keeps its sign (f {trend} through the point): not an extremum, and no change of concavity was shown"
     return result
+
+
+def _jump(f, x, c, fc, direction, budget):
+    """0 when f is continuous from that side; +1 / -1 when its limit lies above / below f(c); None unknown."""
+    if fc is None:
+        return None
+    step = Dummy("h", positive=True)
+    limit = _attempt(lambda: sympy.limit(f.subs(x, c + direction * step), step, 0, "+"), budget and budget * 0.1)
+    if limit is None:
+        return None
+    if limit in (S.Infinity, S.NegativeInfinity):
+        return 1 if limit is S.Infinity else -1
+    if not is_finite_real(limit):
+        return None
+    return sign_of(limit - fc)
 
 
 def _concavity_changes(f, x, c, budget) -> bool:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import math
 
 import sympy
-from sympy import Abs, Dummy, Eq, Heaviside, Piecewise, S, Symbol, sign
+from sympy import Abs, Dummy, Heaviside, Piecewise, S, Symbol, sign
 
-from .analysis_results import CriticalPoint, CriticalResult, Family
+from .analysis_results import CriticalPoint, CriticalResult, Equation, Family
 from .calculus import derivative, is_finite_real, real_branch, sign_of, to_float, value_at
 from .numeric_search import identify, roots_in_box, roots_on_interval
 from .solve_budget import run_with_budget
@@ -64,7 +64,7 @@ def _one_variable(expr, x, interval, budget) -> CriticalResult:
     f = real_branch(expr)
     d = derivative(f, x)
     shown = _readable(d, budget)
-    equation = Eq(shown, 0, evaluate=False)
+    equation = Equation(shown)
     result = CriticalResult(expression=expr, variables=(x,), derivatives=(shown,), equations=(equation,), interval=interval)
     notes: list[str] = []
     if f != expr:
@@ -398,7 +398,7 @@ def _several_variables(expr, variables, interval, budget) -> CriticalResult:
     f = real_branch(expr)
     gradient = tuple(derivative(f, variable) for variable in variables)
     shown = tuple(_readable(component, budget) for component in gradient)
-    equations = tuple(Eq(component, 0, evaluate=False) for component in shown)
+    equations = tuple(Equation(component) for component in shown)
     result = CriticalResult(expression=expr, variables=variables, derivatives=shown, equations=equations, interval=interval)
     notes: list[str] = []
     if f != expr:

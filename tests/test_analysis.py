@@ -405,3 +405,16 @@ def test_a_line_of_critical_points_is_a_family():
     assert result.points == ()
     assert {family.coordinates for family in result.families} == {(0, y), (x, 0)}
     assert all(family.parameter_kind == "real" for family in result.families)
+
+
+def test_jumps_are_judged_by_the_values_not_the_slope():
+    from sympy import Piecewise
+
+    down = Piecewise((x + 1, x < 0), (x, True))  # f(0) = 0 lies below both sides: a minimum
+    answer = classify_point(down, [x], {x: 0})
+    assert answer.kind == "minimum" and "jumps" in answer.explanation
+    up = Piecewise((x, x < 0), (x + 1, True))  # below on the left, above on the right: no extremum
+    assert classify_point(up, [x], {x: 0}).kind == "inconclusive"
+    result = critical_points(up, [x])
+    assert [point.coordinates[0] for point in result.points] == [0]
+    assert result.equations[0].rhs == 0  # an equation even when f′ is piecewise

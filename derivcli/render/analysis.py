@@ -269,7 +269,7 @@ def latex(result, output) -> str:
     lines = []
     if isinstance(result, CriticalResult):
         for equation in result.equations:
-            lines.append(sympy.latex(equation))
+            lines.append(f"{sympy.latex(equation.lhs)} = {sympy.latex(equation.rhs)}")
         for point in result.points:
             lines.append(_latex_point(point.as_dict()))
         for family in result.families:
