@@ -22,17 +22,25 @@ def measure(expression) -> tuple[int, int]:
 
 
 def _candidates(raw, size):
+    """Shorter forms to consider; a rewrite that fails or runs out of time is just skipped."""
     from ..guard import BudgetExceeded, time_budget
 
+    rewrites = []
     if size <= CHEAP_LIMIT:
-        yield sympy.factor_terms(raw)
-        yield sympy.cancel(raw) if not raw.has(sympy.Piecewise) else raw
+        rewrites.append(sympy.factor_terms)
+        if not raw.has(sympy.Piecewise):
+            rewrites.append(sympy.cancel)
     if size <= FULL_SIMPLIFY_LIMIT:
+        rewrites.append(sympy.simplify)
+    for rewrite in rewrites:
         try:
             with time_budget(SIMPLIFY_SECONDS):
-                yield sympy.simplify(raw)
+                candidate = rewrite(raw)
         except (BudgetExceeded, RecursionError):
-            return
+            continue
+        except Exception:  # sympy's rewrites raise on odd inputs (max of non-real numbers)
+            continue
+        yield candidate
 
 
 def _introduces(candidate, raw) -> bool:
