@@ -84,3 +84,38 @@ def test_quadratics_in_two_variables(a, b, c, d, e):
     assert item.test == "hessian"
     assert item.determinant == discriminant
     assert _agrees(item.kind, _nearby_signs(f, [x, y], item.point.coordinates))
+
+
+def _random_functions():
+    """Small random functions of x built from elementary pieces (sympy objects, not text)."""
+    pieces = st.sampled_from([
+        x**2, x**3, x**4, sympy.sin(x), sympy.cos(x), sympy.exp(-x**2), sympy.exp(x), sympy.atan(x),
+        sympy.log(x**2 + 1), x * sympy.exp(-x), 1 / (x**2 + 1), sympy.sqrt(x**2 + 1),
+    ])
+    weights = st.sampled_from([-2, -1, Rational(1, 2), 1, 3])
+    return st.lists(st.tuples(weights, pieces), min_size=1, max_size=3).map(
+        lambda terms: sum((weight * piece for weight, piece in terms), sympy.Integer(0))
+    )
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_random_functions())
+def test_every_classified_point_agrees_with_the_definition(f):
+    if not f.has(x):
+        return
+    result = classify_critical_points(f, [x], (-3, 3), budget=4.0)
+    for item in result.classifications:
+        if item.kind in ("minimum", "maximum", "inflection"):
+            assert _agrees(item.kind, _nearby_signs(f, [x], item.point.coordinates)), (f, item.point.coordinates, item.kind)
+        # every point reported as f′ = 0 has a tiny difference quotient
+        if item.point.reason == "derivative_zero":
+            slope = sympy.N(sympy.diff(f, x).subs(x, item.point.coordinates[0]), 30)
+            assert abs(slope) < 1e-9, (f, item.point.coordinates, slope)
+    # nothing missed: every sign change of f′ on a fine grid has a reported point nearby
+    slope = sympy.lambdify([x], sympy.diff(f, x), modules="math")
+    found = [item.point.numeric_coordinates[0] for item in result.classifications]
+    grid = [-2.99 + 5.98 * index / 6000 for index in range(6001)]
+    values = [slope(point) for point in grid]
+    for left, right, a, b in zip(grid, grid[1:], values, values[1:]):
+        if a * b < 0:
+            assert any(left - 1e-6 <= point <= right + 1e-6 for point in found), (f, left, right, found)

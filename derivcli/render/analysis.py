@@ -386,8 +386,6 @@ def _classify_parts(result: ClassifyResult) -> list:
             extra = []
             if item.concavity:
                 extra.append(item.concavity)
-            if item.trend:
-                extra.append(f"f is {item.trend}")
             parts.append(Text.assemble(("  " + where + "   ", "cyan"), ("values: ", "dim"), _values_text(item)))
             line = Text.assemble(("    ", ""), _pretty(item.explanation, item))
             if extra:
