@@ -152,6 +152,11 @@ class Evaluator:
             return any(self.truth(c) for c in condition.args)
         if isinstance(condition, sympy.Not):
             return not self.truth(condition.args[0])
+        if isinstance(condition, sympy.logic.boolalg.ITE):
+            first, second, third = condition.args
+            return self.truth(second) if self.truth(first) else self.truth(third)
+        if not isinstance(condition, sympy.core.relational.Relational):
+            raise Unevaluable(f"condition {type(condition).__name__}")
         left, right = _real(self(condition.lhs)), _real(self(condition.rhs))
         comparisons = {
             sympy.StrictLessThan: left < right, sympy.LessThan: left <= right,
