@@ -12,7 +12,7 @@ import pickle
 import mpmath
 import pytest
 import sympy
-from sympy import Abs, E, Integer, Rational, Symbol, exp, log, pi, sin, sqrt
+from sympy import Abs, Integer, Rational, Symbol, exp, log, pi, sin, sqrt
 
 from derivcli.analysis import (
     KINDS,
