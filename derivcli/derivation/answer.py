@@ -1,0 +1,135 @@
+"""The answer of `deriv diff`: the checked derivation, its value at a point, and the CI checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy
+
+from ..errors import DerivError, ExpectationFailed, NoAnswerError
+from .differentiation import differentiate
+from .step import Derivation
+
+LIMIT_SECONDS = 3.0
+_KINKS = (sympy.Abs, sympy.sign, sympy.Heaviside, sympy.Piecewise, sympy.Min, sympy.Max)
+
+
+@dataclass
+class Differentiation:
+    """What `deriv diff` shows: the derivation, the value at ``point``, and any failed checks."""
+
+    derivation: Derivation
+    point: dict | None = None
+    value: sympy.Expr | None = None
+    comparison: object | None = None
+    strict: bool = False
+    problems: list[DerivError] = field(default_factory=list)
+
+    @property
+    def notes(self) -> list[str]:
+        notes = list(self.derivation.notes)
+        if self.derivation.agrees is None:
+            notes.append("the answer could not be confirmed against sympy.diff (the comparison was inconclusive)")
+        return notes
+
+
+def derivative_name(variables) -> str:
+    """f′, f″, f‴, f⁽⁴⁾ for one variable; ∂f/∂x, ∂²f/∂y∂x for partial derivatives."""
+    order = len(variables)
+    if len(set(variables)) == 1 and not _partial(variables):
+        return {1: "f′", 2: "f″", 3: "f‴"}.get(order, f"f^({order})")
+    if order == 1:
+        return f"∂f/∂{variables[0]}"
+    below = "".join(f"∂{v}" for v in reversed(variables))
+    return f"∂^{order}f/{below}"
+
+
+def _partial(variables) -> bool:
+    return getattr(variables, "partial", False)
+
+
+def slope_at(derivative, raw, previous, point, name) -> sympy.Expr:
+    """The value of a derivative at ``point``, where it exists.
+
+    The raw result of the tree is tried first (it is undefined wherever a rule's formula is, as
+    |u|′ = u/|u| at u = 0). Where it has no value, f′(a) still exists when f is continuous at a and
+    f′ has the same finite limit from both sides (the mean value theorem): that is tried next.
+    """
+    from .. import evaluation
+
+    try:
+        return evaluation.derivative_value_at(raw, point, 1, name, previous)
+    except NoAnswerError as error:
+        first = error
+    if len(point) != 1:
+        raise first
+    (variable, place), = point.items()
+    from ..guard import BudgetExceeded, time_budget
+
+    try:
+        with time_budget(LIMIT_SECONDS):
+            left = evaluation.one_sided_limit(derivative, variable, place, "-")
+            right = evaluation.one_sided_limit(derivative, variable, place, "+")
+            if not (left == right and left.is_finite and left.is_real):
+                if left.is_real and right.is_real and left != right:
+                    raise NoAnswerError(
+                        f"{name} does not exist at {variable} = {sympy.sstr(place)}: from the left "
+                        f"it is {sympy.sstr(left)}, from the right {sympy.sstr(right)}"
+                    )
+                raise first
+            here = evaluation.value_at(previous, point)
+            before = evaluation.one_sided_limit(previous, variable, place, "-")
+            after = evaluation.one_sided_limit(previous, variable, place, "+")
+    except (BudgetExceeded, NotImplementedError, ValueError, TypeError):
+        raise first from None
+    if before == after == here:
+        return left
+    raise NoAnswerError(f"{name} does not exist at {variable} = {sympy.sstr(place)}: the function jumps there")
+
+
+def answer(expression, variables, point=None, expected=None, strict=False, simplify=True,
+           partial=False) -> Differentiation:
+    """Differentiate, evaluate at ``point`` and run the --expect and --strict checks."""
+    from .. import evaluation
+
+    derivation = differentiate(expression, variables, simplify)
+    result = Differentiation(derivation, point, strict=strict)
+    if point is not None:
+        try:
+            evaluation.value_at(expression, point)  # f itself must exist there
+        except NoAnswerError as error:
+            name = derivative_name(_Named(variables[:1], partial))
+            raise NoAnswerError(f"{name} does not exist where f does not: {error.message}",
+                                error.hint) from None
+        for order, tree in enumerate(derivation.trees, start=1):
+            name = derivative_name(_Named(variables[:order], partial))
+            result.value = slope_at(tree.substeps[-1].result, tree.result, tree.expression,
+                                    point, name)
+    if expected is not None:
+        from .. import equivalence
+
+        if point is None:
+            comparison = equivalence.compare(derivation.result, expected)
+        else:
+            comparison = equivalence.compare_values(result.value, expected, point)
+        result.comparison = comparison
+        if not comparison.equal:
+            result.problems.append(comparison.failure())
+    if strict:
+        tables = sorted({step.expression.func.__name__
+                         for tree in derivation.trees for step in tree.walk()
+                         if step.rule == "known_derivative"})
+        if tables:
+            result.problems.append(ExpectationFailed(
+                f"--strict: the derivation uses a table formula (known_derivative) for {', '.join(tables)}",
+                hint="these special functions are differentiated from sympy's table, not rule by rule",
+            ))
+    return result
+
+
+class _Named(list):
+    """A list of variables that remembers whether they are partial derivatives."""
+
+    def __init__(self, items, partial):
+        super().__init__(items)
+        self.partial = partial

@@ -1,0 +1,319 @@
+"""Show a derivation of `deriv diff`: a teacher's working on a terminal, the answer in a pipe.
+
+Renderers only read the result: the rule tree (derivcli.derivation.step.Step), the answer and
+its value. Math is written by mathtext.unicode_math on a terminal and in sympy syntax elsewhere,
+so that piped answers read back with sympify.
+"""
+
+from __future__ import annotations
+
+import sympy
+
+from derivcli.derivation.answer import Differentiation, derivative_name
+from derivcli.render.mathtext import unicode_math
+
+LARGE_TREE = 40          # steps; above this, trivial leaves (constants, the variable) are hidden
+TRIVIAL = ("constant", "variable")
+
+
+# --- shared ---------------------------------------------------------------------------------
+
+
+def _readable(expression):
+    """f′(g) for sympy's Subs(Derivative(f(u), u), u, g): how a person writes it."""
+    if not isinstance(expression, sympy.Basic) or not expression.has(sympy.Subs):
+        return expression
+
+    def rewrite(node):
+        inner = node.expr
+        if (isinstance(inner, sympy.Derivative) and len(node.variables) == 1
+                and isinstance(inner.expr, sympy.core.function.AppliedUndef)
+                and len(inner.expr.args) == 1 and inner.expr.args[0] == node.variables[0]):
+            primes = "′" * sum(count for _, count in inner.variable_count)
+            return sympy.Function(inner.expr.func.__name__ + primes)(node.point[0])
+        return node
+
+    return expression.replace(lambda node: isinstance(node, sympy.Subs), rewrite)
+
+
+def _math(expression) -> str:
+    return unicode_math(_readable(expression))
+
+
+def _name(result: Differentiation) -> str:
+    derivation = result.derivation
+    return derivative_name(_variables(result))
+
+
+def _variables(result: Differentiation):
+    from derivcli.derivation.answer import _Named
+
+    derivation = result.derivation
+    symbols = derivation.expression.free_symbols | set(derivation.variables)
+    return _Named(derivation.variables, len(symbols) > 1)
+
+
+def _function_of(result: Differentiation) -> str:
+    """f′(x) for one variable, ∂f/∂y for a partial derivative."""
+    name = _name(result)
+    if name.startswith("∂"):
+        return name
+    return f"{name}({result.derivation.variables[0]})"
+
+
+def _point_text(point: dict, show=_math) -> str:
+    return ", ".join(f"{variable} = {show(value)}" for variable, value in point.items())
+
+
+def _notes(result: Differentiation) -> list[str]:
+    return list(result.notes)
+
+
+# --- plain ----------------------------------------------------------------------------------
+
+
+def _plain_tree(step, prefix: str = "", last: bool = True, top: bool = True) -> list[str]:
+    """An ASCII tree, one line a step: rule, expression, result, explanation."""
+    lines = []
+    role = f"{step.role}: " if step.role and step.role != "simplify" else ""
+    number = f"[{step.number}] " if step.number else ""
+    if step.rule == "simplify":
+        text = (f"simplify: {sympy.sstr(step.expression)} -> {sympy.sstr(step.result)}"
+                if step.result != step.expression else f"simplify: {step.note or 'unchanged'}")
+    else:
+        text = (f"{number}{role}d/d{step.variable} {sympy.sstr(step.expression)} = "
+                f"{sympy.sstr(step.result)}  [{step.explain(sympy.sstr)}]")
+    if top:
+        lines.append(text)
+        child_prefix = ""
+    else:
+        lines.append(prefix + ("`-- " if last else "|-- ") + text)
+        child_prefix = prefix + ("    " if last else "|   ")
+    for index, child in enumerate(step.substeps):
+        lines += _plain_tree(child, child_prefix, index == len(step.substeps) - 1, False)
+    return lines
+
+
+def plain(result: Differentiation, output) -> list[str]:
+    """The answer (the value with --at); with --steps a plain-text tree first."""
+    for note in _notes(result):
+        output.warn("note: " + note)
+    lines = []
+    if output.show_steps:
+        for tree in result.derivation.trees:
+            lines += _plain_tree(tree)
+    answer = result.value if result.point is not None else result.derivation.result
+    lines.append(sympy.sstr(answer))
+    return lines
+
+
+# --- json -----------------------------------------------------------------------------------
+
+
+def step_record(step) -> dict:
+    """One node of the tree as JSON (expressions in sympy syntax)."""
+    record = {
+        "rule": step.rule,
+        "expression": sympy.sstr(step.expression),
+        "variable": str(step.variable),
+        "result": sympy.sstr(step.result),
+        "explanation": step.explanation,
+        "substeps": [step_record(child) for child in step.substeps],
+    }
+    if step.role:
+        record["role"] = step.role
+    if step.inner is not None:
+        record["inner"] = {"symbol": str(step.inner_symbol), "expression": sympy.sstr(step.inner)}
+    if step.number is not None:
+        record["number"] = step.number
+    if step.reference is not None:
+        record["reference"] = step.reference
+    return record
+
+
+def to_json(result: Differentiation, output) -> dict:
+    from derivcli.evaluation import numeric_text
+
+    derivation = result.derivation
+    record = {
+        "expression": sympy.sstr(derivation.expression),
+        "variables": [str(v) for v in derivation.variables],
+        "variable": str(derivation.variables[0]),
+        "order": derivation.order,
+        "derivative": sympy.sstr(derivation.result),
+        "raw": sympy.sstr(derivation.raw),
+        "latex": sympy.latex(derivation.result),
+        "at": ({str(k): sympy.sstr(v) for k, v in result.point.items()}
+               if result.point is not None else None),
+        "value": sympy.sstr(result.value) if result.value is not None else None,
+        "numeric": numeric_text(result.value) if result.value is not None else None,
+        "checked": {"agrees": derivation.agrees,
+                    "methods": [check.method for check in derivation.checks]},
+        "expect": None,
+        "notes": _notes(result),
+    }
+    if result.comparison is not None:
+        record["expect"] = {"expected": sympy.sstr(result.comparison.expected),
+                            "equal": bool(result.comparison.equal)}
+    if output.steps is not False:
+        passes = [step_record(tree) for tree in derivation.trees]
+        record["steps"] = passes[0]
+        record["passes"] = passes
+    return record
+
+
+# --- latex ----------------------------------------------------------------------------------
+
+
+def _latex_derivative(expression, variable) -> str:
+    return rf"\frac{{d}}{{d{sympy.latex(variable)}}}\left({sympy.latex(expression)}\right)"
+
+
+def _latex_rule(step) -> str:
+    return step.name.replace("_", r"\_")
+
+
+def latex(result: Differentiation, output) -> str:
+    """LaTeX of the answer; with --steps an aligned derivation, one line a step."""
+    derivation = result.derivation
+    if not output.show_steps:
+        if result.point is not None:
+            where = ", ".join(f"{sympy.latex(k)}={sympy.latex(v)}" for k, v in result.point.items())
+            return (rf"\left. {sympy.latex(derivation.result)} \right|_{{{where}}} = "
+                    rf"{sympy.latex(result.value)}")
+        return sympy.latex(derivation.result)
+    lines = []
+    for tree in derivation.trees:
+        for step in tree.walk():
+            if step.rule == "simplify":
+                lines.append(rf"&= {sympy.latex(step.result)} && \text{{simplify}}")
+                continue
+            lines.append(rf"{_latex_derivative(step.expression, step.variable)} "
+                         rf"&= {sympy.latex(step.result)} && \text{{{_latex_rule(step)}}}")
+    body = " \\\\\n".join(lines)
+    return "\\begin{aligned}\n" + body + "\n\\end{aligned}"
+
+
+# --- rich -----------------------------------------------------------------------------------
+
+
+def _shorten(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    half = (limit - 1) // 2
+    return text[:half] + "…" + text[-half:]
+
+
+def _label(step, width: int):
+    from rich.text import Text
+
+    limit = max(30, width // 2)
+    label = Text()
+    if step.number:
+        label.append(f"[{step.number}] ", style="bold magenta")
+    if step.role and step.role != "simplify":
+        label.append(f"{step.role}  ", style="dim")
+    if step.rule == "simplify":
+        label.append("simplify  ", style="bold")
+        if step.result != step.expression:
+            label.append(_shorten(_math(step.expression), limit))
+            label.append("  →  ")
+            label.append(_shorten(_math(step.result), limit), style="bold")
+        else:
+            label.append(step.note or "unchanged", style="dim")
+        return label
+    label.append(f"d/d{unicode_math(step.variable)} ", style="cyan")
+    label.append(_shorten(_math(step.expression), limit))
+    label.append(" = ")
+    label.append(_shorten(_math(step.result), limit), style="bold")
+    label.append("   ")
+    label.append(step.explain(_math), style="green" if step.reference is None else "magenta")
+    return label
+
+
+def _count(tree) -> int:
+    return sum(1 for _ in tree.walk())
+
+
+def _tree(step, width: int):
+    """A rich Tree of the derivation, built without recursion (trees may be deep)."""
+    from rich.text import Text
+    from rich.tree import Tree
+
+    hide_trivial = _count(step) > LARGE_TREE
+    root = Tree(_label(step, width), guide_style="dim")
+    pending = [(step, root)]
+    while pending:
+        current, node = pending.pop()
+        hidden = 0
+        for child in current.substeps:
+            if hide_trivial and child.rule in TRIVIAL:
+                hidden += 1
+                continue
+            branch = node.add(_label(child, width))
+            pending.append((child, branch))
+        if hidden:
+            node.add(Text(f"({hidden} constant or variable step{'s' if hidden > 1 else ''} not shown)",
+                          style="dim"))
+    return root
+
+
+def _slope_sentence(result: Differentiation) -> str:
+    from derivcli.evaluation import numeric_text
+
+    value = result.value
+    point = result.point
+    exact = unicode_math(value)
+    approximate = numeric_text(value, 6)
+    shown = exact if exact == approximate or value.is_Integer else f"{exact} ≈ {approximate}"
+    where = _point_text(point)
+    name = _name(result)
+    variables = result.derivation.variables
+    order = len(variables)
+    if order == 1:
+        variable = variables[0]
+        held = " (the others held fixed)" if len(point) > 1 else ""
+        if value == 0:
+            return f"at {where} the slope is 0: f is flat there in {variable}{held} (a critical point)"
+        direction = "increases" if value.is_positive else "decreases"
+        size = numeric_text(abs(value), 4)
+        return (f"at {where} the slope is {shown}: a small increase in {variable}{held} "
+                f"{direction} f by about {size} times that amount")
+    if order == 2 and len(set(variables)) == 1:
+        if value.is_positive:
+            return f"at {where}: {name} = {shown} > 0, f curves upward there (concave up)"
+        if value.is_negative:
+            return f"at {where}: {name} = {shown} < 0, f curves downward there (concave down)"
+        return f"at {where}: {name} = 0, no curvature to second order there (a possible inflection point)"
+    return f"at {where}: {name} = {shown}"
+
+
+def rich(result: Differentiation, output):
+    """The tree of each pass, then the answer with its check, the slope and the notes."""
+    from rich.console import Group
+    from rich.text import Text
+
+    width = output.environment.console().width
+    derivation = result.derivation
+    parts = []
+    if output.show_steps:
+        for tree in derivation.trees:
+            parts.append(_tree(tree, width))
+    answer = Text()
+    answer.append(f"{_function_of(result)} = ", style="bold")
+    answer.append(_math(derivation.result), style="bold")
+    if derivation.agrees:
+        answer.append("   ✓ agrees with sympy.diff", style="green")
+    else:
+        answer.append("   ? not confirmed by sympy.diff", style="yellow")
+    parts.append(answer)
+    if result.point is not None:
+        parts.append(Text(_slope_sentence(result)))
+    if result.comparison is not None:
+        if result.comparison.equal:
+            parts.append(Text(f"✓ as expected ({_math(result.comparison.expected)})", style="green"))
+        else:
+            parts.append(Text(f"✗ expected {_math(result.comparison.expected)}", style="bold red"))
+    for note in _notes(result):
+        parts.append(Text(f"note: {note}", style="dim"))
+    return Group(*parts)
