@@ -303,10 +303,36 @@ def evaluate_command(expression, points, wrt, order, numeric, digits, expect, ou
 
 @cli.command("diff", cls=ExpressionCommand)
 @click.argument("expression")
+@click.option("--wrt", multiple=True, metavar="VAR",
+              help="Differentiate with respect to VAR (repeat for mixed partials, in order).")
+@click.option("--order", type=click.IntRange(min=1, max=50), default=1, show_default=True,
+              metavar="N", help="The N-th derivative: the derivation is repeated N times.")
+@click.option("--at", metavar="POINT", help="Also the value at a point: 3, x=3 or \"x=1,y=2\".")
+@click.option("--expect", metavar="EXPR",
+              help="Exit 1 unless the derivative (its value with --at) equals EXPR.")
+@click.option("--strict", is_flag=True,
+              help="Exit 1 when a special function is differentiated from a table (known_derivative).")
+@click.option("--simplify/--no-simplify", default=True, show_default=True,
+              help="Simplify the raw result of the rules (bounded in time).")
 @output_options(steps=True)
-def differentiate_command(expression, output):
-    """The derivative, rule by rule, and the slope at a point."""
-    raise UsageError("'deriv diff' is not built yet")
+def differentiate_command(expression, wrt, order, at, expect, strict, simplify, output):
+    """The derivative, rule by rule, and the slope at a point.
+
+    \b
+    deriv diff "x**2" --at 3                      2*x, and the slope 6 at x = 3
+    deriv diff "(y - y_hat)**2" --wrt y_hat       the MSE loss gradient
+    deriv diff "sin(x)**2" --expect "sin(2*x)"    exit 1 unless they are equal
+    deriv diff "x**3*y" --wrt x --wrt y           a mixed partial
+
+    Each rule's result is computed from the tree and cross-checked against sympy.diff; a
+    disagreement is an internal error (exit 70), never a printed answer. Piped, only the answer
+    is printed (the value with --at); --steps adds a plain-text tree.
+    """
+    from derivcli import jobs
+    from derivcli.render import derivation as renderer
+
+    request = jobs.DifferentiationRequest(expression, tuple(wrt), order, at, expect, strict, simplify)
+    return run(output, jobs.differentiate, request, renderer)
 
 
 @cli.command("critical", cls=ExpressionCommand)

@@ -40,6 +40,44 @@ def evaluate(request: EvaluationRequest) -> evaluation.Evaluation:
     )
 
 
+# --- deriv diff (issue 3) -----------------------------------------------------------------------
+
+
+@dataclass
+class DifferentiationRequest:
+    """``deriv diff``: the derivative rule by rule, its value at a point, and the CI checks."""
+
+    expression: str
+    wrt: tuple = ()
+    order: int = 1
+    at: str | None = None
+    expect: str | None = None
+    strict: bool = False
+    simplify: bool = True
+
+
+def differentiate(request: DifferentiationRequest):
+    """Parse, differentiate (one checked tree per pass), then evaluate and check."""
+    from derivcli.derivation.answer import answer
+    from derivcli.errors import UsageError
+
+    expression = parse_expression(request.expression, allow_undefined_functions=True)
+    if len(request.wrt) > 1 and request.order > 1:
+        raise UsageError("--order applies to one variable",
+                         hint="for mixed partials repeat --wrt in order: --wrt x --wrt x --wrt y")
+    variables = choose_variables(expression, request.wrt)
+    if len(variables) == 1:
+        variables = variables * request.order
+    every = sorted_symbols(expression.free_symbols | set(variables))
+    point = parse_point(request.at, every) if request.at is not None else None
+    expected = None
+    if request.expect is not None:
+        expected = (parse_value(request.expect) if point is not None
+                    else parse_expression(request.expect, allow_undefined_functions=True))
+    return answer(expression, variables, point, expected, request.strict, request.simplify,
+                  partial=len(every) > 1)
+
+
 # --- deriv descend ------------------------------------------------------------------------------
 
 
