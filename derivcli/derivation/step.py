@@ -10,8 +10,54 @@ import sympy
 Show = Callable[[sympy.Basic], str]
 
 
+class _Frozen(tuple):
+    """An expression packed as (function, arguments) so that unpickling keeps its form."""
+
+
+def freeze(expression):
+    """Pack ``expression`` so that pickling does not re-evaluate it.
+
+    sympy rebuilds a pickled 2*(y - x) with evaluation, which distributes it into -2*x + 2*y:
+    the simplified form would be lost on its way back from the guard's worker.
+    """
+    if not isinstance(expression, sympy.Basic) or expression.is_Atom:
+        return expression
+    return _Frozen((expression.func, tuple(freeze(argument) for argument in expression.args)))
+
+
+def thaw(packed):
+    """The expression that :func:`freeze` packed, rebuilt without re-evaluating sums and products."""
+    if not isinstance(packed, _Frozen):
+        return packed
+    function, arguments = packed
+    arguments = [thaw(argument) for argument in arguments]
+    if function in (sympy.Add, sympy.Mul, sympy.Pow):
+        return function(*arguments, evaluate=False)
+    return function(*arguments)
+
+
+class _KeepsForm:
+    """Pickles the listed expression fields frozen (their printed form survives the guard)."""
+
+    _kept: tuple[str, ...] = ()
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        for name in self._kept_fields(state):
+            state[name] = freeze(state[name])
+        return state
+
+    def __setstate__(self, state):
+        for name in self._kept_fields(state):
+            state[name] = thaw(state[name])
+        self.__dict__.update(state)
+
+    def _kept_fields(self, state):
+        return self._kept
+
+
 @dataclass
-class Step:
+class Step(_KeepsForm):
     """One rule applied to one expression: d/d``variable`` ``expression`` = ``result``.
 
     ``substeps`` are the derivations the rule needed (terms, factors, the outer and inner
@@ -35,6 +81,9 @@ class Step:
     note: str | None = None
     number: int | None = None
     reference: int | None = None
+
+    def _kept_fields(self, state):
+        return ("result",) if state.get("rule") == "simplify" else ()
 
     @property
     def outer(self) -> Step | None:
@@ -101,7 +150,7 @@ class CrossCheck:
 
 
 @dataclass
-class Derivation:
+class Derivation(_KeepsForm):
     """The derivative of ``expression`` along ``variables`` (one tree per pass), checked."""
 
     expression: sympy.Expr
@@ -111,6 +160,7 @@ class Derivation:
     result: sympy.Expr
     checks: list[CrossCheck]
     notes: list[str] = field(default_factory=list)
+    _kept = ("result",)
 
     @property
     def order(self) -> int:

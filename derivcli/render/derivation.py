@@ -40,6 +40,19 @@ def _math(expression) -> str:
     return unicode_math(_readable(expression))
 
 
+def _grouped_plain(expression) -> str:
+    text = sympy.sstr(expression)
+    return f"({text})" if isinstance(expression, (sympy.Add, sympy.Mul)) else text
+
+
+def _grouped(expression) -> str:
+    """The expression after d/dx, in brackets when it is a sum or a product: d/dx (sin(x)/x)."""
+    text = _math(expression)
+    if isinstance(expression, (sympy.Add, sympy.Mul)) and not text.startswith("("):
+        return f"({text})"
+    return text
+
+
 def _name(result: Differentiation) -> str:
     derivation = result.derivation
     return derivative_name(_variables(result))
@@ -81,7 +94,7 @@ def _plain_tree(step, prefix: str = "", last: bool = True, top: bool = True) -> 
         text = (f"simplify: {sympy.sstr(step.expression)} -> {sympy.sstr(step.result)}"
                 if step.result != step.expression else f"simplify: {step.note or 'unchanged'}")
     else:
-        text = (f"{number}{role}d/d{step.variable} {sympy.sstr(step.expression)} = "
+        text = (f"{number}{role}d/d{step.variable} {_grouped_plain(step.expression)} = "
                 f"{sympy.sstr(step.result)}  [{step.explain(sympy.sstr)}]")
     if top:
         lines.append(text)
@@ -223,7 +236,7 @@ def _label(step, width: int):
             label.append(step.note or "unchanged", style="dim")
         return label
     label.append(f"d/d{unicode_math(step.variable)} ", style="cyan")
-    label.append(_shorten(_math(step.expression), limit))
+    label.append(_shorten(_grouped(step.expression), limit))
     label.append(" = ")
     label.append(_shorten(_math(step.result), limit), style="bold")
     label.append("   ")
@@ -276,9 +289,12 @@ def _slope_sentence(result: Differentiation) -> str:
         if value == 0:
             return f"at {where} the slope is 0: f is flat there in {variable}{held} (a critical point)"
         direction = "increases" if value.is_positive else "decreases"
-        size = numeric_text(abs(value), 4)
-        return (f"at {where} the slope is {shown}: a small increase in {variable}{held} "
-                f"{direction} f by about {size} times that amount")
+        if abs(value) == 1:
+            amount = "about the same amount"
+        else:
+            size = unicode_math(abs(value)) if abs(value).is_Integer else numeric_text(abs(value), 4)
+            amount = f"about {size} times that amount"
+        return f"at {where} the slope is {shown}: a small increase in {variable}{held} {direction} f by {amount}"
     if order == 2 and len(set(variables)) == 1:
         if value.is_positive:
             return f"at {where}: {name} = {shown} > 0, f curves upward there (concave up)"
