@@ -57,7 +57,7 @@ def classify_critical_points(expr, variables, interval=None, inflections: bool =
     critical = critical_points(expr, variables, interval, budget=budget and budget * 0.5)
     result = ClassifyResult(expression=expr, variables=variables, critical=critical)
     result.classifications = tuple(
-        classify_point(expr, variables, point.as_dict(), budget=budget and budget * 0.1, critical=point) for point in critical.points
+        classify_point(expr, variables, point.as_dict(), budget=budget and budget * 0.25, critical=point) for point in critical.points
     )
     if len(variables) == 1 and not interval:
         classified = []

@@ -40,6 +40,7 @@ TESTS = {
     "gradient": "gradient at the point",
     "hessian": "Hessian test",
     "even_powers": "Hessian inconclusive; sum-of-even-powers argument",
+    "signed_terms": "f − f(p) as a sum of terms of one sign",
     "directions": "Hessian inconclusive; values along lines and curves through the point",
     "none": "no test could decide",
 }

@@ -412,6 +412,29 @@ def _several_variables(f, variables, critical: CriticalPoint, approximate: bool,
     point = critical.as_dict()
     tolerance = APPROXIMATE_TOLERANCE if approximate else None
     result = Classification(point=critical, kind="inconclusive", test="none", approximate=approximate)
+    from .critical import kink_arguments, partial_derivatives
+
+    if not approximate and any(sign_of(argument.subs(point)) == 0 for argument in kink_arguments(f, variables)):
+        # a kink, cusp or edge passes through the point: the partial derivatives by their definition
+        partials = partial_derivatives(f, variables, point, budget)
+        result.gradient = tuple(None if item in ("undefined", None) else item for item in partials)
+        for variable, item in zip(variables, partials):
+            result.values[f"∂f/∂{variable}"] = "does not exist" if item == "undefined" else ("unknown" if item is None else item)
+        if None in partials:
+            result.explanation = "could not tell whether ∇f exists at the point"
+            return result
+        defined = [item for item in partials if item != "undefined"]
+        if any(sign_of(item) != 0 for item in defined):
+            result.kind = "not_critical"
+            result.test = "gradient"
+            result.explanation = "a partial derivative exists and is not 0: f increases along that axis"
+            return result
+        result.explanation = (
+            "∇f does not exist at the point: the Hessian test does not apply"
+            if "undefined" in partials
+            else "f is not smooth at the point (a kink passes through it): the Hessian test does not apply"
+        )
+        return _settle_by_paths(f, variables, point, critical.value, result, budget, hessian_said=False)
     gradient = [value_at(derivative(f, variable), point) for variable in variables]
     result.gradient = tuple(gradient)
     for variable, component in zip(variables, gradient):
@@ -516,6 +539,19 @@ def _settle_by_paths(f, variables, point, fp, result: Classification, budget, he
         return result
     prefix = result.explanation + "; " if result.explanation else ""
     proof = _even_powers(f, variables, point, fp)
+    if proof is None:
+        proof = _signed_terms(f, variables, point, fp)
+        if proof is not None:
+            kind, expansion = proof
+            result.kind = kind
+            result.test = "signed_terms"
+            result.values["f(p + h) − f(p)"] = expansion
+            result.explanation = (
+                prefix + f"f(p + h) − f(p) = {sympy.sstr(expansion)} is a sum of terms that are each "
+                f"{'≥' if kind == 'minimum' else '≤'} 0, so f {'≥' if kind == 'minimum' else '≤'} f(p) around p: "
+                f"a local {kind}"
+            )
+            return result
     if proof is not None:
         kind, expansion = proof
         result.kind = kind
@@ -564,6 +600,24 @@ def _even_powers(f, variables, point, fp):
     return ("minimum" if signs == {1} else "maximum"), expansion
 
 
+def _signed_terms(f, variables, point, fp):
+    """('minimum' | 'maximum', f(p+h) − f(p)) when it is a sum of terms that are all ≥ 0 (or all ≤ 0).
+
+    |h|, h², √(h² + k²) are non-negative for every real h: sympy's assumptions tell, no sampling.
+    """
+    names = [sympy.Symbol(f"h_{variable}", real=True) for variable in variables]
+    shifted = f.subs({variable: point[variable] + name for variable, name in zip(variables, names)}, simultaneous=True) - fp
+    for candidate in (shifted, sympy.expand(shifted)):
+        terms = sympy.Add.make_args(candidate)
+        if candidate == 0:
+            return None
+        if all(term.is_nonnegative for term in terms):
+            return "minimum", candidate
+        if all(term.is_nonpositive for term in terms):
+            return "maximum", candidate
+    return None
+
+
 def _paths(f, variables, point, fp):
     """Two paths through p, f above f(p) on one and below on the other; or None.
 
@@ -590,8 +644,14 @@ def _paths(f, variables, point, fp):
             order, value_sign = _first_nonzero(along, t)
             if order is None:
                 continue
-            description = f"along {_describe(variables, point, direction, bend)}: f − f(p) ~ {'+' if value_sign > 0 else '−'}t^{order}"
-            if order % 2 == 1:
+            where = f"along {_describe(variables, point, direction, bend)}"
+            if order == "opposite":
+                return [("path", f"{where}: f − f(p) changes sign at t = 0")]
+            if order == "same":
+                description = f"{where}: f − f(p) {'>' if value_sign > 0 else '<'} 0 on both sides of t = 0"
+            else:
+                description = f"{where}: f − f(p) ~ {'+' if value_sign > 0 else '−'}t^{order}"
+            if order != "same" and order % 2 == 1:
                 return [("path", description + " (odd order: both signs)")]
             if value_sign > 0 and above is None:
                 above = description
@@ -604,6 +664,17 @@ def _paths(f, variables, point, fp):
 
 def _first_nonzero(along, t):
     """(order, sign) of the first non-zero derivative of g at t = 0 (the lowest power of t)."""
+    if not along.is_polynomial(t) and along.has(Abs, sign, Piecewise) or any(
+        node.is_Pow and node.exp.is_integer is not True for node in sympy.preorder_traversal(along)
+    ):
+        # not smooth at t = 0: compare f with f(p) on each side instead of derivatives
+        right = side_sign(along, t, S.Zero, 1, 0.5)
+        left = side_sign(along, t, S.Zero, -1, 0.5)
+        if right is None or left is None:
+            return None, None
+        if right == left:
+            return "same", right  # the same sign on both sides (like an even order)
+        return "opposite", right  # opposite signs on the two sides (like an odd order)
     if along.is_polynomial(t):
         expanded = sympy.expand(along)
         if expanded == 0:

@@ -194,6 +194,8 @@ def _without_sign_factors(d):
 
     Only whole factors: in a sum, sign(u) terms cannot be replaced.
     """
+    if isinstance(d.as_base_exp()[0], sign):
+        return S.One
     if not d.is_Mul:
         return d
     kept = [factor for factor in d.args if not isinstance(factor.as_base_exp()[0], sign)]
@@ -409,7 +411,8 @@ def _several_variables(expr, variables, interval, budget) -> CriticalResult:
         notes.append(f"f does not change with {names} (∇f = 0 everywhere): it has no isolated critical points")
         result.notes = tuple(notes)
         return result
-    solved, solutions = _attempt(lambda: sympy.solve(list(gradient), list(variables), dict=True), _share(budget, 0.5))
+    unsigned = [_without_sign_factors(component) for component in gradient]
+    solved, solutions = _attempt(lambda: sympy.solve(unsigned, list(variables), dict=True), _share(budget, 0.5))
     complete = True
     points: dict = {}
     families = []
@@ -450,9 +453,14 @@ def _several_variables(expr, variables, interval, budget) -> CriticalResult:
                     points[coordinates] = _point(variables, coordinates, value, reason="gradient_zero", approximate=approximate)
             method = "symbolic+numeric" if solved and isinstance(solutions, list) else "numeric"
             notes.append(f"numeric search in the box [{_show(window[0])}, {_show(window[1])}]^{len(variables)}: points are approximate and some may be missing")
-    if any(isinstance(node, Abs) or (node.is_Pow and node.exp.is_integer is not True) for component in gradient for node in sympy.preorder_traversal(component)):
-        notes.append("points where ∇f does not exist are not searched for several variables")
-        complete = False
+    kinks = kink_arguments(f, variables)
+    if kinks:
+        found, kink_families, settled = _kinks_of_several(f, gradient, variables, kinks, points, interval, budget)
+        points = found
+        families += kink_families
+        if not settled:
+            complete = False
+            notes.append("the points where ∇f does not exist could not all be found")
     result.points = tuple(sorted(points.values(), key=_order))
     result.families = tuple(families)
     result.complete = complete
@@ -461,6 +469,118 @@ def _several_variables(expr, variables, interval, budget) -> CriticalResult:
         notes.append("no critical point was found, but the search was incomplete")
     result.notes = tuple(notes)
     return result
+
+
+def kink_arguments(f, variables) -> list:
+    """Expressions u whose zeros may be kinks, cusps or ends of the domain: |u|, sign(u), u**(1/3), piecewise edges."""
+    arguments = []
+    for node in sympy.preorder_traversal(f):
+        if isinstance(node, (Abs, sign, Heaviside)):
+            arguments.append(node.args[0])
+        elif node.is_Pow and node.exp.is_integer is not True:
+            arguments.append(node.base)
+        elif isinstance(node, Piecewise):
+            for _, condition in node.args:
+                for relation in condition.atoms(sympy.core.relational.Relational):
+                    arguments.append(relation.lhs - relation.rhs)
+        elif isinstance(node, (sympy.Min, sympy.Max)):
+            terms = list(node.args)
+            arguments += [a - b for index, a in enumerate(terms) for b in terms[index + 1 :]]
+    wanted = set(variables)
+    unique = []
+    for argument in arguments:
+        if argument.free_symbols & wanted and argument not in unique:
+            unique.append(argument)
+    return unique
+
+
+def _zero_set(argument) -> list:
+    """Equations for argument = 0 over the reals; a sum of non-negative terms is 0 only when each term is."""
+    terms = sympy.Add.make_args(argument)
+    if len(terms) > 1 and all(term.is_nonnegative for term in terms):
+        return list(terms)
+    return [argument]
+
+
+def partial_derivatives(f, variables, point, budget) -> list:
+    """Each ∂f/∂v at the point by its definition (one-sided difference quotients):
+    a value, "undefined", or None when it cannot be told."""
+    step = Dummy("h", positive=True)
+    fp = value_at(f, point)
+    answers = []
+    for variable in variables:
+        sides = []
+        for direction in (1, -1):
+            moved = dict(point)
+            moved[variable] = point[variable] + direction * step
+            shifted = f.subs(moved, simultaneous=True)
+            if fp is None or _side_missing(shifted, step):
+                sides.append("missing")
+                continue
+            quotient = (shifted - fp) / (direction * step)
+            solved, value = _attempt(lambda: sympy.limit(quotient, step, 0, "+"), _share(budget, 0.05))
+            sides.append(value if solved and not value.has(sympy.Limit) and not value.free_symbols else None)
+        if None in sides:
+            answers.append(None)
+        elif "missing" in sides or not all(is_finite_real(side) for side in sides) or sign_of(sides[0] - sides[1]) != 0:
+            answers.append("undefined")
+        else:
+            answers.append(sides[0])
+    return answers
+
+
+def _kinks_of_several(f, gradient, variables, kinks, points, interval, budget):
+    """Points (and lines of points) where ∇f does not exist; points from ∇f = 0 at a kink re-checked.
+
+    Returns (points, families, settled): settled is False when some system could not be solved.
+    """
+    found = dict(points)
+    for coordinates, point in list(found.items()):
+        where = point.as_dict()
+        if any(sign_of(argument.subs(where)) == 0 for argument in kinks):
+            partials = partial_derivatives(f, variables, where, budget)
+            if "undefined" in partials:
+                found[coordinates] = _point(variables, coordinates, point.value, reason="gradient_undefined")
+            elif None not in partials and any(sign_of(item) != 0 for item in partials):
+                del found[coordinates]  # sympy's sign(0) = 0 made ∇f look zero; it is not
+    smooth = [component for component in gradient if not kink_arguments(component, variables)]
+    systems = []
+    for argument in kinks:
+        systems.append((_zero_set(argument), False))
+        systems.append((_zero_set(argument) + smooth, True))
+    if len(kinks) > 1:
+        together = [equation for argument in kinks for equation in _zero_set(argument)]
+        systems.append((together, True))
+        systems.append((together + smooth, True))
+    families, settled = [], True
+    for equations, want_points in systems:
+        solved, solutions = _attempt(lambda: sympy.solve(equations, list(variables), dict=True), _share(budget, 0.1))
+        if not solved or not isinstance(solutions, list):
+            settled = False
+            continue
+        for solution in solutions:
+            coordinates = tuple(solution.get(variable, variable) for variable in variables)
+            if any(not is_finite_real(value) for value in coordinates if not value.free_symbols):
+                continue
+            free = [variable for variable in variables if variable not in solution]
+            if free:
+                if not want_points and not any(family.coordinates == coordinates for family in families):
+                    families.append(Family(variables=variables, coordinates=coordinates, parameter=free[0], parameter_kind="real", reason="gradient_undefined"))
+                continue
+            if coordinates in found or (interval and not all(_inside(value, interval) for value in coordinates)):
+                continue
+            where = dict(zip(variables, coordinates))
+            value = value_at(f, where)
+            if value is None:
+                continue
+            partials = partial_derivatives(f, variables, where, budget)
+            if "undefined" in partials:
+                found[coordinates] = _point(variables, coordinates, value, reason="gradient_undefined")
+            elif None in partials:
+                settled = False
+            elif all(sign_of(item) == 0 for item in partials):
+                found[coordinates] = _point(variables, coordinates, value, reason="gradient_zero")
+    return found, families, settled
 
 
 def _identify_point(gradient, variables, root):

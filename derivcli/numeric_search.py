@@ -23,7 +23,7 @@ def _compile_float(expr, variables):
     def call(*arguments):
         try:
             value = compiled(*arguments)
-        except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+        except Exception:  # undefined here (a pole, a negative root, a function math lacks)
             return None
         if isinstance(value, complex):
             if abs(value.imag) > 1e-12 * max(1.0, abs(value.real)):
@@ -116,13 +116,13 @@ def _polish(precise, start: float) -> float | None:
         try:
             root = mpmath.findroot(precise, mpmath.mpf(start), tol=mpmath.mpf(10) ** (-2 * DIGITS // 3), maxsteps=100, verify=False)
             residual = abs(precise(root))
-        except (ZeroDivisionError, ValueError, TypeError, OverflowError):
+        except Exception:  # no convergence from this start
             return None
         if isinstance(root, mpmath.mpc) or not mpmath.isfinite(residual) or residual > mpmath.mpf(10) ** -12:
             return None
         try:
             nearby = min(abs(precise(root - mpmath.mpf("1e-4"))), abs(precise(root + mpmath.mpf("1e-4"))))
-        except (ZeroDivisionError, ValueError, TypeError, OverflowError):
+        except Exception:
             return None
         if nearby < 1000 * residual or nearby < mpmath.mpf(10) ** -20:
             return None  # a flat tail (exp(-x**2) far out), not an isolated root
@@ -144,7 +144,10 @@ def roots_in_box(exprs, variables, box: tuple[float, float], budget_points: int 
     low, high = box
     axis = [low + (high - low) * (index + 0.5) / per_axis for index in range(per_axis)]
     system = _compile_precise(list(exprs), list(variables))
-    jacobian_expr = sympy.Matrix(exprs).jacobian(list(variables))
+    from .calculus import derivative
+
+    # (derivative drops the DiracDelta terms of kinks, which no numeric library knows)
+    jacobian_expr = sympy.Matrix([[derivative(item, variable) for variable in variables] for item in exprs])
     jacobian = _compile_precise(jacobian_expr, list(variables))
     found: list[tuple[float, ...]] = []
     for start in itertools.product(axis, repeat=count):
@@ -170,7 +173,7 @@ def _newton_system(system, jacobian, start) -> tuple[float, ...] | None:
             )
             point = [root] if not hasattr(root, "tolist") else [item[0] if isinstance(item, list) else item for item in root.tolist()]
             residual = max(abs(value) for value in _flat(system(*point)))
-        except (ZeroDivisionError, ValueError, TypeError, OverflowError, ArithmeticError):
+        except Exception:  # a singular Jacobian, a pole, a function mpmath lacks: this start fails
             return None
         if any(isinstance(value, mpmath.mpc) for value in point):
             return None

@@ -418,3 +418,33 @@ def test_jumps_are_judged_by_the_values_not_the_slope():
     result = critical_points(up, [x])
     assert [point.coordinates[0] for point in result.points] == [0]
     assert result.equations[0].rhs == 0  # an equation even when f′ is piecewise
+
+
+@pytest.mark.parametrize(
+    "expr, kind, test",
+    [
+        (Abs(x) + Abs(y), "minimum", "signed_terms"),
+        (sqrt(x**2 + y**2), "minimum", "signed_terms"),
+        (-sqrt(x**2 + y**2), "maximum", "signed_terms"),
+        (x**2 + Abs(y), "minimum", "signed_terms"),
+        (Abs(x) - Abs(y), "saddle", "directions"),
+    ],
+    ids=str,
+)
+def test_several_variables_where_the_gradient_does_not_exist(expr, kind, test):
+    result = classify_critical_points(expr, [x, y])
+    found = {item.point.coordinates: item for item in result.classifications}
+    assert (0, 0) in found, result.critical
+    answer = found[(0, 0)]
+    assert (answer.kind, answer.test) == (kind, test)
+    assert answer.point.reason == "gradient_undefined"
+    assert "does not exist" in answer.values.values()
+    _check_by_definition(expr, [x, y], (0, 0), kind)
+
+
+def test_sign_zero_does_not_fake_a_zero_gradient():
+    # sympy says sign(0) = 0, so ∇(|x| + y) "vanishes" at (0, -7/2); ∂f/∂y = 1 there: not critical
+    result = critical_points(Abs(x) + y, [x, y])
+    assert result.points == ()
+    assert [family.reason for family in result.families] == ["gradient_undefined"]
+    assert classify_point(Abs(x) + y, [x, y], {x: 0, y: 1}).kind == "not_critical"
