@@ -276,6 +276,14 @@ def side_sign(expression, x, c, direction: int, budget) -> int | None:
     """
     step = Dummy("h", positive=True)
     near = expression.subs(x, c + direction * step)
+    if expression.is_polynomial(x) and not c.free_symbols:
+        # the lowest power of h decides, exactly and at once
+        expanded = sympy.expand(near)
+        if expanded == 0:
+            return None
+        polynomial = sympy.Poly(expanded, step)
+        lowest = min(exponents[0] for exponents, _ in polynomial.terms())
+        return sign_of(polynomial.coeff_monomial(step**lowest))
     limit = _attempt(lambda: sympy.limit(near, step, 0, "+"), budget and budget * 0.1)
     if limit is not None:
         limit_sign = sign_of(limit)
