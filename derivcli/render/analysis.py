@@ -138,8 +138,6 @@ def plain(result, output) -> list[str]:
         listed.add((point_text(item.point), item.words))
     for item in result.family_classifications:
         lines.append(f"{family_text(item.family)}\t{item.words}")
-    if result.critical is not None:
-        lines += [f"{family_text(family)}\tcritical" for family in result.critical.families if len(result.variables) > 1]
     if result.absolute is not None and result.absolute.applicable:
         for point in result.absolute.minimum:
             lines.append(f"{point_text(point)}\tabsolute minimum")
@@ -391,8 +389,11 @@ def _classify_parts(result: ClassifyResult) -> list:
             if extra:
                 line.append("  (" + "; ".join(extra) + ")", style="dim")
             parts.append(line)
-    elif result.critical is not None and not result.critical.constant:
+    elif result.critical is not None and not result.critical.constant and not result.critical.families:
         parts.append(Text("no critical points to classify" + (" in the interval" if result.critical.interval else ""), style="yellow"))
+    if result.critical is not None and len(result.variables) > 1:
+        for family in result.critical.families:
+            parts.append(Text.assemble(("family  ", "dim"), (_human_family(family), "cyan"), ("   " + REASONS.get(family.reason, ""), "dim")))
     absolute = result.absolute
     if absolute is not None:
         if absolute.applicable:
@@ -441,7 +442,7 @@ def _pretty(text: str, item) -> str:
 def _values_text(item) -> str:
     shown = []
     for name, value in item.values.items():
-        if name.startswith("∂f/∂") and item.kind != "not_critical":
+        if name.startswith("∂f/∂") and item.kind != "not_critical" and not isinstance(value, str):
             continue
         name = _pretty(name, item)
         if isinstance(value, str):
