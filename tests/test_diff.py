@@ -192,7 +192,9 @@ def test_json_schema(invoke):
     assert steps["inner"] == {"symbol": "u", "expression": "x**2"}
     assert steps["substeps"][-1]["rule"] == "simplify"
     hidden = json.loads(invoke("diff", "x**2", "--json", "--no-steps").stdout)
-    assert "steps" not in hidden
+    assert hidden["steps"] is None and hidden["passes"] is None
+    assert list(record)[:8] == ["expression", "variables", "order", "derivative", "latex", "at",
+                                "value", "steps"]
 
 
 def test_latex(invoke):

@@ -148,18 +148,21 @@ def to_json(result: Differentiation, output) -> dict:
     from derivcli.evaluation import numeric_text
 
     derivation = result.derivation
+    shown = output.steps is not False
+    passes = [step_record(tree) for tree in derivation.trees] if shown else None
     record = {
         "expression": sympy.sstr(derivation.expression),
         "variables": [str(v) for v in derivation.variables],
-        "variable": str(derivation.variables[0]),
         "order": derivation.order,
         "derivative": sympy.sstr(derivation.result),
-        "raw": sympy.sstr(derivation.raw),
         "latex": sympy.latex(derivation.result),
         "at": ({str(k): sympy.sstr(v) for k, v in result.point.items()}
                if result.point is not None else None),
         "value": sympy.sstr(result.value) if result.value is not None else None,
+        "steps": passes[0] if passes else None,
         "numeric": numeric_text(result.value) if result.value is not None else None,
+        "raw": sympy.sstr(derivation.raw),
+        "passes": passes,
         "checked": {"agrees": derivation.agrees,
                     "methods": [check.method for check in derivation.checks]},
         "expect": None,
@@ -168,10 +171,6 @@ def to_json(result: Differentiation, output) -> dict:
     if result.comparison is not None:
         record["expect"] = {"expected": sympy.sstr(result.comparison.expected),
                             "equal": bool(result.comparison.equal)}
-    if output.steps is not False:
-        passes = [step_record(tree) for tree in derivation.trees]
-        record["steps"] = passes[0]
-        record["passes"] = passes
     return record
 
 
