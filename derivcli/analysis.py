@@ -158,7 +158,7 @@ def inflection_points(expr, variable, interval=None, budget: float | None = 4.0)
                 notes.append(f"could not decide whether f″ changes sign at {x} = {family_expr}; give --in a:b")
     points, rejected = [], []
     for candidate in sorted(candidates, key=lambda item: to_float(item) or 0.0):
-        if interval and not _inside(candidate, interval):
+        if interval and _inside(candidate, interval) is False:
             continue
         value = value_at(f, {x: candidate})
         if value is None:

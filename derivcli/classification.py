@@ -118,6 +118,13 @@ def _one_variable(f, x, critical: CriticalPoint, approximate: bool, budget) -> C
         result.values[_label(order, at)] = value
         value_sign = sign_of(value, tolerance)
         if value_sign is None:
+            others = sorted(str(symbol) for symbol in value.free_symbols - {x} if not symbol.is_integer)
+            if others and order == 2:
+                result.explanation = (
+                    f"f″({at}) = {sympy.sstr(value)} depends on {', '.join(others)}: a local minimum where it is > 0, "
+                    "a local maximum where it is < 0"
+                )
+                return result
             break
         if value_sign == 0:
             if approximate:
@@ -313,7 +320,8 @@ def _sign_change_test(f, d, x, c, result: Classification, budget, tolerance, exi
     """
     at = sympy.sstr(c)
     if c.free_symbols:
-        result.explanation = "no test could decide for the whole family"
+        names = ", ".join(sorted(str(symbol) for symbol in c.free_symbols))
+        result.explanation = f"no test could decide for every value of {names}"
         return result
     words = {1: "positive", -1: "negative", "missing": "f not defined", None: "unknown"}
     fc = value_at(f, {x: c})
@@ -717,26 +725,27 @@ def _describe(variables, point, direction, bend) -> str:
 
 
 def classify_family(expr, variable, family: Family, budget: float | None = 4.0) -> list[Classification]:
-    """Classify x = e(n) for every integer n at once; split into even and odd n when needed."""
+    """Classify x = e(n) for every integer n at once; else separately for even and odd n.
+
+    When the halves cannot be decided either, the whole family is one inconclusive answer.
+    """
     f = real_branch(expr)
     parameter = family.parameter
-    pieces = [(family, family.coordinates[0])]
-    results = []
-    for depth in range(3):
-        undecided = []
-        for piece, member in pieces:
-            critical = CriticalPoint(variables=(variable,), coordinates=(member,), value=value_at(f, {variable: member}), reason=family.reason)
-            answer = _one_variable(f, variable, critical, False, budget)
-            answer.family = piece
-            if answer.kind == "inconclusive" and depth < 2:
-                undecided.append((piece, member))
-            else:
-                results.append(answer)
-        if not undecided:
-            break
-        pieces = []
-        for piece, member in undecided:
-            for remainder in (0, 1):
-                split = sympy.expand(member.subs(parameter, 2 * parameter + remainder))
-                pieces.append((Family(variables=(variable,), coordinates=(split,), parameter=parameter, reason=family.reason), split))
-    return results
+
+    def classify(piece):
+        member = piece.coordinates[0]
+        critical = CriticalPoint(variables=(variable,), coordinates=(member,), value=value_at(f, {variable: member}), reason=family.reason)
+        answer = _one_variable(f, variable, critical, False, budget)
+        answer.family = piece
+        return answer
+
+    whole = classify(family)
+    if whole.kind != "inconclusive":
+        return [whole]
+    halves = []
+    for remainder in (0, 1):
+        split = sympy.expand(family.coordinates[0].subs(parameter, 2 * parameter + remainder))
+        halves.append(classify(Family(variables=(variable,), coordinates=(split,), parameter=parameter, reason=family.reason)))
+    if all(half.kind != "inconclusive" for half in halves):
+        return halves
+    return [whole]

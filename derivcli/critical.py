@@ -92,8 +92,10 @@ def _one_variable(expr, x, interval, budget) -> CriticalResult:
         notes.append(f"the symbolic solver {solution_set}")
         complete = False
     else:
+        conditions: list = []
         try:
-            zeros, family_exprs, stretches = _split_solutions(solution_set, x)
+            zeros, family_exprs, stretches = _split_solutions(solution_set, x, conditions)
+            notes += [f"the solutions hold {condition}" if condition.startswith("when") else f"valid: {condition}" for condition in conditions]
         except _Unsolved:
             notes.append("the symbolic solver could not solve f′ = 0")
             complete = False
@@ -103,8 +105,12 @@ def _one_variable(expr, x, interval, budget) -> CriticalResult:
             notes.append(f"f′ = 0 on the whole interval [{low}, {high}]: f is constant there")
     points: dict = {}
     for zero in zeros:
-        if interval and not _inside(zero, interval):
-            continue
+        if interval:
+            inside = _inside(zero, interval)
+            if inside is False:
+                continue
+            if inside is None:
+                notes.append(f"{x} = {sympy.sstr(zero)} is listed though it may lie outside the interval")
         value = value_at(f, {x: zero})
         if value is None:
             notes.append(f"{x} = {zero} solves f′ = 0 but f is not defined there")
@@ -126,7 +132,7 @@ def _one_variable(expr, x, interval, budget) -> CriticalResult:
 
     kinks, kink_families = _kink_candidates(f, d, x, budget)
     for candidate in kinks:
-        if interval and not _inside(candidate, interval):
+        if interval and _inside(candidate, interval) is False:
             continue
         fc = value_at(f, {x: candidate})
         if fc is None:
@@ -202,8 +208,13 @@ def _without_sign_factors(d):
     return sympy.Mul(*kept)
 
 
-def _split_solutions(solution_set, x):
-    """(points, family expressions in n, intervals) of a solveset answer, or _Unsolved."""
+def _split_solutions(solution_set, x, conditions: list | None = None):
+    """(points, family expressions in n, intervals) of a solveset answer, or _Unsolved.
+
+    With ``conditions`` (a list), answers that hold only for some values of other
+    symbols are kept, and what they depend on is appended there as text; nothing
+    is dropped merely because its membership cannot be decided.
+    """
     if solution_set is S.EmptySet:
         return [], [], []
     if isinstance(solution_set, sympy.FiniteSet):
@@ -216,31 +227,56 @@ def _split_solutions(solution_set, x):
             dummy = solution_set.lamda.variables[0]
             return [], [solution_set.lamda.expr.subs(dummy, PARAMETER)], []
         raise _Unsolved
+    if isinstance(solution_set, sympy.ConditionSet):
+        condition = solution_set.condition
+        if conditions is None or x in condition.free_symbols or solution_set.sym != x:
+            raise _Unsolved  # an equation sympy could not solve
+        conditions.append(f"when {sympy.sstr(condition)}")
+        return _split_solutions(solution_set.base_set, x, conditions)
     if isinstance(solution_set, sympy.Union):
         points, families, stretches = [], [], []
         for part in solution_set.args:
-            more = _split_solutions(part, x)
+            more = _split_solutions(part, x, conditions)
             points += more[0]
             families += more[1]
             stretches += more[2]
         return points, families, stretches
     if isinstance(solution_set, sympy.Complement):
-        points, families, stretches = _split_solutions(solution_set.args[0], x)
+        points, families, stretches = _split_solutions(solution_set.args[0], x, conditions)
         removed = solution_set.args[1]
-        points = [item for item in points if removed.contains(item) is not S.true]
+        kept = []
+        for item in points:
+            membership = removed.contains(item)
+            if membership is S.true:
+                continue
+            if membership is not S.false:
+                if conditions is None:
+                    raise _Unsolved
+                conditions.append(f"{x} = {sympy.sstr(item)} unless it lies in {sympy.sstr(removed)}")
+            kept.append(item)
         if families and removed is not S.EmptySet:
             raise _Unsolved
-        return points, families, stretches
+        return kept, families, stretches
     if isinstance(solution_set, sympy.Intersection):
         filters = [part for part in solution_set.args if isinstance(part, (sympy.Interval, sympy.Union))]
         rest = [part for part in solution_set.args if part not in filters]
         if len(rest) != 1:
             raise _Unsolved
-        points, families, stretches = _split_solutions(rest[0], x)
-        points = [item for item in points if all(part.contains(item) is S.true for part in filters)]
-        if families:
+        points, families, stretches = _split_solutions(rest[0], x, conditions)
+        kept = []
+        for item in points:
+            memberships = [part.contains(item) for part in filters]
+            if any(membership is S.false for membership in memberships):
+                continue
+            if any(membership is not S.true for membership in memberships):
+                if conditions is None:
+                    raise _Unsolved
+                conditions.append(f"{x} = {sympy.sstr(item)} where it is a real number" + (
+                    "" if all(part is S.Reals for part in filters) else " in the domain"))
+            kept.append(item)
+        if families and not all(part is S.Reals for part in filters):
             raise _Unsolved
-        return points, families, stretches
+        return kept, families, stretches
     raise _Unsolved
 
 
@@ -427,7 +463,7 @@ def _several_variables(expr, variables, interval, budget) -> CriticalResult:
                     Family(variables=variables, coordinates=coordinates, parameter=free[0], parameter_kind="real", reason="gradient_zero")
                 )
                 continue
-            if interval and not all(_inside(value, interval) for value in coordinates):
+            if interval and any(_inside(value, interval) is False for value in coordinates):
                 continue
             value = value_at(f, dict(zip(variables, coordinates)))
             if value is None:
@@ -567,7 +603,7 @@ def _kinks_of_several(f, gradient, variables, kinks, points, interval, budget):
                 if not want_points and not any(family.coordinates == coordinates for family in families):
                     families.append(Family(variables=variables, coordinates=coordinates, parameter=free[0], parameter_kind="real", reason="gradient_undefined"))
                 continue
-            if coordinates in found or (interval and not all(_inside(value, interval) for value in coordinates)):
+            if coordinates in found or (interval and any(_inside(value, interval) is False for value in coordinates)):
                 continue
             where = dict(zip(variables, coordinates))
             value = value_at(f, where)
@@ -623,11 +659,16 @@ def _window(interval):
     return DEFAULT_WINDOW
 
 
-def _inside(value, interval) -> bool:
+def _inside(value, interval) -> bool | None:
+    """True / False whether a ≤ value ≤ b; None when it depends on other symbols or cannot be told."""
     low, high = interval
     above = sign_of(value - low) if low.is_finite else 1
     below = sign_of(high - value) if high.is_finite else 1
-    return above in (0, 1) and below in (0, 1)
+    if above == -1 or below == -1:
+        return False
+    if above is None or below is None:
+        return None
+    return True
 
 
 def _point(variables, coordinates, value, reason, approximate=False) -> CriticalPoint:

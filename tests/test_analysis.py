@@ -448,3 +448,15 @@ def test_sign_zero_does_not_fake_a_zero_gradient():
     assert result.points == ()
     assert [family.reason for family in result.families] == ["gradient_undefined"]
     assert classify_point(Abs(x) + y, [x, y], {x: 0, y: 1}).kind == "not_critical"
+
+
+def test_parameters_never_make_points_vanish():
+    a, b = Symbol("a", real=True), Symbol("b", real=True)
+    (point,) = critical_points(a * x**2 + b * x, [x]).points
+    assert sympy.simplify(point.coordinates[0] + b / (2 * a)) == 0
+    roots = critical_points(x**3 - a * x, [x]).points
+    assert len(roots) == 2
+    answer = classify_point(x**2 * y, [x], {x: 0})
+    assert answer.kind == "inconclusive" and "depends on y" in answer.explanation
+    periodic = critical_points(sin(a * x), [x])
+    assert len(periodic.families) == 2 and any("Ne(a, 0)" in note for note in periodic.notes)
