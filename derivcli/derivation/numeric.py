@@ -44,6 +44,11 @@ _FUNCTIONS = {
 }
 
 
+MAX_MAGNITUDE = 10**6  # |log| of the largest value worth computing at a sample point
+_GROWING = {sympy.exp, sympy.sinh, sympy.cosh, sympy.tanh, sympy.coth, sympy.sech, sympy.csch,
+            sympy.gamma, sympy.loggamma, sympy.erf, sympy.erfc, sympy.erfi, sympy.Ei}
+
+
 def _sign(z):
     if z == 0:
         return mpmath.mpf(0)
@@ -105,6 +110,12 @@ class Evaluator:
                 raise Undefined("division by zero")
             if e.exp == sympy.Rational(1, 2):
                 return mpmath.sqrt(base)
+            if abs(exponent) > 1000:
+                # x**huge through exp·log: mpmath's exact integer powers would exhaust memory
+                size = mpmath.re(exponent * mpmath.log(base)) if base != 0 else -mpmath.inf
+                if size > MAX_MAGNITUDE:
+                    raise Undefined("too large to evaluate")
+                return mpmath.exp(exponent * mpmath.log(base)) if base != 0 else mpmath.mpf(0)
             return mpmath.power(base, exponent)
         if e is sympy.pi:
             return +mpmath.pi
@@ -116,7 +127,10 @@ class Evaluator:
             raise Unevaluable(f"no value for {e}")
         function = _FUNCTIONS.get(e.func)
         if function is not None:
-            return self._guarded(function, *[self(a) for a in e.args])
+            arguments = [self(a) for a in e.args]
+            if e.func in _GROWING and abs(mpmath.re(arguments[0])) > MAX_MAGNITUDE:
+                raise Undefined("too large to evaluate")
+            return self._guarded(function, *arguments)
         if isinstance(e, sympy.Piecewise):
             for piece in e.args:
                 if self.truth(piece.cond):
