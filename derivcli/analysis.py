@@ -136,9 +136,13 @@ def inflection_points(expr, variable, interval=None, budget: float | None = 4.0)
     if not solved:
         result.complete = False
         notes.append("the symbolic solver could not solve f″ = 0")
-    kinks, kink_families = _kink_candidates(first, second, x, budget)
+    unsolved: list = []
+    kinks, kink_families = _kink_candidates(first, second, x, budget, unsolved)
     # where f′ itself does not exist, f″ does not either (a cusp or a vertical tangent)
-    more, more_families = _kink_candidates(f, first, x, budget)
+    more, more_families = _kink_candidates(f, first, x, budget, unsolved)
+    if unsolved:
+        result.complete = False
+        notes.append("could not find every point where f″ may not exist")
     candidates = []
     for item in list(zeros) + list(kinks) + list(more):
         if item not in candidates:

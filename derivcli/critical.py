@@ -130,7 +130,11 @@ def _one_variable(expr, x, interval, budget) -> CriticalResult:
     else:
         method = "symbolic"
 
-    kinks, kink_families = _kink_candidates(f, d, x, budget)
+    unsolved: list = []
+    kinks, kink_families = _kink_candidates(f, d, x, budget, unsolved)
+    for argument in unsolved:
+        complete = False
+        notes.append(f"could not find where {sympy.sstr(argument)} = 0, where f′ may not exist")
     for candidate in kinks:
         if interval and _inside(candidate, interval) is False:
             continue
@@ -328,7 +332,7 @@ def _members(family_expr, interval):
     return sorted(members, key=float), whole
 
 
-def _kink_candidates(f, d, x, budget):
+def _kink_candidates(f, d, x, budget, unsolved: list | None = None):
     """Points (and families) where f′ might not exist although f is defined."""
     arguments = []
     for node in sympy.preorder_traversal(f):
@@ -353,11 +357,13 @@ def _kink_candidates(f, d, x, budget):
             continue
         seen.add(argument)
         solved, zeros = _attempt(lambda: sympy.solveset(argument, x, S.Reals), _share(budget, 0.1))
-        if not solved:
-            continue
         try:
+            if not solved:
+                raise _Unsolved
             found, found_families, _ = _split_solutions(zeros, x)
         except _Unsolved:
+            if unsolved is not None:
+                unsolved.append(argument)  # the caller says the search is incomplete
             continue
         points += [item for item in found if item not in points]
         families += [item for item in _merge_families(found_families) if item not in families]
