@@ -319,14 +319,22 @@ def _safe_plot(expr, variable, marks, interval, families):
 
 
 def _problems(critical: CriticalResult) -> list:
-    """An incomplete search that found nothing is a failure (exit 4), not an empty answer."""
-    from .errors import ResourceLimitError
+    """An incomplete search that found nothing is a failure, not an empty answer:
+    exit 4 when time ran out, exit 3 when the solvers could not do it."""
+    from .errors import NoAnswerError, ResourceLimitError
 
     if critical is None or critical.complete or critical.points or critical.families or critical.constant:
         return []
+    if any("ran out of time" in note for note in critical.notes):
+        return [
+            ResourceLimitError(
+                "the search for critical points ran out of time and found nothing",
+                hint="try --in a:b to search a window, or a longer --timeout",
+            )
+        ]
     return [
-        ResourceLimitError(
-            "the search for critical points did not finish and found nothing",
-            hint="try --in a:b to search a window, or a longer --timeout",
+        NoAnswerError(
+            "no critical point was found, but the search was incomplete (the equations could not be solved exactly)",
+            hint="try --in a:b to search another window numerically",
         )
     ]

@@ -175,7 +175,10 @@ def _one_variable(expr, x, interval, budget) -> CriticalResult:
             family.members_complete = whole
             if not whole:
                 complete = False
-                notes.append(f"only the first {MAX_MEMBERS} members of {x} = {family.coordinates[0]} are listed")
+                if family.coordinates[0].free_symbols - {PARAMETER}:
+                    notes.append(f"which members of {x} = {family.coordinates[0]} lie in the interval depends on other symbols")
+                else:
+                    notes.append(f"only the first {MAX_MEMBERS} members of {x} = {family.coordinates[0]} are listed")
     result.points = tuple(sorted(points.values(), key=_order))
     result.families = tuple(families)
     result.complete = complete
@@ -478,6 +481,9 @@ def _several_variables(expr, variables, interval, budget) -> CriticalResult:
         if any(node.func in _PERIODIC for node in sympy.preorder_traversal(f)):
             complete = False
             notes.append("∇f has periodic terms: solve lists principal solutions only; a numeric search adds others")
+        elif any(solution_value.has(sympy.LambertW) for solution in solutions for solution_value in solution.values()):
+            complete = False
+            notes.append("solve gave LambertW, whose other real branch it may omit; a numeric search adds others")
     else:
         complete = False
         notes.append(f"the symbolic solver {solutions}")

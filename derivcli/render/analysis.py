@@ -117,14 +117,15 @@ def _warn_notes(critical: CriticalResult | None, output) -> None:
         return
     if critical.constant:
         output.warn("note: " + (critical.notes[-1] if critical.notes else "f is constant: no isolated critical points"))
-    elif not critical.complete:
+    else:
         for note in critical.notes:
             output.warn("note: " + note)
-        output.warn("note: the search may be incomplete: points may be missing")
-    elif not critical.points and not critical.families:
-        output.warn("note: no critical points" + (" in the interval" if critical.interval else ""))
-    elif any(point.approximate for point in critical.points):
-        output.warn("note: some points are approximate (found numerically)")
+        if not critical.complete:
+            output.warn("note: the search may be incomplete: points may be missing")
+        elif not critical.points and not critical.families:
+            output.warn("note: no critical points" + (" in the interval" if critical.interval else ""))
+        elif any(point.approximate for point in critical.points):
+            output.warn("note: some points are approximate (found numerically)")
 
 
 def plain(result, output) -> list[str]:
