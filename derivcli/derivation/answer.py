@@ -29,7 +29,8 @@ class Differentiation:
     def notes(self) -> list[str]:
         notes = list(self.derivation.notes)
         if self.derivation.agrees is None:
-            notes.append("the answer could not be confirmed against sympy.diff (the comparison was inconclusive)")
+            notes.append("the answer could not be confirmed against sympy.diff: no sample point had f "
+                         "real and both forms defined, and simplify could not decide")
         return notes
 
 
@@ -40,8 +41,18 @@ def derivative_name(variables) -> str:
         return {1: "f′", 2: "f″", 3: "f‴"}.get(order, f"f^({order})")
     if order == 1:
         return f"∂f/∂{variables[0]}"
-    below = "".join(f"∂{v}" for v in reversed(variables))
-    return f"∂^{order}f/{below}"
+    runs: list[list] = []
+    for variable in reversed(variables):
+        if runs and runs[-1][0] == variable:
+            runs[-1][1] += 1
+        else:
+            runs.append([variable, 1])
+    below = "".join(f"∂{v}{_raised(count) if count > 1 else ''}" for v, count in runs)
+    return f"∂{_raised(order)}f/{below}"
+
+
+def _raised(number: int) -> str:
+    return "".join("⁰¹²³⁴⁵⁶⁷⁸⁹"[int(digit)] for digit in str(number))
 
 
 def _partial(variables) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sympy
 
 from derivcli.derivation.answer import Differentiation, derivative_name
-from derivcli.render.mathtext import unicode_math
+from derivcli.render.mathtext import UnicodePrinter, unicode_math
 
 LARGE_TREE = 40          # steps; above this, trivial leaves (constants, the variable) are hidden
 TRIVIAL = ("constant", "variable")
@@ -36,8 +36,30 @@ def _readable(expression):
     return expression.replace(lambda node: isinstance(node, sympy.Subs), rewrite)
 
 
+class _WorkingPrinter(UnicodePrinter):
+    """The terminal's math, with pieces written as a teacher does: {1 if x < 0; 2·x otherwise}."""
+
+    def _print_Piecewise(self, expr):
+        pieces = []
+        for piece in expr.args:
+            value = self._print(piece.expr)
+            if piece.cond is sympy.true:
+                pieces.append(f"{value} otherwise")
+            else:
+                pieces.append(f"{value} if {self._print(piece.cond)}")
+        return "{" + "; ".join(pieces) + "}"
+
+    def _print_Relational(self, expr):
+        symbols = {"<=": "≤", ">=": "≥", "!=": "≠"}
+        operator = symbols.get(expr.rel_op, expr.rel_op)
+        return f"{self._print(expr.lhs)} {operator} {self._print(expr.rhs)}"
+
+    def _print_And(self, expr):
+        return " and ".join(self._print(argument) for argument in expr.args)
+
+
 def _math(expression) -> str:
-    return unicode_math(_readable(expression))
+    return _WorkingPrinter({"order": None}).doprint(_readable(expression))
 
 
 def _grouped_plain(expression) -> str:
