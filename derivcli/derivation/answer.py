@@ -38,7 +38,7 @@ def derivative_name(variables) -> str:
     """f′, f″, f‴, f⁽⁴⁾ for one variable; ∂f/∂x, ∂²f/∂y∂x for partial derivatives."""
     order = len(variables)
     if len(set(variables)) == 1 and not _partial(variables):
-        return {1: "f′", 2: "f″", 3: "f‴"}.get(order, f"f^({order})")
+        return {1: "f′", 2: "f″", 3: "f‴"}.get(order, f"f⁽{_raised(order)}⁾")
     if order == 1:
         return f"∂f/∂{variables[0]}"
     runs: list[list] = []

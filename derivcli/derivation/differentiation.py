@@ -78,8 +78,9 @@ def differentiate(expression: sympy.Expr, variables, simplify: bool = True) -> D
     trees, checks, notes = [], [], []
     current = raw = expression
     for variable in variables:
-        if variable not in current.free_symbols:
-            notes.append(f"{variable} does not appear in {current}, so its derivative is 0")
+        absent = f"{variable} does not appear in {expression}, so its derivative is 0"
+        if variable not in expression.free_symbols and absent not in notes:
+            notes.append(absent)
         tree = _tree(current, variable)
         checks.append(_checked(tree, current, variable))
         raw = tree.result
