@@ -59,7 +59,7 @@ def classify_critical_points(expr, variables, interval=None, inflections: bool =
     result.classifications = tuple(
         classify_point(expr, variables, point.as_dict(), budget=budget and budget * 0.25, critical=point) for point in critical.points
     )
-    if len(variables) == 1 and not interval:
+    if len(variables) == 1 and not (interval and all(end.is_finite for end in critical.interval)):
         classified = []
         for family in critical.families:
             classified += classify_family(expr, variables[0], family, budget=budget and budget * 0.1)

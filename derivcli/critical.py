@@ -161,7 +161,9 @@ def _one_variable(expr, x, interval, budget) -> CriticalResult:
             complete = False
             notes.append(f"f′ may fail to exist at {x} = {family_expr} for integers n; give --in a:b to check them")
 
-    if interval and families:
+    if interval and families and not all(end.is_finite for end in interval):
+        notes.append("families are listed whole: only a finite interval lists their members")
+    elif interval and families:
         for family in families:
             members, whole = _members(family.coordinates[0], interval)
             kept = []

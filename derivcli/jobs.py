@@ -172,7 +172,7 @@ def parse_interval(text: str | None):
         raise UsageError(f"the interval {text!r} is not of the form a:b", hint="for example --in 0:2*pi")
     infinite = {"oo": sympy.oo, "+oo": sympy.oo, "-oo": -sympy.oo}
     low, high = (infinite.get(part.strip()) or parse_value(part) for part in (low_text, high_text))
-    if not (high - low).is_positive:
+    if not (high - low).is_extended_positive:  # (oo - 0 is not "positive": it is not finite)
         raise UsageError(f"the interval {text!r} is empty", hint="write --in a:b with a < b")
     return low, high
 

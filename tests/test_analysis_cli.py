@@ -233,3 +233,11 @@ def test_rounded_points_from_critical_compose(invoke):
 def test_a_point_merely_near_a_critical_point_is_not_critical(invoke):
     assert invoke("classify", "x**2", "--at", "0.0000000000001").stdout == "x=0.0000000000001\tnot critical\n"
     assert invoke("classify", "x**2", "--at", "1/1000000").stdout == "x=1/1000000\tnot critical\n"
+
+
+def test_infinite_interval_ends(invoke):
+    assert invoke("classify", "x*exp(-x)", "--in", "0:oo").stdout == "x=1\tlocal maximum\n"
+    assert invoke("critical", "x**3 - 3*x", "--in", "-oo:0").stdout == "x=-1\n"
+    periodic = invoke("classify", "sin(x)", "--in", "0:oo")
+    assert periodic.exit_code == 0 and "local maximum" in periodic.stdout
+    assert "listed whole" in periodic.stderr
