@@ -186,7 +186,10 @@ def emit(renderer, result, output: Output, line: int | None = None, source: str 
     elif output.mode == LATEX:
         output.write(renderer.latex(result, output))
     elif output.mode == PLAIN:
-        for text in renderer.plain(result, output):
+        lines = renderer.plain(result, output)
+        if not lines and line is not None:
+            lines = [""]  # a batch keeps one record a line, even with no answer
+        for text in lines:
             output.write(text)
     else:
         console = output.environment.console()

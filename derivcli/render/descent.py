@@ -51,12 +51,12 @@ def point_text(result: DescentResult, point, digits: int = 12) -> str:
 
 
 def plain(result: DescentResult, output) -> list[str]:
-    """The final point in ``--at`` syntax when the descent converged; an empty line otherwise
-    (the reason goes to stderr), so that with ``-`` input line n of the output answers line n."""
+    """The final point in ``--at`` syntax when the descent converged; nothing otherwise (the
+    reason goes to stderr; in a batch the output layer keeps an empty line in its place)."""
     for warning in result.warnings:
         output.warn(warning)
     if not result.converged:
-        return [""]
+        return []
     return [result.as_point_text()]
 
 

@@ -9,15 +9,9 @@ from derivcli.parsing import format_point
 from derivcli.render.mathtext import superscript, unicode_math
 
 
-def _order_name(order: int, variable) -> str:
+def _order_name(order: int) -> str:
     """f, f′, f″, f‴, then f⁽⁴⁾."""
-    if order <= 3:
-        return "f" + "′" * order
-    return f"f⁽{superscript(str(order))}⁾".replace("⁽⁽", "⁽").replace("⁾⁾", "⁾")
-
-
-def _ascii_order_name(order: int) -> str:
-    return "f" + "'" * order if order <= 3 else f"f^({order})"
+    return {0: "f", 1: "f′", 2: "f″", 3: "f‴"}.get(order) or f"f⁽{superscript(str(order))}⁾"
 
 
 def _shown(value, result: Evaluation) -> str:
@@ -95,7 +89,7 @@ def rich(result: Evaluation, output):
     table = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))
     table.add_column("point", style="cyan")
     for order in range(result.order + 1):
-        name = _order_name(order, result.variable)
+        name = _order_name(order)
         table.add_column(f"{name}({variable})", justify="right")
         table.add_column("≈", justify="right", style="dim")
     for entry in result.points:
