@@ -82,8 +82,6 @@ def _one_variable(f, x, critical: CriticalPoint, approximate: bool, budget) -> C
         slope = S.Zero  # solved exactly (and checked) when the point was found
     else:
         slope = _derivative_value(f, d, x, c, budget)
-    if slope != "undefined":
-        result.concavity = _concavity(f, x, c, tolerance)
     if slope == "undefined":
         result.concavity = "no concavity at the point (f′ does not exist)"
         result.values[_label(1, at)] = "does not exist"
@@ -103,6 +101,7 @@ def _one_variable(f, x, critical: CriticalPoint, approximate: bool, budget) -> C
         if nearby is not None:
             return nearby
     if slope_sign != 0:
+        result.concavity = _concavity(f, x, c, tolerance)
         result.kind = "not_critical"
         result.test = "derivative_sign"
         result.trend = "increasing" if slope_sign > 0 else "decreasing"
@@ -131,6 +130,7 @@ def _one_variable(f, x, critical: CriticalPoint, approximate: bool, budget) -> C
                 break  # at an approximate point, a tiny value proves nothing
             continue
         result.test = "second_derivative" if order == 2 else "higher_order_derivative"
+        result.concavity = _concavity_from_order(order, value_sign)
         if order % 2 == 0:
             result.kind = "minimum" if value_sign > 0 else "maximum"
             if order == 2:
@@ -147,10 +147,20 @@ def _one_variable(f, x, critical: CriticalPoint, approximate: bool, budget) -> C
                 "f keeps rising (or falling) through the point, a horizontal inflection"
             )
         return result
+    result.concavity = _concavity(f, x, c, tolerance)
     if approximate:
         result.explanation = f"f″({at}) ≈ 0 at an approximate point: no test can decide"
         return result
     return _sign_change_test(f, d, x, c, result, budget, tolerance, exists=True)
+
+
+def _concavity_from_order(order: int, value_sign: int) -> str:
+    """Concavity read off the first non-zero derivative f⁽ⁿ⁾(c) (Taylor: f″ ~ f⁽ⁿ⁾(c)·(x − c)ⁿ⁻²/(n − 2)!)."""
+    if order == 2:
+        return "concave up" if value_sign > 0 else "concave down"
+    if order % 2 == 0:
+        return f"concave {'up' if value_sign > 0 else 'down'} on both sides (f″ = 0 at the point)"
+    return "concavity changes here (f″ = 0 at the point)"
 
 
 def _nearby_critical_point(f, d, x, c, slope, budget) -> Classification | None:
