@@ -36,7 +36,8 @@ EXIT_MEANINGS = {
 
 # Top-level keys of each command's --json object; a test checks them against the real output.
 JSON_KEYS = {
-    "diff": ["expression", "variables", "order", "derivative", "latex", "at", "value", "steps"],
+    "diff": ["expression", "variables", "order", "derivative", "latex", "at", "value", "steps",
+             "numeric", "raw", "passes", "checked", "expect", "notes"],
     "eval": ["expression", "variable", "order", "exact", "digits", "points", "expect"],
     "critical": ["expression", "variables", "derivatives", "equations", "interval", "points",
                  "families", "endpoints", "complete", "method", "constant", "notes"],
