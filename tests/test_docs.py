@@ -91,12 +91,12 @@ def test_json_keys_in_the_page_are_the_real_ones(name, invoke):
 
 
 def test_wheel_ships_the_page(tmp_path):
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".venv", ".git", "*.egg-info", "build"))
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(source)],
         capture_output=True, text=True, timeout=300,
     )
-    if result.returncode != 0 and "setuptools" in result.stderr:
-        pytest.skip("no setuptools in this environment to build a wheel offline")
     assert result.returncode == 0, result.stderr
     (wheel,) = tmp_path.glob("deriv-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
