@@ -16,7 +16,7 @@ from sympy import Abs, Dummy, Heaviside, Piecewise, S, Symbol, sign
 
 from .analysis_results import CriticalPoint, CriticalResult, Equation, Family
 from .calculus import derivative, is_finite_real, real_branch, sign_of, to_float, value_at
-from .numeric_search import identify, roots_in_box, roots_on_interval
+from .numeric_search import distinct, identify, roots_in_box, roots_on_interval
 from .solve_budget import run_with_budget
 
 DEFAULT_WINDOW = (-10.0, 10.0)
@@ -122,7 +122,7 @@ def _one_variable(expr, x, interval, budget) -> CriticalResult:
 
     if complete is False:
         window = _window(interval)
-        found = _numeric_one_variable(f, d, x, window, budget)
+        found = _numeric_one_variable(f, d, x, window, budget, notes)
         for point in found:
             points.setdefault(point.coordinates[0], point)
         method = "numeric"
@@ -420,23 +420,39 @@ def _side_missing(shifted, step) -> bool:
     return not is_finite_real(probe)
 
 
-def _numeric_one_variable(f, d, x, window, budget) -> list[CriticalPoint]:
+MAX_NUMERIC_POINTS = 60  # more than this in the window: list those nearest 0 and say so
+IDENTIFY_AT_MOST = 20  # closed forms are sought (and proved) for this many numeric roots
+
+
+def _numeric_one_variable(f, d, x, window, budget, notes: list) -> list[CriticalPoint]:
+    """Critical points from a numeric search of f′ = 0 on the window (approximate unless proved exact)."""
     low, high = float(window[0]), float(window[1])
-    solved, roots = run_with_budget(lambda: roots_on_interval(d, x, low, high), _share(budget, 0.3))
-    if not solved:
-        return []
+    found: list[float] = []
+    finished, _ = run_with_budget(lambda: roots_on_interval(d, x, low, high, sink=found), _share(budget, 0.3))
+    if not finished:
+        notes.append("the numeric search ran out of time: only the points found so far are listed")
+    roots = distinct(sorted(found), tolerance=max(1e-7, 1e-9 * (high - low)))
+    if len(roots) > MAX_NUMERIC_POINTS:
+        notes.append(f"f′ has {len(roots)} roots on the window; the {MAX_NUMERIC_POINTS} nearest 0 are listed (narrow it with --in a:b)")
+        roots = sorted(sorted(roots, key=abs)[:MAX_NUMERIC_POINTS])
+    compiled = sympy.lambdify([x], f, modules=["math", "mpmath"])
     points = []
     for root in roots:
-        exact = identify(root, lambda candidate: sign_of(d.subs(x, candidate)) == 0)
-        if exact is not None:
-            value = value_at(f, {x: exact})
-            if value is not None:
-                points.append(_point((x,), (exact,), value, reason="derivative_zero"))
-                continue
-        approximate = sympy.Float(root, 15)
-        value = value_at(f, {x: approximate})
-        if value is not None:
-            points.append(_point((x,), (approximate,), value, reason="derivative_zero", approximate=True))
+        if len(roots) <= IDENTIFY_AT_MOST:
+            proved, exact = run_with_budget(
+                lambda: identify(root, lambda candidate: sign_of(d.subs(x, candidate)) == 0), _share(budget, 0.02)
+            )
+            if proved and exact is not None:
+                value = value_at(f, {x: exact})
+                if value is not None:
+                    points.append(_point((x,), (exact,), value, reason="derivative_zero"))
+                    continue
+        try:
+            value = float(compiled(root))
+        except Exception:  # not defined there after all
+            continue
+        if math.isfinite(value):
+            points.append(_point((x,), (sympy.Float(root, 15),), sympy.Float(value, 15), reason="derivative_zero", approximate=True))
     return points
 
 

@@ -18,7 +18,7 @@ DIGITS = 30
 
 def _compile_float(expr, variables):
     """A fast float function for sampling; None where it is undefined or not real."""
-    compiled = sympy.lambdify(variables, expr, modules=["math"])
+    compiled = sympy.lambdify(variables, expr, modules=["math", "mpmath"])  # mpmath for what math lacks (polygamma)
 
     def call(*arguments):
         try:
@@ -43,13 +43,16 @@ def _compile_precise(expr, variables):
     return sympy.lambdify(variables, expr, modules=["mpmath"])
 
 
-def roots_on_interval(expr, variable, low: float, high: float, samples: int = 1500) -> list[float]:
+def roots_on_interval(expr, variable, low: float, high: float, samples: int = 1500, sink: list | None = None) -> list[float]:
     """Approximate real roots of expr(variable) = 0 on [low, high].
 
     Sign changes on a grid are refined by bisection (and rejected when they are
     poles); grid points where |expr| dips are polished by Newton's method, to
-    catch roots where the sign does not change (double roots).
+    catch roots where the sign does not change (double roots).  Each root is also
+    appended to ``sink`` as soon as it is found, so a caller whose time runs out
+    keeps what was found so far.
     """
+    found: list[float] = [] if sink is None else sink
     sample = _compile_float(expr, [variable])
     precise = _compile_precise(expr, [variable])
     step = (high - low) / samples
@@ -59,7 +62,6 @@ def roots_on_interval(expr, variable, low: float, high: float, samples: int = 15
     if not finite:
         return []
     scale = max(1.0, max(finite))
-    found: list[float] = []
     for index in range(samples):
         left, right = values[index], values[index + 1]
         if left is None or right is None:
@@ -81,7 +83,7 @@ def roots_on_interval(expr, variable, low: float, high: float, samples: int = 15
             root = _polish(precise, grid[index])
             if root is not None and low - 1e-9 <= root <= high + 1e-9:
                 found.append(root)
-    return _distinct(sorted(found), tolerance=max(1e-7, 1e-9 * (high - low)))
+    return distinct(sorted(found), tolerance=max(1e-7, 1e-9 * (high - low)))
 
 
 def _bisect(sample, low: float, high: float, low_value: float) -> float | None:
@@ -129,7 +131,8 @@ def _polish(precise, start: float) -> float | None:
         return float(root)
 
 
-def _distinct(values: list[float], tolerance: float) -> list[float]:
+def distinct(values: list[float], tolerance: float) -> list[float]:
+    """Sorted values with near-duplicates (within a relative tolerance) merged."""
     result: list[float] = []
     for value in values:
         if not result or abs(value - result[-1]) > tolerance * max(1.0, abs(value)):
