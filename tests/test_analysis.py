@@ -460,3 +460,12 @@ def test_parameters_never_make_points_vanish():
     assert answer.kind == "inconclusive" and "depends on y" in answer.explanation
     periodic = critical_points(sin(a * x), [x])
     assert len(periodic.families) == 2 and any("Ne(a, 0)" in note for note in periodic.notes)
+
+
+def test_numeric_fallback_with_special_functions_and_many_roots():
+    result = classify_critical_points(sympy.gamma(x), [x], (Rational(1, 2), 3))
+    (item,) = result.classifications
+    assert item.kind == "minimum" and abs(item.point.numeric_coordinates[0] - 1.4616321449683622) < 1e-9
+    busy = critical_points(sin(x**3 + exp(x)) * sympy.cos(x**2), [x])
+    assert len(busy.points) == 60 and not busy.complete
+    assert any("nearest 0 are listed" in note for note in busy.notes)
