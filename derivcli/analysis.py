@@ -86,7 +86,8 @@ def absolute_extrema(expr, variable, critical: CriticalResult, budget: float | N
     if domain != sympy.Interval(low, high):
         result.applicable = False
         gaps = sympy.Complement(sympy.Interval(low, high), domain)
-        result.reason = f"f is not continuous on [{low}, {high}] (not at {gaps}): the closed-interval method does not apply"
+        where = ", ".join(f"{variable} = {sympy.sstr(item)}" for item in gaps) if isinstance(gaps, sympy.FiniteSet) else sympy.sstr(gaps)
+        result.reason = f"f is not continuous on [{low}, {high}] (not at {where}): the closed-interval method does not apply"
         return result
     candidates = list(critical.points) + [point for point in critical.endpoints if point.value is not None]
     if not candidates:
