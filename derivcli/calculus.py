@@ -112,7 +112,7 @@ def _tidy(value: sympy.Expr) -> sympy.Expr:
     """A light simplification that keeps the exact value recognisable; short values stay as they are."""
     if value.is_Number or value.is_Atom or value.has(sympy.Float, sympy.CRootOf) or sympy.count_ops(value) <= TIDY_OPS:
         return value
-    from .solve_budget import run_with_budget
+    from .guard import run_with_budget
 
     def simplified():
         try:

@@ -20,7 +20,7 @@ from sympy import Abs, Dummy, Heaviside, Piecewise, S, sign
 from .analysis_results import Classification, CriticalPoint, Family
 from .calculus import derivative, is_finite_real, real_branch, sign_of, to_float, value_at
 from .errors import NoAnswerError
-from .solve_budget import run_with_budget
+from .guard import run_with_budget
 
 MAX_ORDER = 12
 APPROXIMATE_TOLERANCE = 1e-8

@@ -17,7 +17,7 @@ from sympy import Abs, Dummy, Heaviside, Piecewise, S, Symbol, sign
 from .analysis_results import CriticalPoint, CriticalResult, Equation, Family
 from .calculus import derivative, is_finite_real, real_branch, sign_of, to_float, value_at
 from .numeric_search import distinct, identify, roots_in_box, roots_on_interval
-from .solve_budget import run_with_budget
+from .guard import run_with_budget
 
 DEFAULT_WINDOW = (-10.0, 10.0)
 DEFAULT_BUDGET = 6.0  # seconds for the whole search; the command's timeout is 20 s by default

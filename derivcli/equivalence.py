@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import sympy
 
 from derivcli.errors import ExpectationFailed
-from derivcli.guard import BudgetExceeded, time_budget
+from derivcli.guard import run_with_budget
 from derivcli.parsing import format_point, sorted_symbols
 
 SIMPLIFY_SECONDS = 2.0
@@ -84,11 +84,8 @@ def compare_values(actual: sympy.Expr, expected: sympy.Expr, point: dict, tolera
 
 def _symbolic_difference(actual: sympy.Expr, expected: sympy.Expr):
     """simplify(actual - expected) within a time budget; None when it ran out of time."""
-    try:
-        with time_budget(SIMPLIFY_SECONDS):
-            return sympy.simplify(actual - expected)
-    except BudgetExceeded:
-        return None
+    finished, difference = run_with_budget(lambda: sympy.simplify(actual - expected), SIMPLIFY_SECONDS)
+    return difference if finished else None
 
 
 def _numeric_comparison(actual: sympy.Expr, expected: sympy.Expr) -> Comparison:

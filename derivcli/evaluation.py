@@ -13,7 +13,7 @@ import mpmath
 import sympy
 
 from derivcli.errors import DerivError, NoAnswerError, ResourceLimitError, UsageError
-from derivcli.guard import BudgetExceeded, time_budget
+from derivcli.guard import run_with_budget
 from derivcli.parsing import format_point, sorted_symbols
 
 LIMIT_SECONDS = 3.0
@@ -62,24 +62,35 @@ def derivative_value_at(
         )
     (variable, place), = point.items()
     try:
-        with time_budget(LIMIT_SECONDS):
-            left = one_sided_limit(derivative, variable, place, "-")
-            right = one_sided_limit(derivative, variable, place, "+")
-            if left == right and left.is_finite and previous is not None:
-                before = one_sided_limit(previous, variable, place, "-")
-                after = one_sided_limit(previous, variable, place, "+")
-                continuous = before == after == value_at(previous, point)
-        if left == right and left.is_finite and previous is not None:
-            if not continuous:
-                raise NoAnswerError(f"{name} does not exist at {_spaced(point)}: the function jumps there")
-    except (BudgetExceeded, NotImplementedError, ValueError, TypeError):
-        raise NoAnswerError(f"could not decide whether {name} exists at {_spaced(point)}") from None
-    if left == right and left.is_finite:
-        return left
-    raise NoAnswerError(
-        f"{name} does not exist at {_spaced(point)}: "
-        f"from the left it is {sympy.sstr(left)}, from the right {sympy.sstr(right)}"
-    )
+        finished, sides = run_with_budget(
+            lambda: _sides(derivative, previous, variable, place, point), LIMIT_SECONDS
+        )
+    except (NotImplementedError, ValueError, TypeError):
+        finished = False
+    if not finished:
+        raise NoAnswerError(f"could not decide whether {name} exists at {_spaced(point)}")
+    left, right, continuous = sides
+    if not (left == right and left.is_finite):
+        raise NoAnswerError(
+            f"{name} does not exist at {_spaced(point)}: "
+            f"from the left it is {sympy.sstr(left)}, from the right {sympy.sstr(right)}"
+        )
+    if not continuous:
+        raise NoAnswerError(f"{name} does not exist at {_spaced(point)}: the function jumps there")
+    return left
+
+
+def _sides(derivative, previous, variable, place, point):
+    """The derivative's limits from the left and the right, and whether the function it came
+    from is continuous at the place (both are needed for the derivative to exist there)."""
+    left = one_sided_limit(derivative, variable, place, "-")
+    right = one_sided_limit(derivative, variable, place, "+")
+    continuous = True
+    if previous is not None and left == right and left.is_finite:
+        before = one_sided_limit(previous, variable, place, "-")
+        after = one_sided_limit(previous, variable, place, "+")
+        continuous = before == after == value_at(previous, point)
+    return left, right, continuous
 
 
 def one_sided_limit(expression: sympy.Expr, variable: sympy.Symbol, place: sympy.Expr, side: str) -> sympy.Expr:
@@ -191,12 +202,17 @@ def _limit(expression: sympy.Expr, point: dict):
     if len(point) != 1:
         return None
     (variable, value), = point.items()
+
+    def both_sides():
+        return one_sided_limit(expression, variable, value, "-"), one_sided_limit(expression, variable, value, "+")
+
     try:
-        with time_budget(LIMIT_SECONDS):
-            left = one_sided_limit(expression, variable, value, "-")
-            right = one_sided_limit(expression, variable, value, "+")
-    except (BudgetExceeded, DerivError, NotImplementedError, ValueError, TypeError, RecursionError):
+        finished, sides = run_with_budget(both_sides, LIMIT_SECONDS)
+    except (DerivError, NotImplementedError, ValueError, TypeError, RecursionError):
         return None
+    if not finished:
+        return None
+    left, right = sides
     if left == right and (left.is_real or left.is_infinite):
         return left
     if left.is_infinite or right.is_infinite:
@@ -236,10 +252,8 @@ def _tidy(value: sympy.Expr) -> sympy.Expr:
     """A cheap, time-bounded simplification of a constant (``sqrt(2)/2`` rather than ``1/sqrt(2)``)."""
     if value.is_Rational or sympy.count_ops(value) > 40:
         return value
-    try:
-        with time_budget(SIMPLIFY_SECONDS):
-            simpler = sympy.simplify(value)
-    except BudgetExceeded:
+    finished, simpler = run_with_budget(lambda: sympy.simplify(value), SIMPLIFY_SECONDS)
+    if not finished:
         return value
     return simpler if sympy.count_ops(simpler) <= sympy.count_ops(value) else value
 

@@ -20,6 +20,8 @@ import signal
 import struct
 import sys
 import threading
+import time
+from typing import Any, Callable
 
 from derivcli.errors import DerivError, InternalError, ResourceLimitError
 
@@ -268,17 +270,95 @@ def _limit_cpu(timeout: float) -> None:
         pass
 
 
-class BudgetExceeded(Exception):
-    """Raised inside a job when a :func:`time_budget` runs out."""
+class BudgetExceeded(BaseException):
+    """Raised inside a budgeted call when its time is up.
 
-
-class time_budget:  # noqa: N801 - used as a context manager, reads like a function
-    """Limit a part of a job to ``seconds`` of wall-clock time, raising BudgetExceeded in it.
-
-    For work that has a fallback (a symbolic solve before a numeric search, a simplification that
-    may be skipped): the whole job stays inside the guard's limit. The exception is delivered to
-    the running thread asynchronously, so it interrupts pure-Python loops such as sympy's.
+    A BaseException, like KeyboardInterrupt, so that sympy's broad ``except Exception`` blocks
+    cannot swallow it.
     """
+
+
+def run_with_budget(function: Callable[[], Any], seconds: float | None) -> tuple[bool, Any]:
+    """Call ``function()`` with ``seconds`` of wall-clock time: (True, result), or (False, None)
+    when time ran out.
+
+    For work that has a fallback (a symbolic solve before a numeric search, a simplification
+    that may be skipped, a limit that only makes a message kinder): the whole job stays inside
+    the guard's limit. Each call raises its own subclass of BudgetExceeded, so nested budgets
+    stay apart: an inner call never mistakes the outer budget's end for its own.
+    """
+    if seconds is None or seconds <= 0:
+        return True, function()
+
+    class _ThisBudget(BudgetExceeded):
+        """Only this call's timer raises this class."""
+
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        runner = _with_interval_timer
+    else:
+        runner = _with_async_exception
+    try:
+        return True, runner(function, seconds, _ThisBudget)
+    except _ThisBudget:
+        return False, None
+
+
+def _with_interval_timer(function, seconds, stop):
+    """Main thread: SIGALRM; an outer timer already running is respected and re-armed."""
+
+    def interrupt(signum, frame):
+        raise stop
+
+    outer_delay, outer_interval = signal.getitimer(signal.ITIMER_REAL)
+    if outer_delay > 0:
+        seconds = min(seconds, max(outer_delay - 0.05, 0.001))
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    started = time.monotonic()
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return function()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if outer_delay > 0:
+            left = max(outer_delay - (time.monotonic() - started), 0.001)
+            signal.setitimer(signal.ITIMER_REAL, left, outer_interval)
+
+
+def _with_async_exception(function, seconds, stop):
+    """Any other thread (the guard runs jobs on one): a timer thread raises ``stop`` in it,
+    between two bytecodes, which interrupts sympy's pure-Python loops."""
+    import ctypes
+
+    thread_id = threading.get_ident()
+    lock = threading.Lock()
+    state = {"active": True, "fired": False}
+
+    def fire():
+        with lock:
+            if state["active"]:
+                state["fired"] = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(stop))
+
+    timer = threading.Timer(seconds, fire)
+    timer.daemon = True
+    timer.start()
+    try:
+        result = function()
+    finally:
+        with lock:
+            state["active"] = False
+            timer.cancel()
+    if state["fired"]:
+        # raised too late to interrupt: withdraw it, the answer is complete
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), None)
+    return result
+
+
+class time_budget:  # noqa: N801 - a context manager that reads like a function
+    """``with time_budget(seconds):`` — the block form of :func:`run_with_budget`: when time runs
+    out, the block ends with a BudgetExceeded for the caller to catch. (Nested blocks are not
+    kept apart; prefer run_with_budget where budgets nest.)"""
 
     def __init__(self, seconds: float):
         self.seconds = seconds
@@ -314,10 +394,6 @@ class time_budget:  # noqa: N801 - used as a context manager, reads like a funct
             self._active = False
             self._timer.cancel()
             if self._fired and kind is None:
-                # the exception was set but not yet raised: withdraw it
+                # set but not yet raised: withdraw it, the block finished in time
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._thread_id), None)
         return False
-
-    @property
-    def expired(self) -> bool:
-        return self._fired
