@@ -24,7 +24,8 @@ from .analysis_results import (
     InflectionResult,
     PlotData,
 )
-from .calculus import derivative, real_branch, sign_of, to_float, value_at
+from .calculus import derivative, sign_of, to_float, value_at
+from .evaluation import real_branch
 from .classification import classify_family, classify_point, side_sign
 from .critical import DEFAULT_BUDGET, _attempt, _inside, _kink_candidates, _merge_families, _members, _point, _split_solutions, _Unsolved, critical_points
 

@@ -10,36 +10,11 @@ from __future__ import annotations
 import functools
 
 import sympy
-from sympy import Abs, DiracDelta, S, sign
+from sympy import DiracDelta, S
 
 # Numbers evaluated to this many digits decide a sign when they are clearly away from 0.
 SIGN_DIGITS = 40
 SIGN_THRESHOLD = sympy.Float("1e-25")
-
-
-def real_branch(expr: sympy.Expr) -> sympy.Expr:
-    """Read odd roots as real roots: x**(2/3) is (cube root of x)**2, real for x < 0.
-
-    sympy's principal branch makes (-8)**(2/3) complex; a calculus course (and the
-    cusp of x**(2/3) at 0) means the real cube root.
-    """
-
-    def is_odd_root(node) -> bool:
-        if not node.is_Pow:
-            return False
-        exponent = node.exp
-        return (
-            exponent.is_Rational
-            and not exponent.is_integer
-            and exponent.q % 2 == 1
-            and node.base.is_nonnegative is not True
-        )
-
-    def realise(node):
-        magnitude = Abs(node.base) ** node.exp
-        return magnitude if node.exp.p % 2 == 0 else sign(node.base) * magnitude
-
-    return expr.replace(is_odd_root, realise)
 
 
 @functools.lru_cache(maxsize=512)

@@ -18,7 +18,8 @@ import sympy
 from sympy import Abs, Dummy, Heaviside, Piecewise, S, sign
 
 from .analysis_results import Classification, CriticalPoint, Family
-from .calculus import derivative, is_finite_real, real_branch, sign_of, to_float, value_at
+from .calculus import derivative, is_finite_real, sign_of, to_float, value_at
+from .evaluation import real_branch
 from .errors import NoAnswerError
 from .guard import run_with_budget
 

@@ -15,7 +15,8 @@ import sympy
 from sympy import Abs, Dummy, Heaviside, Piecewise, S, Symbol, sign
 
 from .analysis_results import CriticalPoint, CriticalResult, Equation, Family
-from .calculus import derivative, is_finite_real, real_branch, sign_of, to_float, value_at
+from .calculus import derivative, is_finite_real, sign_of, to_float, value_at
+from .evaluation import real_branch
 from .numeric_search import distinct, identify, roots_in_box, roots_on_interval
 from .guard import run_with_budget
 

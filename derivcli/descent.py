@@ -20,6 +20,8 @@ from typing import NamedTuple
 import sympy
 from sympy.printing.pycode import PythonCodePrinter
 
+from derivcli.evaluation import real_branch
+
 METHODS = ("gd", "momentum", "newton")
 
 # Reasons a run stops (``DescentResult.reason``).
@@ -198,7 +200,8 @@ class _Compiled:
     def block(self, outputs: Sequence[sympy.Expr], names: Sequence[str], indent: str) -> str:
         """Python statements assigning each output expression to its name (common parts once)."""
         temporaries = sympy.numbered_symbols("c", real=True)
-        shared, reduced = sympy.cse(list(outputs), symbols=temporaries)
+        # odd roots are real roots, as everywhere in deriv: (-8)**(1/3) is -2
+        shared, reduced = sympy.cse([real_branch(output) for output in outputs], symbols=temporaries)
         printer = _NumericPrinter({"fully_qualified_modules": False})
         lines = [f"{indent}{symbol} = {printer.doprint(value)}" for symbol, value in shared]
         lines += [f"{indent}{name} = {printer.doprint(value)}" for name, value in zip(names, reduced)]

@@ -28,7 +28,7 @@ def value_at(expression: sympy.Expr, point: dict) -> sympy.Expr:
         names = ", ".join(str(symbol) for symbol in missing)
         raise UsageError(f"the point {format_point(point)} gives no value for {names}")
     _check_domain(expression, point)
-    value = expression.xreplace(point)
+    value = real_branch(expression).xreplace(point)
     if value.has(*_INFINITIES) or _is_not_finite(value):
         raise NoAnswerError(f"{_show(expression)} is undefined at {format_point(point)} (its value is infinite)")
     if not _is_real(value):
@@ -121,6 +121,27 @@ def _kinks_at(expression: sympy.Expr, point: dict) -> bool:
     return False
 
 
+def _is_odd_root(node) -> bool:
+    """x**(p/q) with q odd, such as x**(1/3) and x**(2/3): real for every real x."""
+    exponent = node.exp
+    return bool(exponent.is_Rational and not exponent.is_integer and exponent.q % 2 == 1)
+
+
+def real_branch(expression: sympy.Expr) -> sympy.Expr:
+    """Read odd roots as real roots, as a calculus course does: x**(2/3) is (∛x)², so
+    (-8)**(2/3) is 4, not sympy's complex principal value. deriv computes every value this way
+    (eval, slopes, critical points, descent); formulas keep their textbook form."""
+
+    def is_odd_root_of_maybe_negative(node) -> bool:
+        return node.is_Pow and _is_odd_root(node) and node.base.is_nonnegative is not True
+
+    def realise(node):
+        magnitude = sympy.Abs(node.base) ** node.exp
+        return magnitude if node.exp.p % 2 == 0 else sympy.sign(node.base) * magnitude
+
+    return expression.replace(is_odd_root_of_maybe_negative, realise)
+
+
 def numeric_text(value: sympy.Expr, digits: int = 15) -> str:
     """A decimal with ``digits`` significant digits, trailing zeros trimmed (``6.0``, ``0.333…``)."""
     precise = sympy.N(value, digits + 5)
@@ -162,10 +183,10 @@ def _check_power(node: sympy.Pow, whole: sympy.Expr, point: dict) -> None:
     exponent = node.exp.xreplace(point)
     if base.is_zero and _is_negative(exponent):
         _raise_division_by_zero(node.base, whole, point)
-    if _is_negative(base) and not exponent.is_integer:
+    if _is_negative(base) and not exponent.is_integer and not _is_odd_root(node):
         raise NoAnswerError(
             f"{_show(node)} is not real at {_spaced(point)}",
-            hint="a negative number has no real root of this kind (roots use the principal branch)",
+            hint="a negative number has no real even root",
         )
 
 

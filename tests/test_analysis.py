@@ -22,7 +22,7 @@ from derivcli.analysis import (
     critical_points,
     inflection_points,
 )
-from derivcli.calculus import real_branch
+from derivcli.evaluation import real_branch
 from derivcli.errors import NoAnswerError
 
 x = Symbol("x", real=True)

@@ -196,7 +196,7 @@ def test_gradient_descent_started_on_a_maximum_does_not_claim_a_minimum():
     "f, start, words",
     [(log(x), -1, "log(x) is not real at x = -1"), (1 / x, 0, "division by zero"),
      (sqrt(x), -4, "not real"),
-     (x ** Rational(1, 3), -8, "not real")],
+     (x ** Rational(1, 4), -8, "not real")],
 )
 def test_undefined_start_is_no_answer(f, start, words):
     with pytest.raises(NoAnswerError) as caught:
@@ -225,9 +225,15 @@ def test_overflow_mid_run_is_diverged():
 
 
 def test_complex_value_mid_run_is_diverged():
-    result = gradient_descent(x ** Rational(4, 3), [x], [1], learning_rate=0.5)
+    result = gradient_descent(x ** Rational(3, 2), [x], [1], learning_rate=1)
     assert result.reason == DIVERGED
     assert "not real" in result.message
+
+
+def test_odd_roots_are_real_roots_as_everywhere_in_deriv():
+    result = gradient_descent((x + 8) ** 2 + x ** Rational(1, 3), [x], [-5], learning_rate=0.05)
+    assert result.converged
+    assert result.point[0] < -8  # the cube root pulls the minimum left of -8: it is real there
 
 
 def test_tiny_learning_rate_does_not_pretend_to_converge():

@@ -160,3 +160,19 @@ def test_real_process_piped(process):
     result = process("eval", "x**2", "--at", "3")
     assert (result.returncode, result.stdout, result.stderr) == (0, "9\n", "")
     assert "\x1b[" not in result.stdout
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["x**(1/3)", "--at", "-8"], "-2\n"),
+    (["cbrt(x)", "--at", "-27"], "-3\n"),
+    (["x**(2/3)", "--at", "-8"], "4\n"),
+    (["x**(2/3)", "--at", "-1", "--order", "1"], "1\t-2/3\n"),
+])
+def test_odd_roots_are_real_roots(invoke, args, expected):
+    result = invoke("eval", *args)
+    assert (result.exit_code, result.output) == (0, expected)
+
+
+def test_even_roots_of_negatives_are_not_real(invoke):
+    result = invoke("eval", "x**(1/4)", "--at", "-16")
+    assert result.exit_code == 3 and "not real" in result.stderr
