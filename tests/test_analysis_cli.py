@@ -181,27 +181,6 @@ def test_batch_input(invoke):
     assert result.stdout.splitlines() == ["x=-1\tlocal maximum", "x=1\tlocal minimum", "x=0\tlocal minimum"]
 
 
-def test_hostile_corpus_through_critical_and_classify(process, tmp_path, monkeypatch):
-    from concurrent.futures import ThreadPoolExecutor
-
-    from test_hostile import ARGUMENT_LIMIT, HOSTILE, check
-
-    monkeypatch.chdir(tmp_path)
-    short = [line for line in HOSTILE if len(line) < ARGUMENT_LIMIT]
-
-    def run(job):
-        command, line = job
-        extra = ["--at", "1"] if command == "classify" else []
-        return line, process(command, line, *extra, "--timeout", "3", timeout=40)
-
-    jobs = [(command, line) for command in ("critical", "classify") for line in short]
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        for line, result in pool.map(run, jobs):
-            check(result, line)
-            assert result.stdout == ""
-    assert not (tmp_path / "DERIV_PWNED").exists()
-
-
 def test_a_short_timeout_falls_back_to_numeric_search(invoke):
     result = invoke("critical", "x**7 - 3*x**3 + x", "--timeout", "2", "--json")
     assert result.exit_code in (0, 4)

@@ -232,20 +232,3 @@ def test_batch_lines_stay_aligned_and_the_worst_status_wins(invoke):
     assert point_of(answers[3], "x")["x"] == pytest.approx(3, abs=1e-8)
     assert "line 2: diverged" in result.stderr
     assert "line 3:" in result.stderr
-
-
-def test_hostile_corpus_through_descend(process, tmp_path):
-    from conftest import DATA
-
-    lines = []
-    for name in ("hostile-inputs.txt", "hostile-extra.txt"):
-        lines += [line for line in (DATA / name).read_text(encoding="utf-8").splitlines()
-                  if line and not line.startswith("#") and len(line) < 100_000]
-    completed = process("descend", "-", "--from", "1", "--timeout", "3", input="\n".join(lines) + "\n",
-                        timeout=len(lines) * 4 + 30)
-    assert completed.returncode in (2, 4)
-    errors = completed.stderr.splitlines()
-    assert len(errors) == len(lines)
-    assert all(line.startswith("deriv: error: line ") for line in errors)
-    assert "Traceback" not in completed.stderr and "internal error" not in completed.stderr
-    assert completed.stdout.strip() == ""
