@@ -121,7 +121,7 @@ def inflection_points(expr, variable, interval=None, budget: float | None = 4.0)
     first = derivative(f, x)
     second = derivative(f, x, 2)
     if interval is not None:
-        interval = (sympy.sympify(interval[0]), sympy.sympify(interval[1]))
+        interval = (sympy.sympify(interval[0], strict=True), sympy.sympify(interval[1], strict=True))
     result = InflectionResult(expression=expr, variable=x, second_derivative=second)
     notes = []
     if x not in f.free_symbols or second.is_zero:

@@ -45,7 +45,7 @@ def is_finite_real(value) -> bool:
     """True when ``value`` is a finite real number (no nan, zoo, oo, I)."""
     if value is None:
         return False
-    value = sympy.sympify(value)  # sympy objects only; never user text
+    value = sympy.sympify(value, strict=True)  # sympy objects and numbers only: text is refused
     if value.has(S.NaN, S.ComplexInfinity, S.Infinity, S.NegativeInfinity):
         return False
     if value.free_symbols:
@@ -110,7 +110,7 @@ def sign_of(value, tolerance: float | None = None) -> int | None:
     """
     if value is None:
         return None
-    value = sympy.sympify(value)
+    value = sympy.sympify(value, strict=True)
     if value.has(S.NaN, S.ComplexInfinity):
         return None
     if value is S.Infinity:
@@ -165,7 +165,7 @@ def to_float(value) -> float | None:
     if value is None:
         return None
     try:
-        number = complex(sympy.sympify(value).evalf(17))
+        number = complex(sympy.sympify(value, strict=True).evalf(17))
     except (TypeError, ValueError):
         return None
     if abs(number.imag) > 1e-12 * max(1.0, abs(number.real)):

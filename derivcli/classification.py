@@ -55,7 +55,7 @@ def _constant(value) -> sympy.Expr:
     """A sympy number from a sympy object or a Python number; never from text."""
     if isinstance(value, str):
         raise TypeError("points must be sympy objects or numbers, not text")
-    return sympy.sympify(value)
+    return sympy.sympify(value, strict=True)
 
 
 # ---------------------------------------------------------------- one variable

@@ -48,7 +48,7 @@ def critical_points(expr, variables, interval=None, budget: float | None = DEFAU
     """All critical points of ``expr`` in ``variables`` (restricted to ``interval`` = (a, b))."""
     variables = tuple(variables)
     if interval is not None:
-        interval = (sympy.sympify(interval[0]), sympy.sympify(interval[1]))
+        interval = (sympy.sympify(interval[0], strict=True), sympy.sympify(interval[1], strict=True))
         if sign_of(interval[1] - interval[0]) != 1:
             from .errors import UsageError
 
