@@ -344,7 +344,7 @@ def test_random_expressions_agree_with_sympy_and_finite_differences(expression, 
         x0, y0 = mpmath.mpf(point[x].p) / point[x].q, mpmath.mpf(point[y].p) / point[y].q
         try:
             left, right = function(x0 - step, y0), function(x0 + step, y0)
-        except (ZeroDivisionError, ValueError):
+        except (ZeroDivisionError, ValueError, TypeError):
             return
         if not all(mpmath.isfinite(v) and mpmath.im(v) == 0 for v in (left, right)):
             return
