@@ -11,9 +11,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
 
 from derivcli.cli import cli
 from derivcli.output import Environment
+
+# In CI, property tests draw the same examples every run, so a green run stays green; locally
+# they explore. (Registered before the test modules, whose own profiles inherit it.)
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
