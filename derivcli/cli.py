@@ -428,5 +428,20 @@ def descend_command(expression, start, wrt, learning_rate, max_iterations, toler
 
 
 def main() -> None:
-    """The console-script entry point."""
-    cli.main()
+    """The console-script entry point.
+
+    After the command has run and its output is flushed, the process ends with ``os._exit``:
+    tearing down sympy's thousands of objects at interpreter exit costs as much as a whole small
+    command, and there is nothing left to clean up (the guard's worker is already gone).
+    """
+    try:
+        cli.main()
+        status = 0
+    except SystemExit as exit:
+        status = exit.code if isinstance(exit.code, int) else (0 if exit.code is None else 1)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(status)
