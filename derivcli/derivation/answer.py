@@ -75,24 +75,30 @@ def slope_at(derivative, raw, previous, point, name) -> sympy.Expr:
     if len(point) != 1:
         raise first
     (variable, place), = point.items()
-    from ..guard import BudgetExceeded, time_budget
+    from ..guard import run_with_budget
+
+    def sides():
+        left = evaluation.one_sided_limit(derivative, variable, place, "-")
+        right = evaluation.one_sided_limit(derivative, variable, place, "+")
+        if not (left == right and left.is_finite and left.is_real):
+            if left.is_real and right.is_real and left != right:
+                raise NoAnswerError(
+                    f"{name} does not exist at {variable} = {sympy.sstr(place)}: from the left "
+                    f"it is {sympy.sstr(left)}, from the right {sympy.sstr(right)}"
+                )
+            raise first
+        here = evaluation.value_at(previous, point)
+        before = evaluation.one_sided_limit(previous, variable, place, "-")
+        after = evaluation.one_sided_limit(previous, variable, place, "+")
+        return left, here, before, after
 
     try:
-        with time_budget(LIMIT_SECONDS):
-            left = evaluation.one_sided_limit(derivative, variable, place, "-")
-            right = evaluation.one_sided_limit(derivative, variable, place, "+")
-            if not (left == right and left.is_finite and left.is_real):
-                if left.is_real and right.is_real and left != right:
-                    raise NoAnswerError(
-                        f"{name} does not exist at {variable} = {sympy.sstr(place)}: from the left "
-                        f"it is {sympy.sstr(left)}, from the right {sympy.sstr(right)}"
-                    )
-                raise first
-            here = evaluation.value_at(previous, point)
-            before = evaluation.one_sided_limit(previous, variable, place, "-")
-            after = evaluation.one_sided_limit(previous, variable, place, "+")
-    except (BudgetExceeded, NotImplementedError, ValueError, TypeError):
+        finished, found = run_with_budget(sides, LIMIT_SECONDS)
+    except (NotImplementedError, ValueError, TypeError):
         raise first from None
+    if not finished:
+        raise first
+    left, here, before, after = found
     if before == after == here:
         return left
     raise NoAnswerError(f"{name} does not exist at {variable} = {sympy.sstr(place)}: the function jumps there")

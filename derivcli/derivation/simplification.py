@@ -23,7 +23,7 @@ def measure(expression) -> tuple[int, int]:
 
 def _candidates(raw, size):
     """Shorter forms to consider; a rewrite that fails or runs out of time is just skipped."""
-    from ..guard import BudgetExceeded, time_budget
+    from ..guard import run_with_budget
 
     rewrites = []
     if size <= CHEAP_LIMIT:
@@ -34,13 +34,11 @@ def _candidates(raw, size):
         rewrites.append(sympy.simplify)
     for rewrite in rewrites:
         try:
-            with time_budget(SIMPLIFY_SECONDS):
-                candidate = rewrite(raw)
-        except (BudgetExceeded, RecursionError):
-            continue
+            finished, candidate = run_with_budget(lambda: rewrite(raw), SIMPLIFY_SECONDS)
         except Exception:  # sympy's rewrites raise on odd inputs (max of non-real numbers)
             continue
-        yield candidate
+        if finished:
+            yield candidate
 
 
 def _introduces(candidate, raw) -> bool:
