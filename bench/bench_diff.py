@@ -23,8 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import sympy  # noqa: E402
 from sympy import (  # noqa: E402
     Abs, Function, Max, Piecewise, Rational, Symbol, acos, acosh, acot, acoth, acsc, acsch, asec,
-    asech, asin, asinh, atan, atanh, cos, cosh, cot, coth, csc, csch, erf, exp, gamma, log, pi,
-    sec, sech, sin, sinh, sqrt, tan, tanh,
+    asech, asin, asinh, atan, atanh, cos, cosh, cot, coth, csc, csch, erf, exp, gamma, log, sec, sech, sin, sinh, sqrt, tan, tanh,
 )
 from sympy.core.cache import clear_cache  # noqa: E402
 

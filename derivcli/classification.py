@@ -15,11 +15,11 @@ import functools
 import itertools
 
 import sympy
-from sympy import Abs, Dummy, Heaviside, Piecewise, S, sign
+from sympy import Abs, Dummy, Piecewise, S, sign
 
 from .analysis_results import Classification, CriticalPoint, Family
 from .calculus import derivative, is_finite_real, sign_of, to_float, value_at
-from .evaluation import real_branch
+from .evaluation import corner_arguments, real_branch
 from .errors import NoAnswerError
 from .guard import run_with_budget
 
@@ -259,16 +259,9 @@ def _derivative_value(f, d, x, c, budget):
 
 
 def _kink_arguments(f, x):
-    arguments = []
-    for node in sympy.preorder_traversal(f):
-        if isinstance(node, (Abs, sign, Heaviside)):
-            arguments.append(node.args[0])
-        elif isinstance(node, Piecewise):
-            for _, condition in node.args:
-                for relation in condition.atoms(sympy.core.relational.Relational):
-                    arguments.append(relation.lhs - relation.rhs)
-        elif node.is_Pow and node.exp.is_integer is not True:
-            arguments.append(node.base)
+    arguments = corner_arguments(f) + [
+        node.base for node in sympy.preorder_traversal(f) if node.is_Pow and node.exp.is_integer is not True
+    ]
     return [argument for argument in arguments if x in argument.free_symbols]
 
 

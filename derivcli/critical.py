@@ -12,11 +12,11 @@ from __future__ import annotations
 import math
 
 import sympy
-from sympy import Abs, Dummy, Heaviside, Piecewise, S, Symbol, sign
+from sympy import Abs, Dummy, S, Symbol, sign
 
 from .analysis_results import CriticalPoint, CriticalResult, Equation, Family
 from .calculus import derivative, is_finite_real, sign_of, to_float, value_at
-from .evaluation import real_branch
+from .evaluation import corner_arguments, real_branch
 from .numeric_search import distinct, identify, roots_in_box, roots_on_interval
 from .guard import run_with_budget
 
@@ -340,17 +340,7 @@ def _members(family_expr, interval):
 
 def _kink_candidates(f, d, x, budget, unsolved: list | None = None):
     """Points (and families) where f′ might not exist although f is defined."""
-    arguments = []
-    for node in sympy.preorder_traversal(f):
-        if isinstance(node, (Abs, sign, Heaviside)):
-            arguments.append(node.args[0])
-        elif isinstance(node, Piecewise):
-            for _, condition in node.args:
-                for relation in condition.atoms(sympy.core.relational.Relational):
-                    arguments.append(relation.lhs - relation.rhs)
-        elif isinstance(node, (sympy.Min, sympy.Max)):
-            terms = list(node.args)
-            arguments += [a - b for index, a in enumerate(terms) for b in terms[index + 1 :]]
+    arguments = corner_arguments(f)
     for node in sympy.preorder_traversal(d):
         if node.is_Pow and (node.exp.is_integer is not True or node.exp.is_negative):
             arguments.append(node.base)
@@ -540,19 +530,9 @@ def _several_variables(expr, variables, interval, budget) -> CriticalResult:
 
 def kink_arguments(f, variables) -> list:
     """Expressions u whose zeros may be kinks, cusps or ends of the domain: |u|, sign(u), u**(1/3), piecewise edges."""
-    arguments = []
-    for node in sympy.preorder_traversal(f):
-        if isinstance(node, (Abs, sign, Heaviside)):
-            arguments.append(node.args[0])
-        elif node.is_Pow and node.exp.is_integer is not True:
-            arguments.append(node.base)
-        elif isinstance(node, Piecewise):
-            for _, condition in node.args:
-                for relation in condition.atoms(sympy.core.relational.Relational):
-                    arguments.append(relation.lhs - relation.rhs)
-        elif isinstance(node, (sympy.Min, sympy.Max)):
-            terms = list(node.args)
-            arguments += [a - b for index, a in enumerate(terms) for b in terms[index + 1 :]]
+    arguments = corner_arguments(f) + [
+        node.base for node in sympy.preorder_traversal(f) if node.is_Pow and node.exp.is_integer is not True
+    ]
     wanted = set(variables)
     unique = []
     for argument in arguments:

@@ -36,9 +36,6 @@ def value_at(expression: sympy.Expr, point: dict) -> sympy.Expr:
     return _tidy(value)
 
 
-_KINKS = (sympy.Abs, sympy.sign, sympy.Heaviside, sympy.Piecewise, sympy.Min, sympy.Max)
-
-
 def derivative_value_at(
     derivative: sympy.Expr, point: dict, order: int = 1, name: str = "f′", previous: sympy.Expr | None = None
 ) -> sympy.Expr:
@@ -104,21 +101,27 @@ def one_sided_limit(expression: sympy.Expr, variable: sympy.Symbol, place: sympy
     return sympy.limit(shifted, epsilon, 0, dir="+")
 
 
-def _kinks_at(expression: sympy.Expr, point: dict) -> bool:
-    """Whether a non-smooth part (|u|, sign(u), piecewise boundaries, min, max) breaks at the point."""
-    for node in expression.atoms(*_KINKS):
-        if isinstance(node, sympy.Piecewise):
+def corner_arguments(expression: sympy.Expr) -> list:
+    """The expressions u whose zeros are corners of the formula, where a derivative may not
+    exist: |u|, sign(u) and Heaviside(u), the edges u = 0 of piecewise conditions, and a - b
+    for min(a, b) and max(a, b)."""
+    arguments = []
+    for node in sympy.preorder_traversal(expression):
+        if isinstance(node, (sympy.Abs, sympy.sign, sympy.Heaviside)):
+            arguments.append(node.args[0])
+        elif isinstance(node, sympy.Piecewise):
             for _, condition in node.args:
                 for relation in condition.atoms(sympy.core.relational.Relational):
-                    if (relation.lhs - relation.rhs).xreplace(point).is_zero is not False:
-                        return True
+                    arguments.append(relation.lhs - relation.rhs)
         elif isinstance(node, (sympy.Min, sympy.Max)):
-            values = [argument.xreplace(point) for argument in node.args]
-            if len(set(values)) < len(values):
-                return True
-        elif node.args[0].xreplace(point).is_zero is not False:
-            return True
-    return False
+            terms = list(node.args)
+            arguments += [a - b for index, a in enumerate(terms) for b in terms[index + 1:]]
+    return arguments
+
+
+def _kinks_at(expression: sympy.Expr, point: dict) -> bool:
+    """Whether a corner of the formula (see corner_arguments) lies at the point."""
+    return any(argument.xreplace(point).is_zero is not False for argument in corner_arguments(expression))
 
 
 def _is_odd_root(node) -> bool:

@@ -76,7 +76,6 @@ def _grouped(expression) -> str:
 
 
 def _name(result: Differentiation) -> str:
-    derivation = result.derivation
     return derivative_name(_variables(result))
 
 

@@ -185,7 +185,6 @@ class DescentView:
         self.result = result
 
     def __rich_console__(self, console, options):
-        from rich.table import Table
         from rich.text import Text
 
         result = self.result
