@@ -27,7 +27,7 @@ from .analysis_results import (
 from .calculus import derivative, sign_of, to_float, value_at
 from .evaluation import real_branch
 from .classification import classify_family, classify_point, side_sign
-from .critical import DEFAULT_BUDGET, _attempt, _inside, _kink_candidates, _merge_families, _members, _point, _split_solutions, _Unsolved, critical_points
+from .critical import DEFAULT_BUDGET, attempt, inside_interval, kink_candidates, merge_families, family_members, critical_point, split_solutions, Unsolved, critical_points
 
 __all__ = [
     "KINDS",
@@ -79,7 +79,7 @@ def absolute_extrema(expr, variable, critical: CriticalResult, budget: float | N
     f = real_branch(expr)
     from sympy.calculus.util import continuous_domain
 
-    solved, domain = _attempt(lambda: continuous_domain(f, variable, sympy.Interval(low, high)), budget)
+    solved, domain = attempt(lambda: continuous_domain(f, variable, sympy.Interval(low, high)), budget)
     if not solved or not isinstance(domain, sympy.Set):
         result.applicable = False
         result.reason = "could not verify that f is continuous on the closed interval"
@@ -128,20 +128,20 @@ def inflection_points(expr, variable, interval=None, budget: float | None = 4.0)
         notes.append("f″ = 0 everywhere: f has no inflection points")
         result.notes = tuple(notes)
         return result
-    solved, solution_set = _attempt(lambda: sympy.solveset(second, x, S.Reals), budget and budget * 0.4)
+    solved, solution_set = attempt(lambda: sympy.solveset(second, x, S.Reals), budget and budget * 0.4)
     zeros, family_exprs = [], []
     if solved:
         try:
-            zeros, family_exprs, _ = _split_solutions(solution_set, x)
-        except _Unsolved:
+            zeros, family_exprs, _ = split_solutions(solution_set, x)
+        except Unsolved:
             solved = False
     if not solved:
         result.complete = False
         notes.append("the symbolic solver could not solve f″ = 0")
     unsolved: list = []
-    kinks, kink_families = _kink_candidates(first, second, x, budget, unsolved)
+    kinks, kink_families = kink_candidates(first, second, x, budget, unsolved)
     # where f′ itself does not exist, f″ does not either (a cusp or a vertical tangent)
-    more, more_families = _kink_candidates(f, first, x, budget, unsolved)
+    more, more_families = kink_candidates(f, first, x, budget, unsolved)
     if unsolved:
         result.complete = False
         notes.append("could not find every point where f″ may not exist")
@@ -149,9 +149,9 @@ def inflection_points(expr, variable, interval=None, budget: float | None = 4.0)
     for item in list(zeros) + list(kinks) + list(more):
         if item not in candidates:
             candidates.append(item)
-    for family_expr in _merge_families(family_exprs + kink_families + more_families):
+    for family_expr in merge_families(family_exprs + kink_families + more_families):
         if interval and all(end.is_finite for end in interval):
-            members, whole = _members(family_expr, interval)
+            members, whole = family_members(family_expr, interval)
             candidates += [member for member in members if member not in candidates]
             result.complete = result.complete and whole
         else:
@@ -164,12 +164,12 @@ def inflection_points(expr, variable, interval=None, budget: float | None = 4.0)
                 notes.append(f"could not decide whether f″ changes sign at {x} = {family_expr}; give --in a:b")
     points, rejected = [], []
     for candidate in sorted(candidates, key=lambda item: to_float(item) or 0.0):
-        if interval and _inside(candidate, interval) is False:
+        if interval and inside_interval(candidate, interval) is False:
             continue
         value = value_at(f, {x: candidate})
         if value is None:
             continue
-        point = _point((x,), (candidate,), value, reason="second_derivative_zero")
+        point = critical_point((x,), (candidate,), value, reason="second_derivative_zero")
         changes = _changes_sign(second, x, candidate) if value_at(second, {x: candidate}) is not None else None
         if changes is not None:
             (points if changes else rejected).append(point)

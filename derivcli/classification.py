@@ -253,7 +253,7 @@ def _derivative_value(f, d, x, c, budget):
     if verdict == "zero":
         return S.Zero
     if verdict == "nonzero":
-        limit = _attempt(lambda: sympy.limit(d, x, c), budget and budget * 0.1)
+        limit = attempt(lambda: sympy.limit(d, x, c), budget and budget * 0.1)
         return limit if limit is not None and is_finite_real(limit) else value
     return None
 
@@ -265,7 +265,7 @@ def _kink_arguments(f, x):
     return [argument for argument in arguments if x in argument.free_symbols]
 
 
-def _attempt(function, seconds):
+def attempt(function, seconds):
     def guarded():
         try:
             return function()
@@ -295,12 +295,12 @@ def side_sign(expression, x, c, direction: int, budget) -> int | None:
         polynomial = sympy.Poly(expanded, step)
         lowest = min(exponents[0] for exponents, _ in polynomial.terms())
         return sign_of(polynomial.coeff_monomial(step**lowest))
-    limit = _attempt(lambda: sympy.limit(near, step, 0, "+"), budget and budget * 0.1)
+    limit = attempt(lambda: sympy.limit(near, step, 0, "+"), budget and budget * 0.1)
     if limit is not None:
         limit_sign = sign_of(limit)
         if limit_sign not in (0, None):
             return limit_sign
-    leading = _attempt(lambda: near.as_leading_term(step), budget and budget * 0.1)
+    leading = attempt(lambda: near.as_leading_term(step), budget and budget * 0.1)
     if leading is not None and leading != 0:
         if leading.is_positive:
             return 1
@@ -392,7 +392,7 @@ def _jump(f, x, c, fc, direction, budget):
     if fc is None:
         return None
     step = Dummy("h", positive=True)
-    limit = _attempt(lambda: sympy.limit(f.subs(x, c + direction * step), step, 0, "+"), budget and budget * 0.1)
+    limit = attempt(lambda: sympy.limit(f.subs(x, c + direction * step), step, 0, "+"), budget and budget * 0.1)
     if limit is None:
         return None
     if limit in (S.Infinity, S.NegativeInfinity):

@@ -26,11 +26,11 @@ MAX_MEMBERS = 400
 PARAMETER = Symbol("n", integer=True)
 
 
-class _Unsolved(Exception):
+class Unsolved(Exception):
     """The solution set has a shape this module cannot enumerate."""
 
 
-def _attempt(function, seconds):
+def attempt(function, seconds):
     """(True, answer) from a sympy call, or (False, reason) when it failed or ran out of time."""
     def guarded():
         try:
@@ -81,11 +81,11 @@ def _one_variable(expr, x, interval, budget) -> CriticalResult:
     polynomial = _rational_polynomial(d, x)
     if polynomial is not None and polynomial.degree() > 4:
         # exact real roots (CRootOf) at once, where solveset would labour over radicals
-        solved, solution_set = _attempt(lambda: sympy.FiniteSet(*polynomial.real_roots()), _share(budget, 0.5))
+        solved, solution_set = attempt(lambda: sympy.FiniteSet(*polynomial.real_roots()), _share(budget, 0.5))
     else:
-        solved, solution_set = _attempt(lambda: sympy.solveset(unsigned, x, S.Reals), _share(budget, 0.5))
+        solved, solution_set = attempt(lambda: sympy.solveset(unsigned, x, S.Reals), _share(budget, 0.5))
         if not solved and polynomial is not None:
-            solved, solution_set = _attempt(lambda: sympy.FiniteSet(*polynomial.real_roots()), _share(budget, 0.2))
+            solved, solution_set = attempt(lambda: sympy.FiniteSet(*polynomial.real_roots()), _share(budget, 0.2))
     zeros: list = []
     families: list = []
     complete = True
@@ -95,19 +95,19 @@ def _one_variable(expr, x, interval, budget) -> CriticalResult:
     else:
         conditions: list = []
         try:
-            zeros, family_exprs, stretches = _split_solutions(solution_set, x, conditions)
+            zeros, family_exprs, stretches = split_solutions(solution_set, x, conditions)
             notes += [f"the solutions hold {condition}" if condition.startswith("when") else f"valid: {condition}" for condition in conditions]
-        except _Unsolved:
+        except Unsolved:
             notes.append("the symbolic solver could not solve f′ = 0")
             complete = False
             zeros, family_exprs, stretches = [], [], []
-        families = [_family((x,), (item,), "derivative_zero") for item in _merge_families(family_exprs)]
+        families = [_family((x,), (item,), "derivative_zero") for item in merge_families(family_exprs)]
         for low, high in stretches:
             notes.append(f"f′ = 0 on the whole interval [{low}, {high}]: f is constant there")
     points: dict = {}
     for zero in zeros:
         if interval:
-            inside = _inside(zero, interval)
+            inside = inside_interval(zero, interval)
             if inside is False:
                 continue
             if inside is None:
@@ -119,7 +119,7 @@ def _one_variable(expr, x, interval, budget) -> CriticalResult:
         slope = value_at(d, {x: zero})
         if slope is not None and sign_of(slope) not in (0, None):
             continue  # not a solution after all (a solver artefact); kinks are checked below
-        points[zero] = _point((x,), (zero,), value, reason="derivative_zero")
+        points[zero] = critical_point((x,), (zero,), value, reason="derivative_zero")
 
     if complete is False:
         window = _window(interval)
@@ -132,21 +132,21 @@ def _one_variable(expr, x, interval, budget) -> CriticalResult:
         method = "symbolic"
 
     unsolved: list = []
-    kinks, kink_families = _kink_candidates(f, d, x, budget, unsolved)
+    kinks, kink_families = kink_candidates(f, d, x, budget, unsolved)
     for argument in unsolved:
         complete = False
         notes.append(f"could not find where {sympy.sstr(argument)} = 0, where f′ may not exist")
     for candidate in kinks:
-        if interval and _inside(candidate, interval) is False:
+        if interval and inside_interval(candidate, interval) is False:
             continue
         fc = value_at(f, {x: candidate})
         if fc is None:
             continue
         verdict = _differentiability(f, d, x, candidate, fc, budget)
         if verdict == "undefined":
-            points[candidate] = _point((x,), (candidate,), fc, reason="derivative_undefined")
+            points[candidate] = critical_point((x,), (candidate,), fc, reason="derivative_undefined")
         elif verdict == "zero":
-            points.setdefault(candidate, _point((x,), (candidate,), fc, reason="derivative_zero"))
+            points.setdefault(candidate, critical_point((x,), (candidate,), fc, reason="derivative_zero"))
         elif verdict == "nonzero":
             points.pop(candidate, None)
         else:
@@ -154,10 +154,10 @@ def _one_variable(expr, x, interval, budget) -> CriticalResult:
             notes.append(f"could not decide whether f′ exists at {x} = {candidate}")
     for family_expr in kink_families:
         if interval and all(item.is_finite for item in interval):
-            for member in _members(family_expr, interval)[0]:
+            for member in family_members(family_expr, interval)[0]:
                 fc = value_at(f, {x: member})
                 if fc is not None and _differentiability(f, d, x, member, fc, budget) == "undefined":
-                    points[member] = _point((x,), (member,), fc, reason="derivative_undefined")
+                    points[member] = critical_point((x,), (member,), fc, reason="derivative_undefined")
         else:
             complete = False
             notes.append(f"f′ may fail to exist at {x} = {family_expr} for integers n; give --in a:b to check them")
@@ -166,12 +166,12 @@ def _one_variable(expr, x, interval, budget) -> CriticalResult:
         notes.append("families are listed whole: only a finite interval lists their members")
     elif interval and families:
         for family in families:
-            members, whole = _members(family.coordinates[0], interval)
+            members, whole = family_members(family.coordinates[0], interval)
             kept = []
             for member in members:
                 value = value_at(f, {x: member})
                 if value is not None:
-                    point = _point((x,), (member,), value, reason="derivative_zero")
+                    point = critical_point((x,), (member,), value, reason="derivative_zero")
                     kept.append(point)
                     points.setdefault(member, point)
             family.members = tuple(kept)
@@ -218,8 +218,8 @@ def _without_sign_factors(d):
     return sympy.Mul(*kept)
 
 
-def _split_solutions(solution_set, x, conditions: list | None = None):
-    """(points, family expressions in n, intervals) of a solveset answer, or _Unsolved.
+def split_solutions(solution_set, x, conditions: list | None = None):
+    """(points, family expressions in n, intervals) of a solveset answer, or Unsolved.
 
     With ``conditions`` (a list), answers that hold only for some values of other
     symbols are kept, and what they depend on is appended there as text; nothing
@@ -236,23 +236,23 @@ def _split_solutions(solution_set, x, conditions: list | None = None):
         if len(solution_set.base_sets) == 1 and solution_set.base_sets[0] is S.Integers:
             dummy = solution_set.lamda.variables[0]
             return [], [solution_set.lamda.expr.subs(dummy, PARAMETER)], []
-        raise _Unsolved
+        raise Unsolved
     if isinstance(solution_set, sympy.ConditionSet):
         condition = solution_set.condition
         if conditions is None or x in condition.free_symbols or solution_set.sym != x:
-            raise _Unsolved  # an equation sympy could not solve
+            raise Unsolved  # an equation sympy could not solve
         conditions.append(f"when {sympy.sstr(condition)}")
-        return _split_solutions(solution_set.base_set, x, conditions)
+        return split_solutions(solution_set.base_set, x, conditions)
     if isinstance(solution_set, sympy.Union):
         points, families, stretches = [], [], []
         for part in solution_set.args:
-            more = _split_solutions(part, x, conditions)
+            more = split_solutions(part, x, conditions)
             points += more[0]
             families += more[1]
             stretches += more[2]
         return points, families, stretches
     if isinstance(solution_set, sympy.Complement):
-        points, families, stretches = _split_solutions(solution_set.args[0], x, conditions)
+        points, families, stretches = split_solutions(solution_set.args[0], x, conditions)
         removed = solution_set.args[1]
         kept = []
         for item in points:
@@ -261,18 +261,18 @@ def _split_solutions(solution_set, x, conditions: list | None = None):
                 continue
             if membership is not S.false:
                 if conditions is None:
-                    raise _Unsolved
+                    raise Unsolved
                 conditions.append(f"{x} = {sympy.sstr(item)} unless it lies in {sympy.sstr(removed)}")
             kept.append(item)
         if families and removed is not S.EmptySet:
-            raise _Unsolved
+            raise Unsolved
         return kept, families, stretches
     if isinstance(solution_set, sympy.Intersection):
         filters = [part for part in solution_set.args if isinstance(part, (sympy.Interval, sympy.Union))]
         rest = [part for part in solution_set.args if part not in filters]
         if len(rest) != 1:
-            raise _Unsolved
-        points, families, stretches = _split_solutions(rest[0], x, conditions)
+            raise Unsolved
+        points, families, stretches = split_solutions(rest[0], x, conditions)
         kept = []
         for item in points:
             memberships = [part.contains(item) for part in filters]
@@ -280,17 +280,17 @@ def _split_solutions(solution_set, x, conditions: list | None = None):
                 continue
             if any(membership is not S.true for membership in memberships):
                 if conditions is None:
-                    raise _Unsolved
+                    raise Unsolved
                 conditions.append(f"{x} = {sympy.sstr(item)} where it is a real number" + (
                     "" if all(part is S.Reals for part in filters) else " in the domain"))
             kept.append(item)
         if families and not all(part is S.Reals for part in filters):
-            raise _Unsolved
+            raise Unsolved
         return kept, families, stretches
-    raise _Unsolved
+    raise Unsolved
 
 
-def _merge_families(expressions):
+def merge_families(expressions):
     """Join families like 2πn + π/2 and 2πn + 3π/2 into one: πn + π/2."""
     linear = []
     others = []
@@ -322,7 +322,7 @@ def _merge_families(expressions):
     return merged + others
 
 
-def _members(family_expr, interval):
+def family_members(family_expr, interval):
     """The members of a family x = e(n) inside [a, b], and whether all of them are listed."""
     low, high = interval
     step = sympy.expand(family_expr).coeff(PARAMETER, 1)
@@ -334,11 +334,11 @@ def _members(family_expr, interval):
     indices = range(start, stop + 1)
     whole = len(indices) <= MAX_MEMBERS
     members = [family_expr.subs(PARAMETER, index) for index in list(indices)[:MAX_MEMBERS]]
-    members = [member for member in members if _inside(member, interval)]
+    members = [member for member in members if inside_interval(member, interval)]
     return sorted(members, key=float), whole
 
 
-def _kink_candidates(f, d, x, budget, unsolved: list | None = None):
+def kink_candidates(f, d, x, budget, unsolved: list | None = None):
     """Points (and families) where f′ might not exist although f is defined."""
     arguments = corner_arguments(f)
     for node in sympy.preorder_traversal(d):
@@ -352,17 +352,17 @@ def _kink_candidates(f, d, x, budget, unsolved: list | None = None):
         if x not in argument.free_symbols or argument in seen:
             continue
         seen.add(argument)
-        solved, zeros = _attempt(lambda: sympy.solveset(argument, x, S.Reals), _share(budget, 0.1))
+        solved, zeros = attempt(lambda: sympy.solveset(argument, x, S.Reals), _share(budget, 0.1))
         try:
             if not solved:
-                raise _Unsolved
-            found, found_families, _ = _split_solutions(zeros, x)
-        except _Unsolved:
+                raise Unsolved
+            found, found_families, _ = split_solutions(zeros, x)
+        except Unsolved:
             if unsolved is not None:
                 unsolved.append(argument)  # the caller says the search is incomplete
             continue
         points += [item for item in found if item not in points]
-        families += [item for item in _merge_families(found_families) if item not in families]
+        families += [item for item in merge_families(found_families) if item not in families]
     return points, families
 
 
@@ -379,9 +379,9 @@ def _differentiability(f, d, x, c, fc, budget) -> str:
             sides.append(None)
             continue
         quotient = (shifted - fc) / (direction * step)
-        solved, value = _attempt(lambda: sympy.limit(quotient, step, 0, "+"), _share(budget, 0.1))
+        solved, value = attempt(lambda: sympy.limit(quotient, step, 0, "+"), _share(budget, 0.1))
         if not solved or value.has(sympy.Limit) or value.free_symbols:
-            solved, value = _attempt(lambda: sympy.limit(d, x, c, "+" if direction > 0 else "-"), _share(budget, 0.1))
+            solved, value = attempt(lambda: sympy.limit(d, x, c, "+" if direction > 0 else "-"), _share(budget, 0.1))
             if not solved or value.has(sympy.Limit) or value.free_symbols:
                 return "unknown"
         sides.append(value)
@@ -436,14 +436,14 @@ def _numeric_one_variable(f, d, x, window, budget, notes: list) -> list[Critical
             if proved and exact is not None:
                 value = value_at(f, {x: exact})
                 if value is not None:
-                    points.append(_point((x,), (exact,), value, reason="derivative_zero"))
+                    points.append(critical_point((x,), (exact,), value, reason="derivative_zero"))
                     continue
         try:
             value = float(compiled(root))
         except Exception:  # not defined there after all
             continue
         if math.isfinite(value):
-            points.append(_point((x,), (sympy.Float(root, 15),), sympy.Float(value, 15), reason="derivative_zero", approximate=True))
+            points.append(critical_point((x,), (sympy.Float(root, 15),), sympy.Float(value, 15), reason="derivative_zero", approximate=True))
     return points
 
 
@@ -466,7 +466,7 @@ def _several_variables(expr, variables, interval, budget) -> CriticalResult:
         result.notes = tuple(notes)
         return result
     unsigned = [_without_sign_factors(component) for component in gradient]
-    solved, solutions = _attempt(lambda: sympy.solve(unsigned, list(variables), dict=True), _share(budget, 0.5))
+    solved, solutions = attempt(lambda: sympy.solve(unsigned, list(variables), dict=True), _share(budget, 0.5))
     complete = True
     points: dict = {}
     families = []
@@ -481,12 +481,12 @@ def _several_variables(expr, variables, interval, budget) -> CriticalResult:
                     Family(variables=variables, coordinates=coordinates, parameter=free[0], parameter_kind="real", reason="gradient_zero")
                 )
                 continue
-            if interval and any(_inside(value, interval) is False for value in coordinates):
+            if interval and any(inside_interval(value, interval) is False for value in coordinates):
                 continue
             value = value_at(f, dict(zip(variables, coordinates)))
             if value is None:
                 continue
-            points[coordinates] = _point(variables, coordinates, value, reason="gradient_zero")
+            points[coordinates] = critical_point(variables, coordinates, value, reason="gradient_zero")
         if any(node.func in _PERIODIC for node in sympy.preorder_traversal(f)):
             complete = False
             notes.append("∇f has periodic terms: solve lists principal solutions only; a numeric search adds others")
@@ -507,7 +507,7 @@ def _several_variables(expr, variables, interval, budget) -> CriticalResult:
                 coordinates, approximate = _identify_point(gradient, variables, root)
                 value = value_at(f, dict(zip(variables, coordinates)))
                 if value is not None and coordinates not in points:
-                    points[coordinates] = _point(variables, coordinates, value, reason="gradient_zero", approximate=approximate)
+                    points[coordinates] = critical_point(variables, coordinates, value, reason="gradient_zero", approximate=approximate)
             method = "symbolic+numeric" if solved and isinstance(solutions, list) else "numeric"
             notes.append(f"numeric search in the box [{_show(window[0])}, {_show(window[1])}]^{len(variables)}: points are approximate and some may be missing")
     kinks = kink_arguments(f, variables)
@@ -565,7 +565,7 @@ def partial_derivatives(f, variables, point, budget) -> list:
                 sides.append("missing")
                 continue
             quotient = (shifted - fp) / (direction * step)
-            solved, value = _attempt(lambda: sympy.limit(quotient, step, 0, "+"), _share(budget, 0.05))
+            solved, value = attempt(lambda: sympy.limit(quotient, step, 0, "+"), _share(budget, 0.05))
             sides.append(value if solved and not value.has(sympy.Limit) and not value.free_symbols else None)
         if None in sides:
             answers.append(None)
@@ -587,7 +587,7 @@ def _kinks_of_several(f, gradient, variables, kinks, points, interval, budget):
         if any(sign_of(argument.subs(where)) == 0 for argument in kinks):
             partials = partial_derivatives(f, variables, where, budget)
             if "undefined" in partials:
-                found[coordinates] = _point(variables, coordinates, point.value, reason="gradient_undefined")
+                found[coordinates] = critical_point(variables, coordinates, point.value, reason="gradient_undefined")
             elif None not in partials and any(sign_of(item) != 0 for item in partials):
                 del found[coordinates]  # sympy's sign(0) = 0 made ∇f look zero; it is not
     smooth = [component for component in gradient if not kink_arguments(component, variables)]
@@ -601,7 +601,7 @@ def _kinks_of_several(f, gradient, variables, kinks, points, interval, budget):
         systems.append((together + smooth, True))
     families, settled = [], True
     for equations, want_points in systems:
-        solved, solutions = _attempt(lambda: sympy.solve(equations, list(variables), dict=True), _share(budget, 0.1))
+        solved, solutions = attempt(lambda: sympy.solve(equations, list(variables), dict=True), _share(budget, 0.1))
         if not solved or not isinstance(solutions, list):
             settled = False
             continue
@@ -614,7 +614,7 @@ def _kinks_of_several(f, gradient, variables, kinks, points, interval, budget):
                 if not want_points and not any(family.coordinates == coordinates for family in families):
                     families.append(Family(variables=variables, coordinates=coordinates, parameter=free[0], parameter_kind="real", reason="gradient_undefined"))
                 continue
-            if coordinates in found or (interval and any(_inside(value, interval) is False for value in coordinates)):
+            if coordinates in found or (interval and any(inside_interval(value, interval) is False for value in coordinates)):
                 continue
             where = dict(zip(variables, coordinates))
             value = value_at(f, where)
@@ -622,11 +622,11 @@ def _kinks_of_several(f, gradient, variables, kinks, points, interval, budget):
                 continue
             partials = partial_derivatives(f, variables, where, budget)
             if "undefined" in partials:
-                found[coordinates] = _point(variables, coordinates, value, reason="gradient_undefined")
+                found[coordinates] = critical_point(variables, coordinates, value, reason="gradient_undefined")
             elif None in partials:
                 settled = False
             elif all(sign_of(item) == 0 for item in partials):
-                found[coordinates] = _point(variables, coordinates, value, reason="gradient_zero")
+                found[coordinates] = critical_point(variables, coordinates, value, reason="gradient_zero")
     return found, families, settled
 
 
@@ -650,7 +650,7 @@ def _readable(expression, budget):
     """The derivative as people write it: factored when that is shorter (y·(1 − x²)·e^… not a sum)."""
     if sympy.count_ops(expression) <= 4:
         return expression
-    solved, factored = _attempt(lambda: sympy.factor_terms(expression), _share(budget, 0.03))
+    solved, factored = attempt(lambda: sympy.factor_terms(expression), _share(budget, 0.03))
     if solved and len(sympy.sstr(factored)) < len(sympy.sstr(expression)):
         return factored
     return expression
@@ -670,7 +670,7 @@ def _window(interval):
     return DEFAULT_WINDOW
 
 
-def _inside(value, interval) -> bool | None:
+def inside_interval(value, interval) -> bool | None:
     """True / False whether a ≤ value ≤ b; None when it depends on other symbols or cannot be told."""
     low, high = interval
     above = sign_of(value - low) if low.is_finite else 1
@@ -682,7 +682,7 @@ def _inside(value, interval) -> bool | None:
     return True
 
 
-def _point(variables, coordinates, value, reason, approximate=False) -> CriticalPoint:
+def critical_point(variables, coordinates, value, reason, approximate=False) -> CriticalPoint:
     return CriticalPoint(
         variables=tuple(variables),
         coordinates=tuple(coordinates),
@@ -700,7 +700,7 @@ def _family(variables, coordinates, reason) -> Family:
 
 def _endpoint(f, x, end) -> CriticalPoint:
     value = value_at(f, {x: end}) if end.is_finite else None
-    return _point((x,), (end,), value, reason="interval_endpoint")
+    return critical_point((x,), (end,), value, reason="interval_endpoint")
 
 
 def _order(point: CriticalPoint):

@@ -981,7 +981,7 @@ def _divergence_hint(expr, variables, point, method, learning_rate, momentum, ma
     budget = min(max_iterations, TRIAL_ITERATIONS)
     candidate = min(bound / 2, learning_rate / 2)
     steady = None
-    for _attempt in range(6):
+    for attempt in range(6):
         trial = gradient_descent(
             expr, variables, point, method=method, learning_rate=candidate, momentum=momentum,
             max_iterations=budget, tolerance=tolerance, every=budget, _suggest=False,
