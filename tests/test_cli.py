@@ -59,10 +59,6 @@ def test_internal_errors_are_one_line_and_traceback_with_debug(invoke, monkeypat
 
 
 def test_timeout_exits_4(process):
-    started = time.monotonic()
-    result = process("eval", "x**(10**6) + x**(10**6 - 1)", "--at", "3", "--timeout", "0.5")
-    assert result.returncode in (0, 4)
-    assert time.monotonic() - started < 10
     slow = process("eval", "gamma(10**7)", "--at", "0", "--timeout", "1")
     assert slow.returncode == 4
     assert "exceeded the 1 s limit" in slow.stderr and "--timeout" in slow.stderr

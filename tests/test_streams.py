@@ -89,3 +89,18 @@ def test_32_processes_at_once():
         results = list(pool.map(run, range(32)))
     assert [result.returncode for result in results] == [0] * 32
     assert [result.stdout for result in results] == [f"{9 + index}\n" for index in range(32)]
+
+
+def test_a_progress_counter_on_a_terminal_stderr_while_stdout_is_a_file(tmp_path):
+    """`deriv diff - < formulas > answers` at a terminal: the count shows on stderr only."""
+    formulas = tmp_path / "formulas.txt"
+    formulas.write_text("".join(f"x**{index}\n" for index in range(1, 41)), encoding="utf-8")
+    answers = tmp_path / "answers.txt"
+    command = " ".join(f"'{part}'" for part in deriv_command())
+    screen = subprocess.run(
+        ["script", "-qec", f"{command} diff - < {formulas} > {answers}", "/dev/null"],
+        capture_output=True, text=True, timeout=300,
+    ).stdout
+    assert "40 lines" in screen and "0 failed" in screen
+    assert answers.read_text().splitlines() == ["1"] + [f"{index}*x**{index - 1}" if index > 2 else "2*x"
+                                                       for index in range(2, 41)]
