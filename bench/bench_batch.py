@@ -31,10 +31,13 @@ from derivcli.parsing import choose_variables, parse_expression
 from derivcli.derivation.simplification import simplify_result
 
 for line in open(sys.argv[1]):
-    function = parse_expression(line.strip(), allow_undefined_functions=True)
-    (variable,) = choose_variables(function)
-    raw = sympy.diff(function, variable)
-    print(str(simplify_result(raw, function)))
+    try:
+        function = parse_expression(line.strip(), allow_undefined_functions=True)
+        (variable,) = choose_variables(function)
+        raw = sympy.diff(function, variable)
+        print(str(simplify_result(raw, function)))
+    except Exception as error:  # deriv reports such a line and goes on; so does the loop
+        print(f"error: {error}", file=sys.stderr)
 """
 
 
@@ -65,7 +68,7 @@ def elapsed(command: list[str], stdin_path: Path | None = None) -> float:
     with open(stdin_path or "/dev/null") as source:
         completed = subprocess.run(command, stdin=source, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     if completed.returncode not in (0, 2, 3):
-        raise SystemExit(f"{command[0]} failed with exit {completed.returncode}")
+        raise SystemExit(f"{' '.join(command)} failed with exit {completed.returncode}")
     return time.perf_counter() - started
 
 
