@@ -90,7 +90,7 @@ def test_json_keys_in_the_page_are_the_real_ones(name, invoke):
     assert list(json.loads(result.output)) == generate_man_page.JSON_KEYS[name]
 
 
-def test_wheel_ships_the_page(tmp_path):
+def test_wheel_ships_the_page_and_man_finds_it_from_the_path(tmp_path):
     source = tmp_path / "source"
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".venv", ".git", "*.egg-info", "build"))
     result = subprocess.run(
@@ -101,6 +101,15 @@ def test_wheel_ships_the_page(tmp_path):
     (wheel,) = tmp_path.glob("deriv-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert any(name.endswith(".data/data/share/man/man1/deriv.1") for name in names)
+    if shutil.which("man") is None:
+        return
+    prefix = tmp_path / "prefix"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--prefix", str(prefix), str(wheel)],
+                   check=True, capture_output=True, timeout=300)
+    found = subprocess.run(["man", "-w", "deriv"], capture_output=True, text=True,
+                           env={**os.environ, "PATH": f"{prefix / 'bin'}{os.pathsep}{os.environ['PATH']}",
+                                "MANPATH": ""})
+    assert found.stdout.strip() == str(prefix / "share" / "man" / "man1" / "deriv.1")
 
 
 def complete(words: str, index: int) -> list[str]:
