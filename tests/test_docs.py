@@ -104,7 +104,7 @@ def test_wheel_ships_the_page_and_man_finds_it_from_the_path(tmp_path):
     if shutil.which("man") is None:
         return
     prefix = tmp_path / "prefix"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--prefix", str(prefix), str(wheel)],
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--ignore-installed", "-q", "--prefix", str(prefix), str(wheel)],
                    check=True, capture_output=True, timeout=300)
     found = subprocess.run(["man", "-w", "deriv"], capture_output=True, text=True,
                            env={**os.environ, "PATH": f"{prefix / 'bin'}{os.pathsep}{os.environ['PATH']}",
