@@ -553,36 +553,33 @@ def _eigenvalues(matrix, budget):
         return None
 
 
+def _settled(result: Classification, prefix: str, kind: str, test: str, expansion, reason: str) -> Classification:
+    """Record a semidefinite case settled by the sign of f(p + h) − f(p), with the reason why."""
+    result.kind = kind
+    result.test = test
+    result.values["f(p + h) − f(p)"] = expansion
+    side = "≥" if kind == "minimum" else "≤"
+    result.explanation = (
+        prefix + f"f(p + h) − f(p) = {sympy.sstr(expansion)} is {reason}, so f {side} f(p) near p: a local {kind}"
+    )
+    return result
+
+
 def _settle_by_paths(f, variables, point, fp, result: Classification, budget, hessian_said: bool) -> Classification:
     """Settle a semidefinite Hessian: f − f(p) as a sum of even powers, or f along paths."""
     if fp is None:
         return result
     prefix = result.explanation + "; " if result.explanation else ""
     proof = _even_powers(f, variables, point, fp)
-    if proof is None:
-        proof = _signed_terms(f, variables, point, fp)
-        if proof is not None:
-            kind, expansion = proof
-            result.kind = kind
-            result.test = "signed_terms"
-            result.values["f(p + h) − f(p)"] = expansion
-            result.explanation = (
-                prefix + f"f(p + h) − f(p) = {sympy.sstr(expansion)} is a sum of terms that are each "
-                f"{'≥' if kind == 'minimum' else '≤'} 0, so f {'≥' if kind == 'minimum' else '≤'} f(p) around p: "
-                f"a local {kind}"
-            )
-            return result
     if proof is not None:
         kind, expansion = proof
-        result.kind = kind
-        result.test = "even_powers"
-        result.values["f(p + h) − f(p)"] = expansion
-        result.explanation = (
-            prefix + f"f(p + h) − f(p) = {sympy.sstr(expansion)} is a sum of even powers with "
-            f"{'positive' if kind == 'minimum' else 'negative'} coefficients, so it is "
-            f"{'≥' if kind == 'minimum' else '≤'} 0 near p: a local {'minimum' if kind == 'minimum' else 'maximum'}"
-        )
-        return result
+        reason = f"a sum of even powers with {'positive' if kind == 'minimum' else 'negative'} coefficients"
+        return _settled(result, prefix, kind, "even_powers", expansion, reason)
+    proof = _signed_terms(f, variables, point, fp)
+    if proof is not None:
+        kind, expansion = proof
+        reason = f"a sum of terms that are each {'≥' if kind == 'minimum' else '≤'} 0"
+        return _settled(result, prefix, kind, "signed_terms", expansion, reason)
     finished, found = run_with_budget(lambda: _paths(f, variables, point, fp), budget and budget * 0.4)
     if finished and found is not None:
         result.kind = "saddle"
