@@ -161,7 +161,7 @@ def _concavity_from_order(order: int, value_sign: int) -> str:
         return "concave up" if value_sign > 0 else "concave down"
     if order % 2 == 0:
         return f"concave {'up' if value_sign > 0 else 'down'} on both sides (f″ = 0 at the point)"
-    return "concavity changes here (f″ = 0 at the point)"
+    return "concavity changes here, where f″ = 0"
 
 
 def _nearby_critical_point(f, d, x, c, slope, budget) -> Classification | None:
@@ -421,7 +421,7 @@ def _concavity(f, x, c, tolerance) -> str:
         if left is not None and left == right:
             return f"concave {'up' if left > 0 else 'down'} on both sides (f″ = 0 at the point)"
         if left is not None and right is not None:
-            return "concavity changes here (f″ = 0 at the point)"
+            return "concavity changes here, where f″ = 0"
     return {1: "concave up", -1: "concave down", 0: "f″ = 0 at the point", None: "concavity unknown"}[second_sign]
 
 

@@ -319,7 +319,7 @@ def test_a_point_outside_the_domain_has_no_answer():
 def test_concavity_at_the_point():
     assert classify_point(x**3 - 3 * x, [x], {x: 1}).concavity == "concave up"
     assert classify_point(x**3 - 3 * x, [x], {x: -1}).concavity == "concave down"
-    assert classify_point(x**3, [x], {x: 0}).concavity == "concavity changes here (f″ = 0 at the point)"
+    assert classify_point(x**3, [x], {x: 0}).concavity == "concavity changes here, where f″ = 0"
     assert classify_point(x**4, [x], {x: 0}).concavity == "concave up on both sides (f″ = 0 at the point)"
 
 

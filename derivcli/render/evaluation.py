@@ -9,9 +9,15 @@ from derivcli.parsing import format_point
 from derivcli.render.mathtext import superscript, unicode_math
 
 
-def _order_name(order: int) -> str:
-    """f, f′, f″, f‴, then f⁽⁴⁾."""
-    return {0: "f", 1: "f′", 2: "f″", 3: "f‴"}.get(order) or f"f⁽{superscript(str(order))}⁾"
+def _column_name(order: int, variable: str, variables: list[str]) -> str:
+    """f(x), f′(x), f″(x) … for one variable; f, ∂f/∂y, ∂²f/∂y² … for several."""
+    if len(variables) > 1:
+        if order == 0:
+            return f"f({', '.join(variables)})"
+        raised = superscript(str(order)) if order > 1 else ""
+        return f"∂{raised}f/∂{variable}{raised}"
+    name = {0: "f", 1: "f′", 2: "f″", 3: "f‴"}.get(order) or f"f⁽{superscript(str(order))}⁾"
+    return f"{name}({variable})"
 
 
 def _shown(value, result: Evaluation) -> str:
@@ -85,22 +91,22 @@ def rich(result: Evaluation, output):
     from rich.text import Text
 
     variable = unicode_math(result.variable)
-    title = Text.assemble(("f(", "bold"), (variable, "bold"), (") = ", "bold"), unicode_math(result.expression))
+    first = result.points[0].point if result.points else {}
+    variables = [unicode_math(symbol) for symbol in first] or [variable]
+    title = Text.assemble((f"f({', '.join(variables)}) = ", "bold"), unicode_math(result.expression))
     table = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))
     table.add_column("point", style="cyan")
-    for order in range(result.order + 1):
-        name = _order_name(order)
-        table.add_column(f"{name}({variable})", justify="right")
-        table.add_column("≈", justify="right", style="dim")
+    table.add_column("", style="bold")
+    table.add_column("exact", justify="right")
+    table.add_column("≈", justify="right", style="dim")
     for entry in result.points:
         point = ", ".join(f"{unicode_math(v)} = {unicode_math(value)}" for v, value in entry.point.items())
         if entry.error is not None:
-            table.add_row(point, Text(entry.error.message, style="red"))
+            table.add_row(point, "", Text(entry.error.message, style="red"), "")
             continue
-        cells = []
-        for value in entry.values:
-            cells += [unicode_math(value), numeric_text(value, result.digits)]
-        table.add_row(point, *cells)
+        for order, value in enumerate(entry.values):
+            table.add_row(point if order == 0 else "", _column_name(order, variable, variables),
+                          unicode_math(value), numeric_text(value, result.digits))
     parts = [title, table]
     for comparison in result.comparisons:
         mark = Text("✓ as expected", style="green") if comparison.equal else Text(
