@@ -176,3 +176,11 @@ def test_odd_roots_are_real_roots(invoke, args, expected):
 def test_even_roots_of_negatives_are_not_real(invoke):
     result = invoke("eval", "x**(1/4)", "--at", "-16")
     assert result.exit_code == 3 and "not real" in result.stderr
+
+
+def test_terminal_names_partial_derivatives_for_several_variables(invoke):
+    result = invoke("eval", "x*y**2", "--at", "x=1,y=2", "--order", "2", "--wrt", "y", terminal=True, columns=60)
+    text = strip_ansi(result.output)
+    assert "f(x, y) = x·y²" in text
+    assert "∂f/∂y" in text and "∂²f/∂y²" in text
+    assert "…" not in text, "narrow terminals keep whole values"
