@@ -137,9 +137,12 @@ def _silence_stdout() -> None:
 
 
 def _usage_error(error: click.ClickException) -> int:
-    message = error.format_message()
-    message = message[:1].lower() + message[1:]
     context = getattr(error, "ctx", None)
+    if type(error).__name__ == "NoArgsIsHelpError" and context is not None:
+        sys.stderr.write(context.get_help() + "\n")  # plain `deriv`: the help, as it is laid out
+        return ExitStatus.USAGE
+    message = error.format_message()
+    message = (message[:1].lower() + message[1:]).rstrip(".")
     hint = f" (see '{context.command_path} --help')" if context is not None else ""
     sys.stderr.write(" ".join(f"deriv: error: {message}{hint}".split()) + "\n")
     return ExitStatus.USAGE

@@ -170,3 +170,10 @@ def test_python_dash_m_works():
     result = subprocess.run([sys.executable, "-m", "derivcli", "eval", "x**2", "--at", "3"],
                             capture_output=True, text=True, timeout=60)
     assert result.stdout == "9\n"
+
+
+def test_plain_deriv_shows_the_help_and_exits_2(invoke):
+    result = invoke()
+    assert result.exit_code == 2
+    assert "Commands:" in result.stderr and "Usage:" in result.stderr
+    assert "deriv: error" not in result.stderr
