@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from derivcli import evaluation
-from derivcli.parsing import choose_variables, parse_expression, parse_point, parse_value, sorted_symbols
+from derivcli.parsing import (
+    choose_variables, parse_expression, parse_interval, parse_point, parse_value, sorted_symbols,
+)
 
 
 @dataclass
@@ -157,24 +159,6 @@ class ClassifyRequest:
     inflections: bool = False
     timeout: float = 20.0
     plot: bool = False
-
-
-def parse_interval(text: str | None):
-    """``a:b`` (constants, ``-oo``/``oo`` allowed) as (a, b) with a < b; None when not given."""
-    import sympy
-
-    from derivcli.errors import UsageError
-
-    if text is None:
-        return None
-    low_text, separator, high_text = text.partition(":")
-    if not separator or not low_text.strip() or not high_text.strip():
-        raise UsageError(f"the interval {text!r} is not of the form a:b", hint="for example --in 0:2*pi")
-    infinite = {"oo": sympy.oo, "+oo": sympy.oo, "-oo": -sympy.oo}
-    low, high = (infinite.get(part.strip()) or parse_value(part) for part in (low_text, high_text))
-    if not (high - low).is_extended_positive:  # (oo - 0 is not "positive": it is not finite)
-        raise UsageError(f"the interval {text!r} is empty", hint="write --in a:b with a < b")
-    return low, high
 
 
 def find_critical_points(request: CriticalRequest):

@@ -594,6 +594,20 @@ def _split_top_level(text: str) -> list[str]:
     return parts
 
 
+def parse_interval(text: str | None):
+    """``a:b`` (constants, ``-oo``/``oo`` allowed) as (a, b) with a < b; None when not given."""
+    if text is None:
+        return None
+    low_text, separator, high_text = text.partition(":")
+    if not separator or not low_text.strip() or not high_text.strip():
+        raise UsageError(f"the interval {text!r} is not of the form a:b", hint="for example --in 0:2*pi")
+    infinite = {"oo": sympy.oo, "+oo": sympy.oo, "-oo": -sympy.oo}
+    low, high = (infinite.get(part.strip()) or parse_value(part) for part in (low_text, high_text))
+    if not (high - low).is_extended_positive:  # (oo - 0 is not "positive": it is not finite)
+        raise UsageError(f"the interval {text!r} is empty", hint="write --in a:b with a < b")
+    return low, high
+
+
 def format_point(point: dict) -> str:
     """The point in ``--at`` syntax, so one command's output is another's input: ``x=1,y=0``."""
     return ",".join(f"{variable}={sympy.sstr(value)}" for variable, value in point.items())

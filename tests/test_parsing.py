@@ -163,3 +163,14 @@ def test_constant_values():
     assert parse_value("1/3") == sympy.Rational(1, 3)
     with pytest.raises(ParseError):
         parse_value("x")
+
+
+def test_intervals():
+    from derivcli.parsing import parse_interval
+
+    assert parse_interval("0:2*pi") == (0, 2 * sympy.pi)
+    assert parse_interval("-oo:1/2") == (-sympy.oo, sympy.Rational(1, 2))
+    assert parse_interval(None) is None
+    for text, message in [("1", "not of the form"), ("2:1", "empty"), ("0:x", "not a constant"), (":1", "not of the form")]:
+        with pytest.raises(UsageError, match=message):
+            parse_interval(text)
