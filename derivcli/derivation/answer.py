@@ -94,7 +94,9 @@ def slope_at(derivative, raw, previous, point, name) -> sympy.Expr:
 
     try:
         finished, found = run_with_budget(sides, LIMIT_SECONDS)
-    except (NotImplementedError, ValueError, TypeError):
+    except NoAnswerError:
+        raise
+    except Exception:  # sympy's limit fails in many ways; then the first reason stands
         raise first from None
     if not finished:
         raise first
