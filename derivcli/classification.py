@@ -20,6 +20,7 @@ from sympy import Abs, Dummy, Piecewise, S, sign
 from .analysis_results import Classification, CriticalPoint, Family
 from .calculus import derivative, is_finite_real, sign_of, to_float, value_at
 from .evaluation import corner_arguments, real_branch
+from .parsing import decimal_places
 from .errors import NoAnswerError
 from .guard import run_with_budget
 
@@ -213,18 +214,10 @@ def _nearby_critical_point(f, d, x, c, slope, budget) -> Classification | None:
 
 def significant_digits(value) -> int:
     """How many significant digits a terminating decimal has (-1.03615473765329 → 15); 0 otherwise."""
-    if not value.is_Rational or value.is_Integer or value == 0:
+    places = decimal_places(value)
+    if not places:
         return 0
-    denominator, twos, fives = int(value.q), 0, 0
-    while denominator % 2 == 0:
-        denominator //= 2
-        twos += 1
-    while denominator % 5 == 0:
-        denominator //= 5
-        fives += 1
-    if denominator != 1:
-        return 0
-    scaled = abs(int(value.p)) * 10 ** max(twos, fives) // int(value.q)
+    scaled = abs(int(value.p)) * 10**places // int(value.q)
     return len(str(scaled).strip("0")) if scaled else 0
 
 

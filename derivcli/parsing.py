@@ -608,6 +608,21 @@ def parse_interval(text: str | None):
     return low, high
 
 
+def decimal_places(value) -> int:
+    """How many places the decimal has that a rational reads as (-1.036 → 3): the inverse of
+    reading a decimal literal exactly. 0 for integers and fractions like 1/3 that no decimal ends."""
+    if not getattr(value, "is_Rational", False) or value.is_Integer:
+        return 0
+    denominator, twos, fives = int(value.q), 0, 0
+    while denominator % 2 == 0:
+        denominator //= 2
+        twos += 1
+    while denominator % 5 == 0:
+        denominator //= 5
+        fives += 1
+    return max(twos, fives) if denominator == 1 else 0
+
+
 def format_point(point: dict) -> str:
     """The point in ``--at`` syntax, so one command's output is another's input: ``x=1,y=0``."""
     return ",".join(f"{variable}={sympy.sstr(value)}" for variable, value in point.items())

@@ -174,3 +174,12 @@ def test_intervals():
     for text, message in [("1", "not of the form"), ("2:1", "empty"), ("0:x", "not a constant"), (":1", "not of the form")]:
         with pytest.raises(UsageError, match=message):
             parse_interval(text)
+
+
+def test_decimal_places_read_back_a_decimal_literal():
+    from derivcli.parsing import decimal_places
+
+    assert decimal_places(parse_value("-1.03615473765329")) == 14
+    assert decimal_places(parse_value("0.5")) == 1
+    assert decimal_places(parse_value("1/3")) == 0
+    assert decimal_places(parse_value("7")) == 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sympy
 
 from derivcli.analysis_results import REASONS, TESTS, WORDS, ClassifyResult, CriticalResult
-from derivcli.parsing import format_point
+from derivcli.parsing import decimal_places, format_point
 from derivcli.render.mathtext import unicode_math
 
 KIND_STYLES = {
@@ -42,27 +42,17 @@ def point_text(point) -> str:
     return format_point(coordinates)
 
 
-def _decimal_places(value) -> int:
-    """Places of a long terminating decimal (how `--at -1.03615473765329` arrives), else 0."""
-    if not value.is_Rational or value.is_Integer or value.q < 10**9:
-        return 0
-    denominator, twos, fives = int(value.q), 0, 0
-    while denominator % 2 == 0:
-        denominator //= 2
-        twos += 1
-    while denominator % 5 == 0:
-        denominator //= 5
-        fives += 1
-    return max(twos, fives) if denominator == 1 else 0
+LONG_DECIMAL = 10**9  # how a point printed by `deriv critical` with 15 digits arrives back
 
 
 def _is_decimal(value) -> bool:
-    return _decimal_places(value) > 0
+    """A long terminating decimal (how `--at -1.03615473765329` arrives), written back as one."""
+    return value.is_Rational and value.q >= LONG_DECIMAL and decimal_places(value) > 0
 
 
 def _decimal_text(value) -> str:
     """The exact decimal digits of such a rational: -103615473765329/10**14 → -1.03615473765329."""
-    places = _decimal_places(value)
+    places = decimal_places(value)
     scaled = abs(int(value.p)) * 10**places // int(value.q)
     whole, fraction = divmod(scaled, 10**places)
     return f"{'-' if value < 0 else ''}{whole}.{str(fraction).rjust(places, '0')}"
