@@ -1,6 +1,7 @@
 """The command-line contract shared by every command: help, version, streams, signals, statuses."""
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -177,3 +178,29 @@ def test_plain_deriv_shows_the_help_and_exits_2(invoke):
     assert result.exit_code == 2
     assert "Commands:" in result.stderr and "Usage:" in result.stderr
     assert "deriv: error" not in result.stderr
+
+
+def test_plain_forces_the_piped_form_on_a_terminal(invoke):
+    result = invoke("eval", "x**2", "--at", "3", "--plain", terminal=True)
+    assert result.output == "9\n"
+
+
+def test_force_color_gives_rich_output_in_a_pipe(process):
+    result = process("eval", "x**2", "--at", "1/3", env={"FORCE_COLOR": "1", "COLUMNS": "80"})
+    assert result.returncode == 0
+    assert "\x1b[" in result.stdout
+    assert "f(x) = x²" in strip_ansi(result.stdout)
+
+
+def test_no_color_on_a_terminal_drops_colours():
+    command = " ".join(f"'{part}'" for part in deriv_command())
+    coloured = re.compile(r"\x1b\[[0-9;]*(3[0-7]|9[0-7]|38;[0-9;]+)m")
+    runs = {}
+    for name, extra in {"colour": {}, "no colour": {"NO_COLOR": "1"}}.items():
+        base = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "FORCE_COLOR")}
+        environment = {**base, "COLUMNS": "80", "TERM": "xterm", **extra}
+        runs[name] = subprocess.run(["script", "-qec", f"{command} eval 'x^2' --at 1/3", "/dev/null"],
+                                    capture_output=True, text=True, timeout=60, env=environment).stdout
+    assert coloured.search(runs["colour"])
+    assert not coloured.search(runs["no colour"])
+    assert "f(x) = x²" in strip_ansi(runs["no colour"])
