@@ -27,7 +27,7 @@ from .analysis_results import (
 from .calculus import derivative, sign_of, to_float, value_at
 from .evaluation import real_branch
 from .classification import classify_family, classify_point, side_sign
-from .critical import DEFAULT_BUDGET, attempt, inside_interval, kink_candidates, merge_families, family_members, critical_point, split_solutions, Unsolved, critical_points
+from .critical import DEFAULT_BUDGET, PARAMETER, attempt, inside_interval, kink_candidates, merge_families, family_members, critical_point, split_solutions, Unsolved, critical_points
 
 __all__ = [
     "KINDS",
@@ -155,7 +155,7 @@ def inflection_points(expr, variable, interval=None, budget: float | None = 4.0)
             candidates += [member for member in members if member not in candidates]
             result.complete = result.complete and whole
         else:
-            family = Family(variables=(x,), coordinates=(family_expr,), parameter=sympy.Symbol("n", integer=True), reason="second_derivative_zero")
+            family = Family(variables=(x,), coordinates=(family_expr,), parameter=PARAMETER, reason="second_derivative_zero")
             verdict = _family_changes_sign(second, x, family_expr, family.parameter)
             if verdict is True:
                 result.families += (family,)

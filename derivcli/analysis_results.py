@@ -28,6 +28,7 @@ REASONS = {
     "gradient_zero": "∇f = 0",
     "gradient_undefined": "∇f does not exist",
     "interval_endpoint": "endpoint of the interval",
+    "second_derivative_zero": "f″ = 0",
     "given": "the given point",
 }
 
@@ -133,7 +134,6 @@ class Classification:
     hessian: tuple | None = None
     determinant: sympy.Expr | None = None
     eigenvalues: tuple | None = None
-    minors: tuple | None = None
     approximate: bool = False
     family: Family | None = None
 

@@ -19,7 +19,8 @@ from sympy import Abs, Dummy, Piecewise, S, sign
 
 from .analysis_results import Classification, CriticalPoint, Family
 from .calculus import derivative, is_finite_real, sign_of, to_float, value_at
-from .evaluation import corner_arguments, real_branch
+from .evaluation import real_branch
+from .critical import kink_arguments
 from .parsing import decimal_places
 from .errors import NoAnswerError
 from .guard import run_with_budget
@@ -230,7 +231,7 @@ def _tiny(value) -> bool:
 def _derivative_value(f, d, x, c, budget):
     """f′(c): its value, "undefined" where it does not exist, None when it cannot be told."""
     kinked = any(
-        sign_of(argument.subs(x, c)) == 0 for argument in _kink_arguments(f, x) if not c.free_symbols
+        sign_of(argument.subs(x, c)) == 0 for argument in kink_arguments(f, (x,)) if not c.free_symbols
     )
     value = value_at(d, {x: c})
     if value is not None and not kinked:
@@ -249,13 +250,6 @@ def _derivative_value(f, d, x, c, budget):
         limit = attempt(lambda: sympy.limit(d, x, c), budget and budget * 0.1)
         return limit if limit is not None and is_finite_real(limit) else value
     return None
-
-
-def _kink_arguments(f, x):
-    arguments = corner_arguments(f) + [
-        node.base for node in sympy.preorder_traversal(f) if node.is_Pow and node.exp.is_integer is not True
-    ]
-    return [argument for argument in arguments if x in argument.free_symbols]
 
 
 def attempt(function, seconds):
@@ -447,14 +441,14 @@ def _several_variables(f, variables, critical: CriticalPoint, approximate: bool,
             if "undefined" in partials
             else "f is not smooth at the point (a kink passes through it): the Hessian test does not apply"
         )
-        return _settle_by_paths(f, variables, point, critical.value, result, budget, hessian_said=False)
+        return _settle_by_paths(f, variables, point, critical.value, result, budget)
     gradient = [value_at(derivative(f, variable), point) for variable in variables]
     result.gradient = tuple(gradient)
     for variable, component in zip(variables, gradient):
         result.values[f"∂f/∂{variable}"] = component if component is not None else "does not exist"
     if any(component is None for component in gradient):
         result.explanation = "∇f does not exist at the point; the Hessian test does not apply"
-        return _settle_by_paths(f, variables, point, critical.value, result, budget, hessian_said=False)
+        return _settle_by_paths(f, variables, point, critical.value, result, budget)
     signs = [sign_of(component, tolerance) for component in gradient]
     if approximate:
         signs = [0 if item is None and _tiny(component) else item for item, component in zip(signs, gradient)]
@@ -470,11 +464,10 @@ def _several_variables(f, variables, critical: CriticalPoint, approximate: bool,
     values = [[value_at(entry, point) for entry in row] for row in hessian.tolist()]
     if any(entry is None for row in values for entry in row):
         result.explanation = "the Hessian does not exist at the point"
-        return _settle_by_paths(f, variables, point, critical.value, result, budget, hessian_said=False)
+        return _settle_by_paths(f, variables, point, critical.value, result, budget)
     matrix = sympy.Matrix(values)
     result.hessian = tuple(tuple(row) for row in values)
     result.determinant = _simple(matrix.det())
-    result.minors = tuple(_simple(matrix[:size, :size].det()) for size in range(1, len(variables) + 1))
     eigenvalues = _eigenvalues(matrix, budget)
     result.eigenvalues = tuple(eigenvalues) if eigenvalues is not None else None
     result.values["det H"] = result.determinant
@@ -501,7 +494,7 @@ def _several_variables(f, variables, critical: CriticalPoint, approximate: bool,
         return result
     result.test = "none"
     result.explanation = "the Hessian is semidefinite (an eigenvalue is 0): the Hessian test is inconclusive"
-    return _settle_by_paths(f, variables, point, critical.value, result, budget, hessian_said=True)
+    return _settle_by_paths(f, variables, point, critical.value, result, budget)
 
 
 @functools.lru_cache(maxsize=64)
@@ -558,7 +551,7 @@ def _settled(result: Classification, prefix: str, kind: str, test: str, expansio
     return result
 
 
-def _settle_by_paths(f, variables, point, fp, result: Classification, budget, hessian_said: bool) -> Classification:
+def _settle_by_paths(f, variables, point, fp, result: Classification, budget) -> Classification:
     """Settle a semidefinite Hessian: f − f(p) as a sum of even powers, or f along paths."""
     if fp is None:
         return result
