@@ -20,7 +20,9 @@ from typing import NamedTuple
 import sympy
 from sympy.printing.pycode import PythonCodePrinter
 
-from derivcli.evaluation import real_branch
+from derivcli.errors import NoAnswerError, UsageError
+from derivcli.evaluation import real_branch, value_at
+from derivcli.parsing import format_point
 
 METHODS = ("gd", "momentum", "newton")
 
@@ -87,18 +89,11 @@ class DescentResult:
         """Why there is no answer (exit status 3) when the descent did not converge."""
         if self.converged:
             return []
-        from .errors import NoAnswerError
-
         return [NoAnswerError(self.message, self.hint)]
 
     def as_point_text(self) -> str:
         """The final point in ``--at`` syntax: ``x=1.0,y=2.0``."""
-        return ",".join(f"{name}={format_number(value)}" for name, value in zip(self.variables, self.point))
-
-
-def format_number(value: float) -> str:
-    """A float as the shortest text that reads back to the same float (Python's repr)."""
-    return repr(float(value))
+        return format_point(dict(zip(self.variables, self.point)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -442,51 +437,39 @@ def newton_direction(flat_hessian: Sequence[float], gradient: Sequence[float]):
 # ---------------------------------------------------------------------------------------------
 
 
-def _usage(message: str, hint: str | None = None):
-    from .errors import UsageError
-
-    return UsageError(message, hint)
-
-
-def _no_answer(message: str, hint: str | None = None):
-    from .errors import NoAnswerError
-
-    return NoAnswerError(message, hint)
-
-
 def _check_settings(method, learning_rate, momentum, max_iterations, tolerance, every):
     if method not in METHODS:
-        raise _usage(f"unknown method {method!r}", "use one of: " + ", ".join(METHODS))
+        raise UsageError(f"unknown method {method!r}", "use one of: " + ", ".join(METHODS))
     if not (isinstance(learning_rate, (int, float)) and math.isfinite(learning_rate) and learning_rate > 0):
-        raise _usage(f"the learning rate must be a positive number, not {learning_rate}")
+        raise UsageError(f"the learning rate must be a positive number, not {learning_rate}")
     if not (isinstance(momentum, (int, float)) and 0 <= momentum < 1):
-        raise _usage(f"the momentum must be at least 0 and below 1, not {momentum}")
+        raise UsageError(f"the momentum must be at least 0 and below 1, not {momentum}")
     if not isinstance(max_iterations, int) or max_iterations < 1:
-        raise _usage(f"the maximum number of iterations must be at least 1, not {max_iterations}")
+        raise UsageError(f"the maximum number of iterations must be at least 1, not {max_iterations}")
     if not (isinstance(tolerance, (int, float)) and tolerance >= 0 and math.isfinite(tolerance)):
-        raise _usage(f"the tolerance must be a finite number of at least 0, not {tolerance}")
+        raise UsageError(f"the tolerance must be a finite number of at least 0, not {tolerance}")
     if not isinstance(every, int) or every < 1:
-        raise _usage(f"--every must be at least 1, not {every}")
+        raise UsageError(f"--every must be at least 1, not {every}")
 
 
 def _start_point(start, variables) -> tuple[float, ...]:
     if isinstance(start, Mapping):
         missing = [str(v) for v in variables if v not in start]
         if missing:
-            raise _usage("the start point gives no value for " + ", ".join(missing))
+            raise UsageError("the start point gives no value for " + ", ".join(missing))
         values = [start[v] for v in variables]
     else:
         values = list(start)
         if len(values) != len(variables):
-            raise _usage(f"the start point has {len(values)} coordinates for {len(variables)} variables")
+            raise UsageError(f"the start point has {len(values)} coordinates for {len(variables)} variables")
     point = []
     for variable, value in zip(variables, values):
         try:
             number = complex(value)
         except (TypeError, ValueError):
-            raise _usage(f"the start value of {variable} is not a number: {value}") from None
+            raise UsageError(f"the start value of {variable} is not a number: {value}") from None
         if number.imag != 0 or not math.isfinite(number.real):
-            raise _usage(f"the start value of {variable} must be a finite real number, not {value}")
+            raise UsageError(f"the start value of {variable} must be a finite real number, not {value}")
         point.append(float(number.real))
     return tuple(point)
 
@@ -553,7 +536,7 @@ def _evaluate_start(compiled: _Compiled, names, point, expr, variables, start):
     if exact:
         label = "f" if index == 0 else f"∂f/∂{names[index - 1]}"
         message = f"{label} has no value at the start point: {exact}"
-    raise _no_answer(message, "start the descent where f and its gradient are defined, real and finite")
+    raise NoAnswerError(message, "start the descent where f and its gradient are defined, real and finite")
 
 
 def _exact_reason(expr, variables, start) -> str | None:
@@ -567,9 +550,6 @@ def _exact_reason(expr, variables, start) -> str | None:
         for v, value in zip(variables, values)
     }
     try:
-        from .errors import NoAnswerError
-        from .evaluation import value_at
-
         value_at(expr, exact)
     except NoAnswerError as error:
         return error.message
@@ -627,12 +607,12 @@ def gradient_descent(
     _check_settings(method, learning_rate, momentum, max_iterations, tolerance, every)
     variables = list(variables)
     if not variables:
-        raise _usage("there is no variable to descend along")
+        raise UsageError("there is no variable to descend along")
     if len(set(variables)) != len(variables):
-        raise _usage("a variable is listed twice")
+        raise UsageError("a variable is listed twice")
     extra = sorted(str(s) for s in expr.free_symbols - set(variables))
     if extra:
-        raise _usage(
+        raise UsageError(
             "f also depends on " + ", ".join(extra),
             "list every variable to descend along, or give the others a value",
         )
@@ -648,7 +628,7 @@ def gradient_descent(
     except Exception:  # a second derivative the math module cannot compute (DiracDelta, ...)
         hessian_function = None
     if method == "newton" and hessian_function is None:
-        raise _no_answer(
+        raise NoAnswerError(
             "Newton's method needs the second derivatives of f, which have no numeric form here "
             "(they involve a jump or a function without a numeric form)",
             "use --method gd or --method momentum",
@@ -662,7 +642,7 @@ def gradient_descent(
         compiled.namespace = namespace
         loop = compiled._define("run", _loop_source(compiled, method))
     except Exception as error:  # the printer knows no numeric form for some function
-        raise _no_answer(
+        raise NoAnswerError(
             f"f or its gradient uses {_unsupported_name(error)}, which has no numeric form for descent",
             "descent works on functions whose derivatives are elementary (or erf)",
         ) from None
@@ -678,9 +658,9 @@ def gradient_descent(
         curvature, lowest_curvature = start_eigenvalues[-1], start_eigenvalues[0]
     if method == "newton":
         if start_hessian is None:
-            raise _no_answer(f"the Hessian of f is undefined at the start point {_point_text(names, point)}")
+            raise NoAnswerError(f"the Hessian of f is undefined at the start point {_point_text(names, point)}")
         if solve_linear(start_hessian, gradient) is None and gradient_norm >= tolerance:
-            raise _no_answer(
+            raise NoAnswerError(
                 f"the Hessian of f is singular at the start point {_point_text(names, point)}, so there is no Newton step",
                 "start elsewhere, or use --method gd",
             )

@@ -37,7 +37,7 @@ def value_at(expression: sympy.Expr, point: dict) -> sympy.Expr:
 
 
 def derivative_value_at(
-    derivative: sympy.Expr, point: dict, order: int = 1, name: str = "f′", previous: sympy.Expr | None = None
+    derivative: sympy.Expr, point: dict, name: str = "f′", previous: sympy.Expr | None = None
 ) -> sympy.Expr:
     """The value of a derivative at a point, refusing where the derivative does not exist.
 
@@ -341,7 +341,7 @@ def evaluate(expression, variable, points, order=0, numeric=False, digits=15, ex
         entry = PointValues(point)
         try:
             entry.values = [value_at(expression, point)] + [
-                derivative_value_at(derivative, point, order, _prime_name(order), derivatives[order - 1])
+                derivative_value_at(derivative, point, _prime_name(order), derivatives[order - 1])
                 for order, derivative in enumerate(derivatives[1:], start=1)
             ]
             if not numeric:

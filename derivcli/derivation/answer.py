@@ -10,8 +10,6 @@ from ..errors import DerivError, ExpectationFailed, NoAnswerError
 from .differentiation import differentiate
 from .step import Derivation
 
-LIMIT_SECONDS = 3.0
-_KINKS = (sympy.Abs, sympy.sign, sympy.Heaviside, sympy.Piecewise, sympy.Min, sympy.Max)
 
 
 @dataclass
@@ -69,7 +67,7 @@ def slope_at(derivative, raw, previous, point, name) -> sympy.Expr:
     from .. import evaluation
 
     try:
-        return evaluation.derivative_value_at(raw, point, 1, name, previous)
+        return evaluation.derivative_value_at(raw, point, name, previous)
     except NoAnswerError as error:
         first = error
     if len(point) != 1:
@@ -93,7 +91,7 @@ def slope_at(derivative, raw, previous, point, name) -> sympy.Expr:
         return left, here, before, after
 
     try:
-        finished, found = run_with_budget(sides, LIMIT_SECONDS)
+        finished, found = run_with_budget(sides, evaluation.LIMIT_SECONDS)
     except NoAnswerError:
         raise
     except Exception:  # sympy's limit fails in many ways; then the first reason stands

@@ -79,8 +79,8 @@ class ProductRule(Rule):
     rule_id, name, formula = "product", "product rule", "(f·g)′ = f′·g + f·g′"
 
     @classmethod
-    def derive(cls, expression, deriver, factors=None) -> Step:
-        factors = list(factors or expression.args)
+    def derive(cls, expression, deriver) -> Step:
+        factors = list(expression.args)
         steps = [deriver.derive(factor, role="factor") for factor in factors]
         terms = []
         for index, step in enumerate(steps):

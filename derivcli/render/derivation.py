@@ -99,10 +99,6 @@ def _point_text(point: dict, show=_math) -> str:
     return ", ".join(f"{variable} = {show(value)}" for variable, value in point.items())
 
 
-def _notes(result: Differentiation) -> list[str]:
-    return list(result.notes)
-
-
 # --- plain ----------------------------------------------------------------------------------
 
 
@@ -130,7 +126,7 @@ def _plain_tree(step, prefix: str = "", last: bool = True, top: bool = True) -> 
 
 def plain(result: Differentiation, output) -> list[str]:
     """The answer (the value with --at); with --steps a plain-text tree first."""
-    for note in _notes(result):
+    for note in result.notes:
         output.warn("note: " + note)
     lines = []
     if output.show_steps:
@@ -187,7 +183,7 @@ def to_json(result: Differentiation, output) -> dict:
         "checked": {"agrees": derivation.agrees,
                     "methods": [check.method for check in derivation.checks]},
         "expect": None,
-        "notes": _notes(result),
+        "notes": result.notes,
     }
     if result.comparison is not None:
         record["expect"] = {"expected": sympy.sstr(result.comparison.expected),
@@ -350,6 +346,6 @@ def rich(result: Differentiation, output):
             parts.append(Text(f"✓ as expected ({_math(result.comparison.expected)})", style="green"))
         else:
             parts.append(Text(f"✗ expected {_math(result.comparison.expected)}", style="bold red"))
-    for note in _notes(result):
+    for note in result.notes:
         parts.append(Text(f"note: {note}", style="dim"))
     return Group(*parts)
