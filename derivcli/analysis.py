@@ -24,10 +24,9 @@ from .analysis_results import (
     InflectionResult,
     PlotData,
 )
-from .calculus import derivative, sign_of, to_float, value_at
-from .evaluation import real_branch
+from .calculus import attempt, derivative, real_function, sign_of, to_float, value_at
 from .classification import classify_family, classify_point, side_sign
-from .critical import DEFAULT_BUDGET, PARAMETER, attempt, inside_interval, kink_candidates, merge_families, family_members, critical_point, split_solutions, Unsolved, critical_points
+from .critical import DEFAULT_BUDGET, PARAMETER, inside_interval, kink_candidates, merge_families, family_members, critical_point, split_solutions, Unsolved, critical_points
 
 __all__ = [
     "KINDS",
@@ -76,7 +75,7 @@ def absolute_extrema(expr, variable, critical: CriticalResult, budget: float | N
     """The closed-interval method: compare f at the critical points and at both ends of [a, b]."""
     low, high = critical.interval
     result = AbsoluteExtrema(interval=(low, high))
-    f = real_branch(expr)
+    f = real_function(expr)
     from sympy.calculus.util import continuous_domain
 
     solved, domain = attempt(lambda: continuous_domain(f, variable, sympy.Interval(low, high)), budget)
@@ -117,7 +116,7 @@ def _same(first, second) -> bool:
 def inflection_points(expr, variable, interval=None, budget: float | None = 4.0) -> InflectionResult:
     """Points where f″ changes sign (and f is continuous): not merely where f″ = 0."""
     x = variable
-    f = real_branch(expr)
+    f = real_function(expr)
     first = derivative(f, x)
     second = derivative(f, x, 2)
     if interval is not None:
@@ -250,7 +249,7 @@ def plot_data(expr, variable, points, interval=None, families=(), columns: int =
         low, high = -max(reach), max(reach)
     else:
         return None
-    f = real_branch(expr)
+    f = real_function(expr)
     try:
         compiled = sympy.lambdify([variable], f, modules=["math"])
     except Exception:

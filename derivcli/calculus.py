@@ -17,6 +17,34 @@ SIGN_DIGITS = 40
 SIGN_THRESHOLD = sympy.Float("1e-25")
 
 
+TEXTBOOK_FORMS = 512  # how many real readings remember the formula they came from
+
+
+def real_function(expr: sympy.Expr) -> sympy.Expr:
+    """``expr`` with odd roots read as real roots (evaluation.real_branch), remembering the formula.
+
+    ``derivative`` then differentiates the formula as written and reads the result the
+    same way: the same function away from the zeros of the roots' bases (where
+    one-sided limits decide anyway), several times cheaper than differentiating
+    sign(u)·|u|^r, and without sign(u)² in the answer.
+    """
+    from .evaluation import real_branch
+
+    real = real_branch(expr)
+    if real != expr:
+        _remember_textbook(real, expr)
+    return real
+
+
+_textbook: dict = {}
+
+
+def _remember_textbook(real: sympy.Expr, textbook: sympy.Expr) -> None:
+    if len(_textbook) >= TEXTBOOK_FORMS:
+        _textbook.pop(next(iter(_textbook)))
+    _textbook[real] = textbook
+
+
 @functools.lru_cache(maxsize=512)
 def derivative(expr: sympy.Expr, variable: sympy.Symbol, order: int = 1) -> sympy.Expr:
     """The derivative away from isolated kinks: DiracDelta terms are dropped.
@@ -27,6 +55,15 @@ def derivative(expr: sympy.Expr, variable: sympy.Symbol, order: int = 1) -> symp
     """
     if order > 1:
         return derivative(derivative(expr, variable, order - 1), variable)
+    textbook = _textbook.get(expr)
+    if textbook is not None:
+        from .evaluation import real_branch
+
+        written = derivative(textbook, variable)
+        result = real_branch(written)
+        if result != written:
+            _remember_textbook(result, written)
+        return result
     if expr.is_polynomial(variable):
         # much faster than diff on a cold cache, which the higher-order test pays for
         return sympy.Poly(expr, variable).diff(variable).as_expr()
@@ -36,9 +73,79 @@ def derivative(expr: sympy.Expr, variable: sympy.Symbol, order: int = 1) -> symp
     return result
 
 
+def attempt(function, seconds):
+    """(True, answer) from a sympy call, or (False, reason) when it failed or ran out of time.
+
+    sympy's solvers and limits fail in many ways (a KeyError inside imageset, a
+    NotImplementedError…); every caller has a fallback, so a failure is an answer.
+    """
+    from .guard import run_with_budget
+
+    def guarded():
+        try:
+            return True, function()
+        except Exception as failure:
+            return False, f"failed ({type(failure).__name__})"
+
+    finished, outcome = run_with_budget(guarded, seconds)
+    if not finished:
+        return False, "ran out of time"
+    return outcome
+
+
+STEP = sympy.Dummy("h", positive=True)  # one symbol for every one-sided approach: sympy's cache serves repeats
+
+
+@functools.lru_cache(maxsize=1024)
+def beside(expression: sympy.Expr, variable: sympy.Symbol, point: sympy.Expr, direction: int) -> sympy.Expr:
+    """``expression`` at point + direction·h, with h = STEP > 0: what a one-sided limit looks at.
+
+    Remembered: finding a kink and classifying it look at the same sides of the same functions.
+    """
+    return expression.xreplace({variable: point + direction * STEP})
+
+
+def defined_near(shifted: sympy.Expr) -> bool:
+    """Whether an expression in STEP is real for small h > 0 (False at an end of the domain)."""
+    if shifted.is_extended_real is False:
+        return False
+    return is_finite_real(shifted.xreplace({STEP: sympy.Rational(1, 10**6)}))
+
+
+def limit_from_above(expression: sympy.Expr, step: sympy.Symbol, seconds: float | None) -> sympy.Expr | None:
+    """The limit of ``expression`` as ``step`` (a positive symbol) falls to 0, or None when unknown.
+
+    A monomial c·stepᵉ, and a polynomial in step, are answered at once (this is
+    what one-sided quotients at kinks and cusps usually reduce to); anything else
+    goes to sympy.limit within ``seconds``.  An unevaluated Limit, or an answer
+    that still has free symbols, counts as unknown.
+    """
+    coefficient, exponent = expression.as_coeff_exponent(step)
+    if not coefficient.has(step) and exponent.is_Rational and not coefficient.free_symbols:
+        if exponent == 0 or coefficient == 0:
+            value = coefficient
+        elif exponent > 0:
+            value = S.Zero if coefficient.is_finite else None
+        else:
+            direction = sign_of(coefficient)
+            value = {1: S.Infinity, -1: S.NegativeInfinity}.get(direction)
+        if value is not None and (value.is_infinite or is_finite_real(value)):
+            return value
+    elif expression.is_polynomial(step) and not (expression.free_symbols - {step}):
+        value = expression.subs(step, 0)
+        if is_finite_real(value):
+            return value
+    solved, value = attempt(lambda: sympy.limit(expression, step, 0, "+"), seconds)
+    if not solved or value.has(sympy.Limit) or value.free_symbols:
+        return None
+    return value
+
+
 def clear_caches() -> None:
-    """Forget remembered derivatives (benchmarks clear them with sympy's cache)."""
+    """Forget remembered derivatives and sides (benchmarks clear them with sympy's cache)."""
     derivative.cache_clear()
+    beside.cache_clear()
+    _textbook.clear()
 
 
 def is_finite_real(value) -> bool:
@@ -67,9 +174,13 @@ def is_finite_real(value) -> bool:
 
 
 def value_at(expr: sympy.Expr, point: dict) -> sympy.Expr | None:
-    """The exact value of ``expr`` at ``point``, or None where it is undefined or not real."""
+    """The exact value of ``expr`` at ``point``, or None where it is undefined or not real.
+
+    xreplace, not subs: the same for symbols replaced by numbers, simultaneous, and
+    several times faster on the large expressions of Hessians.
+    """
     try:
-        value = expr.subs(point)
+        value = expr.xreplace({variable: sympy.sympify(coordinate, strict=True) for variable, coordinate in point.items()})
     except Exception:
         return None
     if value.has(S.NaN, S.ComplexInfinity):

@@ -18,8 +18,7 @@ import sympy
 from sympy import Abs, Dummy, Piecewise, S, sign
 
 from .analysis_results import Classification, CriticalPoint, Family
-from .calculus import derivative, is_finite_real, sign_of, to_float, value_at
-from .evaluation import real_branch
+from .calculus import STEP, attempt, beside, defined_near, derivative, is_finite_real, limit_from_above, real_function, sign_of, to_float, value_at
 from .critical import kink_arguments
 from .parsing import decimal_places
 from .errors import NoAnswerError
@@ -32,7 +31,7 @@ APPROXIMATE_TOLERANCE = 1e-8
 def classify_point(expr, variables, point, budget: float | None = 4.0, critical: CriticalPoint | None = None) -> Classification:
     """Classify ``point`` ({variable: value}) of ``expr``; the answer names its test and values."""
     variables = tuple(variables)
-    f = real_branch(expr)
+    f = real_function(expr)
     coordinates = tuple(_constant(point[variable]) for variable in variables)
     approximate = bool(critical and critical.approximate)
     value = value_at(f, dict(zip(variables, coordinates)))
@@ -247,20 +246,15 @@ def _derivative_value(f, d, x, c, budget):
     if verdict == "zero":
         return S.Zero
     if verdict == "nonzero":
-        limit = attempt(lambda: sympy.limit(d, x, c), budget and budget * 0.1)
+        limit = _answer(lambda: sympy.limit(d, x, c), budget and budget * 0.1)
         return limit if limit is not None and is_finite_real(limit) else value
     return None
 
 
-def attempt(function, seconds):
-    def guarded():
-        try:
-            return function()
-        except Exception:  # sympy fails in many ways (KeyError inside imageset…): no answer, a fallback runs
-            return None
-
-    finished, outcome = run_with_budget(guarded, seconds)
-    if not finished or outcome is None or (hasattr(outcome, "has") and outcome.has(sympy.Limit)):
+def _answer(function, seconds):
+    """A sympy call's answer, or None when it failed, ran out of time or came back unevaluated."""
+    solved, outcome = attempt(function, seconds)
+    if not solved or (hasattr(outcome, "has") and outcome.has(sympy.Limit)):
         return None
     return outcome
 
@@ -272,8 +266,8 @@ def side_sign(expression, x, c, direction: int, budget) -> int | None:
     the domain first.  Uses the one-sided limit, and its leading term when the
     limit is 0.
     """
-    step = Dummy("h", positive=True)
-    near = expression.subs(x, c + direction * step)
+    step = STEP
+    near = beside(expression, x, c, direction)
     if expression.is_polynomial(x) and not c.free_symbols:
         # the lowest power of h decides, exactly and at once
         expanded = sympy.expand(near)
@@ -282,12 +276,12 @@ def side_sign(expression, x, c, direction: int, budget) -> int | None:
         polynomial = sympy.Poly(expanded, step)
         lowest = min(exponents[0] for exponents, _ in polynomial.terms())
         return sign_of(polynomial.coeff_monomial(step**lowest))
-    limit = attempt(lambda: sympy.limit(near, step, 0, "+"), budget and budget * 0.1)
+    limit = limit_from_above(near, step, budget and budget * 0.1)
     if limit is not None:
         limit_sign = sign_of(limit)
         if limit_sign not in (0, None):
             return limit_sign
-    leading = attempt(lambda: near.as_leading_term(step), budget and budget * 0.1)
+    leading = _answer(lambda: near.as_leading_term(step), budget and budget * 0.1)
     if leading is not None and leading != 0:
         if leading.is_positive:
             return 1
@@ -297,10 +291,7 @@ def side_sign(expression, x, c, direction: int, budget) -> int | None:
 
 
 def _side_exists(f, x, c, direction) -> bool:
-    from .critical import _side_missing
-
-    step = Dummy("h", positive=True)
-    return not _side_missing(f.subs(x, c + direction * step), step)
+    return defined_near(beside(f, x, c, direction))
 
 
 def _sign_change_test(f, d, x, c, result: Classification, budget, tolerance, exists: bool) -> Classification:
@@ -378,8 +369,7 @@ def _jump(f, x, c, fc, direction, budget):
     """0 when f is continuous from that side; +1 / -1 when its limit lies above / below f(c); None unknown."""
     if fc is None:
         return None
-    step = Dummy("h", positive=True)
-    limit = attempt(lambda: sympy.limit(f.subs(x, c + direction * step), step, 0, "+"), budget and budget * 0.1)
+    limit = limit_from_above(beside(f, x, c, direction), STEP, budget and budget * 0.1)
     if limit is None:
         return None
     if limit in (S.Infinity, S.NegativeInfinity):
@@ -716,7 +706,7 @@ def classify_family(expr, variable, family: Family, budget: float | None = 4.0) 
 
     When the halves cannot be decided either, the whole family is one inconclusive answer.
     """
-    f = real_branch(expr)
+    f = real_function(expr)
     parameter = family.parameter
 
     def classify(piece):

@@ -12,11 +12,11 @@ from __future__ import annotations
 import math
 
 import sympy
-from sympy import Abs, Dummy, S, Symbol, sign
+from sympy import Abs, S, Symbol, sign
 
 from .analysis_results import CriticalPoint, CriticalResult, Equation, Family
-from .calculus import derivative, is_finite_real, sign_of, to_float, value_at
-from .evaluation import corner_arguments, real_branch
+from .calculus import STEP, attempt, beside, defined_near, derivative, is_finite_real, limit_from_above, real_function, sign_of, to_float, value_at
+from .evaluation import corner_arguments
 from .numeric_search import distinct, identify, roots_in_box, roots_on_interval
 from .guard import run_with_budget
 
@@ -28,20 +28,6 @@ PARAMETER = Symbol("n", integer=True)
 
 class Unsolved(Exception):
     """The solution set has a shape this module cannot enumerate."""
-
-
-def attempt(function, seconds):
-    """(True, answer) from a sympy call, or (False, reason) when it failed or ran out of time."""
-    def guarded():
-        try:
-            return True, function()
-        except Exception as failure:  # sympy's solvers fail in many ways (KeyError inside imageset…): fall back
-            return False, f"failed ({type(failure).__name__})"
-
-    finished, outcome = run_with_budget(guarded, seconds)
-    if not finished:
-        return False, "ran out of time"
-    return outcome
 
 
 def critical_points(expr, variables, interval=None, budget: float | None = DEFAULT_BUDGET) -> CriticalResult:
@@ -62,7 +48,7 @@ def critical_points(expr, variables, interval=None, budget: float | None = DEFAU
 
 
 def _one_variable(expr, x, interval, budget) -> CriticalResult:
-    f = real_branch(expr)
+    f = real_function(expr)
     d = derivative(f, x)
     shown = _readable(d, budget)
     equation = Equation(shown)
@@ -71,7 +57,7 @@ def _one_variable(expr, x, interval, budget) -> CriticalResult:
     if f != expr:
         notes.append("odd roots are read as real roots (x**(2/3) is the square of the real cube root)")
     result.endpoints = tuple(_endpoint(f, x, end) for end in interval) if interval else ()
-    if x not in f.free_symbols or d.is_zero:
+    if x not in f.free_symbols or d == 0:  # structural: an assumption query on f′ costs more than solving (and a zero f′ is caught below)
         result.constant = True
         notes.append(f"f does not change with {x} (f′ = 0 everywhere): it has no isolated critical points")
         result.notes = tuple(notes)
@@ -82,6 +68,8 @@ def _one_variable(expr, x, interval, budget) -> CriticalResult:
     if polynomial is not None and polynomial.degree() > 4:
         # exact real roots (CRootOf) at once, where solveset would labour over radicals
         solved, solution_set = attempt(lambda: sympy.FiniteSet(*polynomial.real_roots()), _share(budget, 0.5))
+    elif _never_zero(unsigned, x):
+        solved, solution_set = True, S.EmptySet
     else:
         solved, solution_set = attempt(lambda: sympy.solveset(unsigned, x, S.Reals), _share(budget, 0.5))
         if not solved and polynomial is not None:
@@ -203,6 +191,12 @@ def _rational_polynomial(d, x):
     if polynomial.degree() < 1 or not polynomial.domain.is_QQ and not polynomial.domain.is_ZZ:
         return None
     return polynomial
+
+
+def _never_zero(expression, x) -> bool:
+    """True for c / g(x) with a constant c ≠ 0 (2/(3·∛x²)): a quotient is 0 only where its numerator is."""
+    numerator, denominator = sympy.fraction(expression)
+    return denominator.has(x) and not numerator.free_symbols and sign_of(numerator) in (1, -1)
 
 
 def _without_sign_factors(d):
@@ -349,10 +343,14 @@ def kink_candidates(f, d, x, budget, unsolved: list | None = None):
     points, families = [], []
     seen = set()
     for argument in arguments:
+        while isinstance(argument, (Abs, sign)):
+            argument = argument.args[0]  # |u| and sign(u) are 0 exactly where u is
         if x not in argument.free_symbols or argument in seen:
             continue
         seen.add(argument)
-        solved, zeros = attempt(lambda: sympy.solveset(argument, x, S.Reals), _share(budget, 0.1))
+        solved, zeros = _linear_zero(argument, x)
+        if not solved:
+            solved, zeros = attempt(lambda: sympy.solveset(argument, x, S.Reals), _share(budget, 0.1))
         try:
             if not solved:
                 raise Unsolved
@@ -366,23 +364,32 @@ def kink_candidates(f, d, x, budget, unsolved: list | None = None):
     return points, families
 
 
+def _linear_zero(argument, x):
+    """(True, {root}) when ``argument`` is a·x + b with constant a ≠ 0 (|x − 1|, x^(2/3)): no solver needed."""
+    if argument.free_symbols != {x} or not argument.is_polynomial(x):
+        return False, None
+    slope = argument.diff(x)
+    if slope.free_symbols or not slope.is_nonzero:
+        return False, None
+    return True, sympy.FiniteSet(-argument.subs(x, 0) / slope)
+
+
 def _differentiability(f, d, x, c, fc, budget) -> str:
     """'zero', 'nonzero', 'undefined' (f′(c) does not exist) or 'unknown'.
 
     Decided by the definition: the one-sided limits of (f(c ± h) − f(c))/(±h).
     """
-    step = Dummy("h", positive=True)
     sides = []
     for direction in (1, -1):
-        shifted = f.subs(x, c + direction * step)
-        if _side_missing(shifted, step):
+        shifted = beside(f, x, c, direction)
+        if not defined_near(shifted):
             sides.append(None)
             continue
-        quotient = (shifted - fc) / (direction * step)
-        solved, value = attempt(lambda: sympy.limit(quotient, step, 0, "+"), _share(budget, 0.1))
-        if not solved or value.has(sympy.Limit) or value.free_symbols:
-            solved, value = attempt(lambda: sympy.limit(d, x, c, "+" if direction > 0 else "-"), _share(budget, 0.1))
-            if not solved or value.has(sympy.Limit) or value.free_symbols:
+        quotient = (shifted - fc) / (direction * STEP)
+        value = limit_from_above(quotient, STEP, _share(budget, 0.1))
+        if value is None:
+            value = limit_from_above(beside(d, x, c, direction), STEP, _share(budget, 0.1))
+            if value is None:
                 return "unknown"
         sides.append(value)
     right, left = sides
@@ -401,14 +408,6 @@ def _differentiability(f, d, x, c, fc, budget) -> str:
     if zero is None:
         return "unknown"
     return "zero" if zero == 0 else "nonzero"
-
-
-def _side_missing(shifted, step) -> bool:
-    """True when f is not real just to that side (the point is an end of the domain)."""
-    if shifted.is_extended_real is False:
-        return True
-    probe = shifted.subs(step, sympy.Rational(1, 10**6))
-    return not is_finite_real(probe)
 
 
 MAX_NUMERIC_POINTS = 60  # more than this in the window: list those nearest 0 and say so
@@ -451,7 +450,7 @@ def _numeric_one_variable(f, d, x, window, budget, notes: list) -> list[Critical
 
 
 def _several_variables(expr, variables, interval, budget) -> CriticalResult:
-    f = real_branch(expr)
+    f = real_function(expr)
     gradient = tuple(derivative(f, variable) for variable in variables)
     shown = tuple(_readable(component, budget) for component in gradient)
     equations = tuple(Equation(component) for component in shown)
@@ -459,7 +458,7 @@ def _several_variables(expr, variables, interval, budget) -> CriticalResult:
     notes: list[str] = []
     if f != expr:
         notes.append("odd roots are read as real roots")
-    if all(component.is_zero for component in gradient):
+    if all(component == 0 for component in gradient):
         result.constant = True
         names = ", ".join(str(variable) for variable in variables)
         notes.append(f"f does not change with {names} (∇f = 0 everywhere): it has no isolated critical points")
@@ -552,21 +551,19 @@ def _zero_set(argument) -> list:
 def partial_derivatives(f, variables, point, budget) -> list:
     """Each ∂f/∂v at the point by its definition (one-sided difference quotients):
     a value, "undefined", or None when it cannot be told."""
-    step = Dummy("h", positive=True)
     fp = value_at(f, point)
     answers = []
     for variable in variables:
         sides = []
         for direction in (1, -1):
             moved = dict(point)
-            moved[variable] = point[variable] + direction * step
-            shifted = f.subs(moved, simultaneous=True)
-            if fp is None or _side_missing(shifted, step):
+            moved[variable] = point[variable] + direction * STEP
+            shifted = f.xreplace(moved)
+            if fp is None or not defined_near(shifted):
                 sides.append("missing")
                 continue
-            quotient = (shifted - fp) / (direction * step)
-            solved, value = attempt(lambda: sympy.limit(quotient, step, 0, "+"), _share(budget, 0.05))
-            sides.append(value if solved and not value.has(sympy.Limit) and not value.free_symbols else None)
+            quotient = (shifted - fp) / (direction * STEP)
+            sides.append(limit_from_above(quotient, STEP, _share(budget, 0.05)))
         if None in sides:
             answers.append(None)
         elif "missing" in sides or not all(is_finite_real(side) for side in sides) or sign_of(sides[0] - sides[1]) != 0:
@@ -648,8 +645,8 @@ _PERIODIC = (sympy.sin, sympy.cos, sympy.tan, sympy.cot, sympy.sec, sympy.csc)
 
 def _readable(expression, budget):
     """The derivative as people write it: factored when that is shorter (y·(1 − x²)·e^… not a sum)."""
-    if sympy.count_ops(expression) <= 4:
-        return expression
+    if not expression.has(sympy.Add) or sympy.count_ops(expression) <= 4:
+        return expression  # factor_terms pulls common factors out of sums: a product is already written
     solved, factored = attempt(lambda: sympy.factor_terms(expression), _share(budget, 0.03))
     if solved and len(sympy.sstr(factored)) < len(sympy.sstr(expression)):
         return factored

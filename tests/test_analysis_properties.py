@@ -119,3 +119,29 @@ def test_every_classified_point_agrees_with_the_definition(f):
     for left, right, a, b in zip(grid, grid[1:], values, values[1:]):
         if a * b < 0:
             assert any(left - 1e-6 <= point <= right + 1e-6 for point in found), (f, left, right, found)
+
+
+odd_roots = st.sampled_from([Rational(1, 3), Rational(2, 3), Rational(1, 5), Rational(2, 5), Rational(4, 5)])
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(odd_roots, st.integers(-3, 3), st.sampled_from([-2, -1, Rational(1, 2), 3]))
+def test_cusps_and_vertical_tangents_are_found_and_told_truthfully(power, root, scale):
+    """f = s·(x − r)^(p/q), q odd, read as the real root: f′ does not exist at r.
+
+    p even: a cusp, an extremum (minimum when s > 0); p odd: a vertical tangent where f keeps
+    rising or falling, never an extremum.
+    """
+    f = scale * (x - root) ** power
+    result = classify_critical_points(f, [x])
+    (item,) = result.classifications
+    assert item.point.coordinates == (root,)
+    assert item.point.reason == "derivative_undefined"
+    assert item.test == "first_derivative"
+    real = scale * sympy.sign(x - root) ** power.p * sympy.Abs(x - root) ** power  # the real root, by hand
+    if power.p % 2 == 0:
+        assert item.kind == ("minimum" if scale > 0 else "maximum")
+        assert _agrees(item.kind, _nearby_signs(real, [x], (root,)))
+    else:
+        assert item.kind == "inflection"
+        assert {1, -1} <= _nearby_signs(real, [x], (root,))
