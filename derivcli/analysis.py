@@ -24,7 +24,7 @@ from .analysis_results import (
     InflectionResult,
     PlotData,
 )
-from .calculus import attempt, derivative, real_function, sign_of, to_float, value_at
+from .calculus import HIGHEST_ORDER, attempt, derivative, first_nonzero_derivative, real_function, sign_of, to_float, value_at
 from .classification import classify_family, classify_point, side_sign
 from .critical import DEFAULT_BUDGET, PARAMETER, inside_interval, kink_candidates, merge_families, family_members, critical_point, split_solutions, Unsolved, critical_points
 
@@ -206,18 +206,8 @@ def _changes_sign(second, x, member):
     """True / False / None: f″(c) = 0 and its first non-zero derivative at c has odd order."""
     if sign_of(value_at(second, {x: member})) != 0:
         return None
-    current = second
-    for order in range(1, 8):
-        current = derivative(current, x)
-        value = value_at(current, {x: member})
-        if value is None:
-            return None
-        value_sign = sign_of(value)
-        if value_sign is None:
-            return None
-        if value_sign != 0:
-            return order % 2 == 1
-    return None
+    found = first_nonzero_derivative(second, x, member, range(1, HIGHEST_ORDER - 1))
+    return None if found is None else found[0] % 2 == 1
 
 
 def plot_data(expr, variable, points, interval=None, families=(), columns: int = 64) -> PlotData | None:

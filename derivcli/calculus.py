@@ -73,6 +73,30 @@ def derivative(expr: sympy.Expr, variable: sympy.Symbol, order: int = 1) -> symp
     return result
 
 
+HIGHEST_ORDER = 12  # the higher-order tests look no further than the 12th derivative
+
+
+def derivative_values(expression: sympy.Expr, variable: sympy.Symbol, point: sympy.Expr, orders):
+    """(n, value of the n-th derivative at point) for each n in ``orders``; None where it does not exist."""
+    for order in orders:
+        yield order, value_at(derivative(expression, variable, order), {variable: point})
+
+
+def first_nonzero_derivative(expression: sympy.Expr, variable: sympy.Symbol, point: sympy.Expr, orders) -> tuple[int, int] | None:
+    """(n, sign) of the first derivative among ``orders`` that is not 0 at ``point``.
+
+    None when all are 0, or when one does not exist or has a sign that cannot be
+    told before a non-zero one is reached (the test then cannot decide).
+    """
+    for order, value in derivative_values(expression, variable, point, orders):
+        value_sign = sign_of(value)
+        if value_sign is None:
+            return None
+        if value_sign != 0:
+            return order, value_sign
+    return None
+
+
 def attempt(function, seconds):
     """(True, answer) from a sympy call, or (False, reason) when it failed or ran out of time.
 

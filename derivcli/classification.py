@@ -18,13 +18,12 @@ import sympy
 from sympy import Abs, Dummy, Piecewise, S, sign
 
 from .analysis_results import Classification, CriticalPoint, Family
-from .calculus import STEP, attempt, beside, defined_near, derivative, is_finite_real, limit_from_above, real_function, sign_of, to_float, value_at
+from .calculus import HIGHEST_ORDER, STEP, attempt, beside, defined_near, derivative, derivative_values, first_nonzero_derivative, is_finite_real, limit_from_above, real_function, sign_of, to_float, value_at
 from .critical import kink_arguments
 from .parsing import decimal_places
 from .errors import NoAnswerError
 from .guard import run_with_budget
 
-MAX_ORDER = 12
 APPROXIMATE_TOLERANCE = 1e-8
 
 
@@ -109,10 +108,7 @@ def _one_variable(f, x, critical: CriticalPoint, approximate: bool, budget) -> C
         result.trend = "increasing" if slope_sign > 0 else "decreasing"
         result.explanation = f"f′({at}) = {sympy.sstr(slope)} {'>' if slope_sign > 0 else '<'} 0: f is {result.trend} there"
         return result
-    order, higher = 1, d
-    for order in range(2, MAX_ORDER + 1):
-        higher = derivative(higher, x)
-        value = value_at(higher, {x: c})
+    for order, value in derivative_values(f, x, c, range(2, HIGHEST_ORDER + 1)):
         if value is None:
             result.values[_label(order, at)] = "does not exist"
             break
@@ -676,18 +672,7 @@ def _first_nonzero(along, t):
         order = min(exponents[0] for exponents, _ in polynomial.terms())
         value_sign = sign_of(polynomial.coeff_monomial(t**order))
         return (order, value_sign) if value_sign not in (None, 0) else (None, None)
-    current = along
-    for order in range(1, MAX_ORDER + 1):
-        current = sympy.diff(current, t)
-        value = value_at(current, {t: 0})
-        if value is None:
-            return None, None
-        value_sign = sign_of(value)
-        if value_sign is None:
-            return None, None
-        if value_sign != 0:
-            return order, value_sign
-    return None, None
+    return first_nonzero_derivative(along, t, S.Zero, range(1, HIGHEST_ORDER + 1)) or (None, None)
 
 
 def _describe(variables, point, direction, bend) -> str:
