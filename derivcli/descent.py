@@ -180,6 +180,7 @@ class _Compiled:
         self.size = len(variables)
         self.coordinates = [sympy.Symbol(f"x{i}", real=True) for i in range(self.size)]
         renaming = dict(zip(variables, self.coordinates))
+        self._original = {c: v for v, c in renaming.items()}
         self.expression = expr.xreplace(renaming)
         self.gradient = [sympy.diff(self.expression, c) for c in self.coordinates]
         self.hessian = None
@@ -191,6 +192,10 @@ class _Compiled:
                 for i in range(self.size)
             ]
         self.namespace: dict = {"__builtins__": _BUILTINS}
+
+    def original_gradient(self) -> tuple[sympy.Expr, ...]:
+        """The gradient written in the caller's variables (computed once, above)."""
+        return tuple(g.xreplace(self._original) for g in self.gradient)
 
     def block(self, outputs: Sequence[sympy.Expr], names: Sequence[str], indent: str) -> str:
         """Python statements assigning each output expression to its name (common parts once)."""
@@ -531,7 +536,7 @@ def _evaluate_start(compiled: _Compiled, names, point, expr, variables, start):
         return
     index, reason = problem
     message = f"{reason} at the start point {_point_text(names, point)}"
-    part = expr if index == 0 else sympy.diff(expr, variables[index - 1])
+    part = expr if index == 0 else compiled.original_gradient()[index - 1]
     exact = _exact_reason(part, variables, start)
     if exact:
         label = "f" if index == 0 else f"∂f/∂{names[index - 1]}"
@@ -818,7 +823,7 @@ def gradient_descent(
     return DescentResult(
         expression=expr,
         variables=names,
-        gradient=tuple(sympy.diff(expr, v) for v in variables),
+        gradient=compiled.original_gradient(),
         method=method,
         learning_rate=learning_rate,
         momentum=momentum,

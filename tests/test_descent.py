@@ -211,6 +211,13 @@ def test_gradient_undefined_at_start_names_the_gradient():
     assert "∂f/∂x" in caught.value.message
 
 
+def test_the_exact_reason_for_an_undefined_partial_names_the_right_variable():
+    with pytest.raises(NoAnswerError) as caught:
+        gradient_descent(x**2 + sqrt(y), [x, y], [1, 0])
+    assert caught.value.message.startswith("∂f/∂y has no value at the start point")
+    assert "division by zero" in caught.value.message
+
+
 def test_leaving_the_domain_mid_run_is_diverged():
     result = gradient_descent(log(x), [x], [2], learning_rate=5)
     assert result.reason == DIVERGED
@@ -304,6 +311,15 @@ def test_progress_is_reported_on_long_runs():
                      progress=lambda done, total: seen.append((done, total)))
     assert seen and all(total == 70_000 for _, total in seen)
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
+@pytest.mark.parametrize(
+    "f", [x**2 + x * y + sympy.sin(y), abs(x - 1) + y**2, sympy.Max(x, y) ** 2 + x**2 + y**2],
+)
+def test_result_gradient_is_sympys_in_the_callers_variables(f):
+    result = gradient_descent(f, [x, y], [3, 2], max_iterations=5)
+    assert result.gradient == (sympy.diff(f, x), sympy.diff(f, y))
+    assert set().union(*(g.free_symbols for g in result.gradient)) <= {x, y}
 
 
 def test_result_is_picklable():
