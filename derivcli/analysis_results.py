@@ -134,6 +134,7 @@ class Classification:
     hessian: tuple | None = None
     determinant: sympy.Expr | None = None
     eigenvalues: tuple | None = None
+    numeric_eigenvalues: tuple | None = None  # floats for JSON, computed with the exact ones
     approximate: bool = False
     family: Family | None = None
 

@@ -19,7 +19,7 @@ from sympy import Abs, Dummy, Piecewise, S, sign
 
 from .analysis_results import Classification, CriticalPoint, Family
 from .calculus import HIGHEST_ORDER, STEP, attempt, beside, defined_near, derivative, derivative_values, first_nonzero_derivative, is_finite_real, limit_from_above, real_function, sign_of, to_float, value_at
-from .critical import kink_arguments
+from .critical import critical_point, kink_arguments
 from .parsing import decimal_places
 from .errors import NoAnswerError
 from .guard import run_with_budget
@@ -455,7 +455,9 @@ def _several_variables(f, variables, critical: CriticalPoint, approximate: bool,
     result.hessian = tuple(tuple(row) for row in values)
     result.determinant = _simple(matrix.det())
     eigenvalues = _eigenvalues(matrix, budget)
-    result.eigenvalues = tuple(eigenvalues) if eigenvalues is not None else None
+    if eigenvalues is not None:
+        result.eigenvalues = tuple(eigenvalues)
+        result.numeric_eigenvalues = tuple(to_float(value) for value in eigenvalues)
     result.values["det H"] = result.determinant
     if eigenvalues is None:
         result.explanation = "could not compute the eigenvalues of the Hessian"
@@ -696,7 +698,7 @@ def classify_family(expr, variable, family: Family, budget: float | None = 4.0) 
 
     def classify(piece):
         member = piece.coordinates[0]
-        critical = CriticalPoint(variables=(variable,), coordinates=(member,), value=value_at(f, {variable: member}), reason=family.reason)
+        critical = critical_point((variable,), (member,), value_at(f, {variable: member}), reason=family.reason)
         answer = _one_variable(f, variable, critical, False, budget)
         answer.family = piece
         return answer

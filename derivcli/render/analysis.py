@@ -64,18 +64,19 @@ def family_text(family) -> str:
     return f"{format_point(coordinates)} ({family.parameter} {family.parameter_kind})"
 
 
-def _show(value) -> str:
-    """Readable math for a terminal; a root with no closed form (CRootOf) as ≈ its decimal."""
+def _show(value, number=None) -> str:
+    """Readable math for a terminal; a root with no closed form (CRootOf) as ≈ its decimal
+    (``number``, when the engine computed it with the value)."""
     if hasattr(value, "has") and value.has(sympy.CRootOf):
-        number = _number(value)
+        number = _number(value) if number is None else number
         return "—" if number is None else f"≈ {number:.10g}"
     return unicode_math(value)
 
 
 def _human_point(point) -> str:
     parts = []
-    for variable, value in point.as_dict().items():
-        shown = _show(value)
+    for variable, value, number in zip(point.variables, point.coordinates, point.numeric_coordinates):
+        shown = _show(value, number)
         parts.append(f"{unicode_math(variable)} {shown}" if shown.startswith("≈") else f"{unicode_math(variable)} = {shown}")
     return ", ".join(parts)
 
@@ -203,7 +204,7 @@ def _classification_json(item) -> dict:
         hessian=matrix,
         determinant=None if item.determinant is None else sympy.sstr(item.determinant),
         eigenvalues=None if item.eigenvalues is None else [sympy.sstr(value) for value in item.eigenvalues],
-        eigenvalues_numeric=None if item.eigenvalues is None else [_number(value) for value in item.eigenvalues],
+        eigenvalues_numeric=None if item.numeric_eigenvalues is None else list(item.numeric_eigenvalues),
         approximate=item.approximate,
     )
     return record
@@ -321,7 +322,7 @@ def _critical_parts(result: CriticalResult, with_table: bool) -> list:
             for point in result.points:
                 table.add_row(
                     _human_point(point) + (" (≈)" if point.approximate else ""),
-                    _show(point.value) if point.value is not None else "—",
+                    _show(point.value, point.numeric_value) if point.value is not None else "—",
                     "" if point.value is not None and (point.value.is_Integer or point.value.has(sympy.CRootOf)) else _decimal(point.numeric_value),
                     REASONS.get(point.reason, point.reason),
                 )
@@ -365,7 +366,7 @@ def _classify_parts(result: ClassifyResult) -> list:
             value = item.point.value
             table.add_row(
                 where,
-                _show(value) if value is not None else "—",
+                _show(value, item.point.numeric_value) if value is not None else "—",
                 Text(item.words, style=KIND_STYLES[item.kind]),
                 TESTS.get(item.test, item.test),
             )
