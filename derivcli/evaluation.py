@@ -60,7 +60,7 @@ def derivative_value_at(
     (variable, place), = point.items()
     try:
         finished, sides = run_with_budget(
-            lambda: _sides(derivative, previous, variable, place, point), LIMIT_SECONDS
+            lambda: derivative_sides(derivative, previous, variable, place), LIMIT_SECONDS
         )
     except DerivError:
         raise
@@ -79,16 +79,17 @@ def derivative_value_at(
     return left
 
 
-def _sides(derivative, previous, variable, place, point):
-    """The derivative's limits from the left and the right, and whether the function it came
-    from is continuous at the place (both are needed for the derivative to exist there)."""
+def derivative_sides(derivative, previous, variable, place):
+    """The derivative's limits from the left and the right of ``place``, and whether
+    ``previous`` (the function it came from) is continuous there: where f′'s formula has no
+    value, f′(a) exists exactly when f is continuous at a and both limits agree and are finite."""
     left = one_sided_limit(derivative, variable, place, "-")
     right = one_sided_limit(derivative, variable, place, "+")
     continuous = True
     if previous is not None and left == right and left.is_finite:
         before = one_sided_limit(previous, variable, place, "-")
         after = one_sided_limit(previous, variable, place, "+")
-        continuous = before == after == value_at(previous, point)
+        continuous = before == after == value_at(previous, {variable: place})
     return left, right, continuous
 
 

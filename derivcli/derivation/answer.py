@@ -75,31 +75,25 @@ def slope_at(derivative, raw, previous, point, name) -> sympy.Expr:
     (variable, place), = point.items()
     from ..guard import run_with_budget
 
-    def sides():
-        left = evaluation.one_sided_limit(derivative, variable, place, "-")
-        right = evaluation.one_sided_limit(derivative, variable, place, "+")
-        if not (left == right and left.is_finite and left.is_real):
-            if left.is_real and right.is_real and left != right:
-                raise NoAnswerError(
-                    f"{name} does not exist at {variable} = {sympy.sstr(place)}: from the left "
-                    f"it is {sympy.sstr(left)}, from the right {sympy.sstr(right)}"
-                )
-            raise first
-        here = evaluation.value_at(previous, point)
-        before = evaluation.one_sided_limit(previous, variable, place, "-")
-        after = evaluation.one_sided_limit(previous, variable, place, "+")
-        return left, here, before, after
-
     try:
-        finished, found = run_with_budget(sides, evaluation.LIMIT_SECONDS)
+        finished, found = run_with_budget(
+            lambda: evaluation.derivative_sides(derivative, previous, variable, place),
+            evaluation.LIMIT_SECONDS)
     except NoAnswerError:
         raise
     except Exception:  # sympy's limit fails in many ways; then the first reason stands
         raise first from None
     if not finished:
         raise first
-    left, here, before, after = found
-    if before == after == here:
+    left, right, continuous = found
+    if not (left == right and left.is_finite and left.is_real):
+        if left.is_real and right.is_real and left != right:
+            raise NoAnswerError(
+                f"{name} does not exist at {variable} = {sympy.sstr(place)}: from the left "
+                f"it is {sympy.sstr(left)}, from the right {sympy.sstr(right)}"
+            )
+        raise first
+    if continuous:
         return left
     raise NoAnswerError(f"{name} does not exist at {variable} = {sympy.sstr(place)}: the function jumps there")
 
