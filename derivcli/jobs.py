@@ -76,8 +76,7 @@ def differentiate(request: DifferentiationRequest):
     if request.expect is not None:
         expected = (parse_value(request.expect) if point is not None
                     else parse_expression(request.expect, allow_undefined_functions=True))
-    return answer(expression, variables, point, expected, request.strict, request.simplify,
-                  partial=len(every) > 1)
+    return answer(expression, variables, point, expected, request.strict, request.simplify)
 
 
 # --- deriv descend ------------------------------------------------------------------------------

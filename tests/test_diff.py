@@ -223,6 +223,23 @@ def test_terminal_shows_a_tree_and_the_slope(invoke):
     assert "at x = 3 the slope is 6: a small increase in x increases f by about 6 times that amount" in seed
 
 
+@pytest.mark.parametrize("args, name", [
+    (["x**5", "--order", "4"], "f⁽⁴⁾(x) = 120·x"),
+    (["x**2*y", "--wrt", "x"], "∂f/∂x = 2·x·y"),
+    (["x**2 + y", "--wrt", "y"], "∂f/∂y = 1"),
+    (["x**3*y", "--wrt", "x", "--wrt", "y", "--wrt", "x"], "∂³f/∂x∂y∂x = 6·x"),
+])
+def test_terminal_names_the_derivative(invoke, args, name):
+    text = strip_ansi(invoke("diff", *args, "--no-steps", terminal=True).stdout)
+    assert text.startswith(name + "   ✓")
+
+
+def test_partial_derivative_is_named_in_errors(invoke):
+    result = invoke("diff", "log(x)*y", "--wrt", "x", "--at", "x=0,y=1")
+    assert result.exit_code == 3
+    assert result.stderr.startswith("deriv: error: ∂f/∂x does not exist where f does not")
+
+
 def test_terminal_tree_respects_the_width(invoke):
     result = invoke("diff", "sin(cos(tan(x**2 + 1)))**3 * exp(sin(x) / (x**2 + 7))", terminal=True,
                     columns=60)

@@ -22,6 +22,11 @@ class Differentiation:
     comparison: object | None = None
     strict: bool = False
     problems: list[DerivError] = field(default_factory=list)
+    partial: bool = False  # f has several variables: ∂f/∂x rather than f′
+
+    def name(self, order: int | None = None) -> str:
+        """The name of the derivative after ``order`` passes (all of them by default): f″, ∂²f/∂y∂x."""
+        return derivative_name(self.derivation.variables[:order], self.partial)
 
     @property
     def notes(self) -> list[str]:
@@ -32,10 +37,10 @@ class Differentiation:
         return notes
 
 
-def derivative_name(variables) -> str:
+def derivative_name(variables, partial: bool = False) -> str:
     """f′, f″, f‴, f⁽⁴⁾ for one variable; ∂f/∂x, ∂²f/∂y∂x for partial derivatives."""
     order = len(variables)
-    if len(set(variables)) == 1 and not _partial(variables):
+    if len(set(variables)) == 1 and not partial:
         return {1: "f′", 2: "f″", 3: "f‴"}.get(order, f"f⁽{_raised(order)}⁾")
     if order == 1:
         return f"∂f/∂{variables[0]}"
@@ -51,10 +56,6 @@ def derivative_name(variables) -> str:
 
 def _raised(number: int) -> str:
     return "".join("⁰¹²³⁴⁵⁶⁷⁸⁹"[int(digit)] for digit in str(number))
-
-
-def _partial(variables) -> bool:
-    return getattr(variables, "partial", False)
 
 
 def slope_at(derivative, raw, previous, point, name) -> sympy.Expr:
@@ -98,22 +99,22 @@ def slope_at(derivative, raw, previous, point, name) -> sympy.Expr:
     raise NoAnswerError(f"{name} does not exist at {variable} = {sympy.sstr(place)}: the function jumps there")
 
 
-def answer(expression, variables, point=None, expected=None, strict=False, simplify=True,
-           partial=False) -> Differentiation:
+def answer(expression, variables, point=None, expected=None, strict=False, simplify=True) -> Differentiation:
     """Differentiate, evaluate at ``point`` and run the --expect and --strict checks."""
     from .. import evaluation
 
     derivation = differentiate(expression, variables, simplify)
-    result = Differentiation(derivation, point, strict=strict)
+    partial = len(expression.free_symbols | set(variables)) > 1
+    result = Differentiation(derivation, point, strict=strict, partial=partial)
     if point is not None:
         try:
             evaluation.value_at(expression, point)  # f itself must exist there
         except NoAnswerError as error:
-            name = derivative_name(_Named(variables[:1], partial))
+            name = result.name(1)
             raise NoAnswerError(f"{name} does not exist where f does not: {error.message}",
                                 error.hint) from None
         for order, tree in enumerate(derivation.trees, start=1):
-            name = derivative_name(_Named(variables[:order], partial))
+            name = result.name(order)
             result.value = slope_at(tree.substeps[-1].result, tree.result, tree.expression,
                                     point, name)
     if expected is not None:
@@ -137,10 +138,3 @@ def answer(expression, variables, point=None, expected=None, strict=False, simpl
             ))
     return result
 
-
-class _Named(list):
-    """A list of variables that remembers whether they are partial derivatives."""
-
-    def __init__(self, items, partial):
-        super().__init__(items)
-        self.partial = partial

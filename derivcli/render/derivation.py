@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sympy
 
-from derivcli.derivation.answer import Differentiation, derivative_name
+from derivcli.derivation.answer import Differentiation
 from derivcli.render.mathtext import UnicodePrinter, unicode_math
 
 LARGE_TREE = 40          # steps; above this, trivial leaves (constants, the variable) are hidden
@@ -75,21 +75,9 @@ def _grouped(expression) -> str:
     return text
 
 
-def _name(result: Differentiation) -> str:
-    return derivative_name(_variables(result))
-
-
-def _variables(result: Differentiation):
-    from derivcli.derivation.answer import _Named
-
-    derivation = result.derivation
-    symbols = derivation.expression.free_symbols | set(derivation.variables)
-    return _Named(derivation.variables, len(symbols) > 1)
-
-
 def _function_of(result: Differentiation) -> str:
     """f′(x) for one variable, ∂f/∂y for a partial derivative."""
-    name = _name(result)
+    name = result.name()
     if name.startswith("∂"):
         return name
     return f"{name}({result.derivation.variables[0]})"
@@ -296,7 +284,7 @@ def _slope_sentence(result: Differentiation) -> str:
     approximate = numeric_text(value, 6)
     shown = exact if exact == approximate or value.is_Integer else f"{exact} ≈ {approximate}"
     where = _point_text(point)
-    name = _name(result)
+    name = result.name()
     variables = result.derivation.variables
     order = len(variables)
     if order == 1:
