@@ -716,6 +716,8 @@ def gradient_descent(
         if collecting:
             gc.enable()
 
+    slope_size = "|f′|" if len(names) == 1 else "‖∇f‖"
+    fell_without_bound = False  # f itself reached -RUNAWAY: no learning rate makes a minimum of that
     if code in ("error", "runaway"):
         # the run ends on the last good point; the message tells what happened one step later
         iterations, final_point, final_value, final_norm, step, bad_point = state[:6]
@@ -730,6 +732,7 @@ def gradient_descent(
             if not (math.isfinite(bad_value) and math.isfinite(bad_norm)):
                 message = f"diverged: at iteration {iterations + 1} f or its gradient overflowed to infinity or NaN at {where}"
             else:
+                fell_without_bound = True
                 message = (
                     f"diverged: at iteration {iterations + 1} f fell below {-RUNAWAY:g} (at {where}): "
                     "f appears unbounded below"
@@ -739,7 +742,7 @@ def gradient_descent(
         if code in ("gradient", "step"):
             reason = CONVERGED
             test = (
-                f"‖∇f‖ = {final_norm:.3g} < {tolerance:g}" if code == "gradient"
+                f"{slope_size} = {final_norm:.3g} < {tolerance:g}" if code == "gradient"
                 else f"the step {step:.3g} is below {tolerance:g}"
             )
             message = f"converged after {_count(iterations, 'iteration')}: {test}"
@@ -747,7 +750,7 @@ def gradient_descent(
             reason = MAX_ITERATIONS
             message = (
                 f"stopped after the maximum of {_count(max_iterations, 'iteration')} without converging "
-                f"(‖∇f‖ = {final_norm:.3g}, tolerance {tolerance:g})"
+                f"({slope_size} = {final_norm:.3g}, tolerance {tolerance:g})"
             )
             if final_value < value and final_norm > RUNAWAY_GROWTH * max(1.0, gradient_norm):
                 reason = DIVERGED
@@ -812,12 +815,13 @@ def gradient_descent(
     if reason == DIVERGED:
         hint = _divergence_hint(
             expr, variables, point, method, learning_rate, momentum, max_iterations, tolerance,
-            curvature, lowest_curvature, stable, _suggest,
+            curvature, lowest_curvature, stable, _suggest, fell_without_bound,
         )
-    elif reason == MAX_ITERATIONS and stable is not None and learning_rate < stable / 100:
-        hint = (
-            f"the learning rate {learning_rate:g} is far below the stable bound {stable:.3g}; "
-            "a larger --lr (or a larger --max-iter) may converge"
+    elif reason == MAX_ITERATIONS:
+        hint = _stall_hint(
+            expr, variables, point, method, learning_rate, momentum, max_iterations, tolerance,
+            curvature, lowest_curvature, stable, _suggest, value_and_gradient, final_point,
+            final_norm, final_curvature,
         )
 
     return DescentResult(
@@ -925,8 +929,9 @@ def _lower_nearby(value_and_gradient, point, value, directions, radii) -> str | 
 
 
 def _divergence_hint(expr, variables, point, method, learning_rate, momentum, max_iterations,
-                     tolerance, curvature, lowest_curvature, stable, suggest):
-    """Why a run diverged and, for gd and momentum, a learning rate that was tried and works."""
+                     tolerance, curvature, lowest_curvature, stable, suggest, fell_without_bound=False):
+    """Why a run diverged (or swung without settling) and, for gd and momentum, a learning rate
+    that was tried and works."""
     if method == "newton":
         return (
             "Newton's method can overshoot far from a minimum or where f″ ≤ 0; "
@@ -934,9 +939,11 @@ def _divergence_hint(expr, variables, point, method, learning_rate, momentum, ma
         )
     if curvature is None:
         return "try a smaller --lr"
+    one = len(variables) == 1
     if curvature < 0:
+        downward = f"f″ = {curvature:.3g} < 0" if one else f"largest curvature {curvature:.3g} < 0"
         return (
-            f"f curves downward at the start (largest curvature {curvature:.3g} < 0): "
+            f"f curves downward at the start ({downward}): "
             "there may be no minimum in the direction of descent (f unbounded below)"
         )
     if curvature == 0:
@@ -949,10 +956,21 @@ def _divergence_hint(expr, variables, point, method, learning_rate, momentum, ma
             f"direction at the start (smallest curvature {lowest_curvature:.3g} < 0, a saddle shape): "
             "descent gathers speed that way, and f may be unbounded below"
         )
-    if learning_rate >= bound:
+    at_start = f"(c = {curvature:.6g} is the curvature of f at the start)"
+    if math.isclose(learning_rate, bound, rel_tol=1e-9):
         text = (
-            f"lr = {learning_rate:g} exceeds {formula} = {bound:.6g} (c = {curvature:.6g} is the curvature "
-            f"of f at the start), so each step overshoots more than it gains; lr must be below {bound:.6g}"
+            f"lr = {learning_rate:g} equals {formula} = {bound:.6g} {at_start}, so each step overshoots "
+            f"by exactly what it gains and f swings back and forth; lr must be below {bound:.6g}"
+        )
+    elif learning_rate > bound:
+        text = (
+            f"lr = {learning_rate:g} exceeds {formula} = {bound:.6g} {at_start}, "
+            f"so each step overshoots more than it gains; lr must be below {bound:.6g}"
+        )
+    elif fell_without_bound:
+        text = (
+            f"lr = {learning_rate:g} is below {formula} = {bound:.6g} at the start, but the path left the "
+            "region where f curves upward, and there f fell without bound"
         )
     else:
         text = (
@@ -976,6 +994,69 @@ def _divergence_hint(expr, variables, point, method, learning_rate, momentum, ma
         if trial.reason == MAX_ITERATIONS and steady is None and trial.gradient_norm < trial.trace[0].gradient_norm:
             steady = candidate  # not converged yet, but heading downhill with a shrinking gradient
         candidate /= 4
-    if steady is not None:
+    # Where f is known to fall without bound, a slower run that has not got there yet proves nothing.
+    if steady is not None and not fell_without_bound:
         return text + f": --lr {steady:.3g} does not diverge (it had not converged after {budget} iterations)"
     return text + "; no smaller learning rate that was tried converged either"
+
+
+def _stall_hint(expr, variables, point, method, learning_rate, momentum, max_iterations, tolerance,
+                curvature, lowest_curvature, stable, suggest, value_and_gradient, final_point,
+                final_norm, final_curvature):
+    """Why a run reached the iteration limit, where that can be told: a learning rate at the
+    stability bound (f swings), far below it (tiny steps), a corner (the slope jumps) or a flat
+    stretch (the slope fades)."""
+    one = len(variables) == 1
+    if stable is not None and learning_rate >= stable * (1 - 1e-9):
+        return _divergence_hint(
+            expr, variables, point, method, learning_rate, momentum, max_iterations, tolerance,
+            curvature, lowest_curvature, stable, suggest,
+        )
+    if stable is not None and learning_rate < stable / 100:
+        return (
+            f"the learning rate {learning_rate:g} is far below the stable bound {stable:.3g}; "
+            "a larger --lr (or a larger --max-iter) may converge"
+        )
+    if method != "newton":
+        corner = _corner_hint(value_and_gradient, variables, final_point, learning_rate, final_norm, final_curvature)
+        if corner:
+            return corner
+    if (curvature is not None and curvature > 0 and final_curvature is not None
+            and abs(final_curvature) < curvature / 100):
+        fading = (
+            f"f″ = {final_curvature:.3g} here, {curvature:.3g} at the start" if one
+            else f"the largest curvature falls from {curvature:.3g} at the start to {final_curvature:.3g} here"
+        )
+        others = "--method gd" if method == "newton" else "--method newton"
+        return (
+            f"f flattens out along the way ({fading}), so the steps shrink with the slope; "
+            f"{others} or a larger --max-iter may get further (a flat point need not be a minimum: "
+            "x**3 at 0 is not)"
+        )
+    return None
+
+
+def _corner_hint(value_and_gradient, variables, point, learning_rate, final_norm, final_curvature):
+    """A hint when the slope flips sign within one step without getting smaller: a corner (|x|)."""
+    if not final_norm > 0:
+        return None
+    if final_curvature is not None and learning_rate * abs(final_curvature) >= 0.5:
+        return None  # a smooth bend this sharp could turn the slope round by itself
+    try:
+        gradient = value_and_gradient(*point)[1:]
+        after = value_and_gradient(*(p - learning_rate * g for p, g in zip(point, gradient)))[1:]
+    except (ArithmeticError, ValueError, TypeError):
+        return None
+    if any(isinstance(v, complex) or not math.isfinite(v) for v in [*gradient, *after]):
+        return None
+    if not any(g * a < 0 and abs(a) > abs(g) / 2 for g, a in zip(gradient, after)):
+        return None
+    one = len(variables) == 1
+    slope = "f′" if one else "a partial derivative"
+    size = f"|f′| stays about {final_norm:.3g}" if one else f"‖∇f‖ stays about {final_norm:.3g}"
+    where = _point_text([str(v) for v in variables], point)
+    return (
+        f"{slope} flips sign within one step near {where} without getting smaller ({size}): f seems "
+        "to have a corner there (as |x| has at 0), where the slope jumps and never becomes small, "
+        "so the gradient test cannot pass; deriv critical finds such points exactly"
+    )

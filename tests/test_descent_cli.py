@@ -4,6 +4,7 @@ import json
 import re
 
 import pytest
+from conftest import strip_ansi
 from sympy import Symbol
 
 from derivcli.parsing import parse_point
@@ -232,3 +233,68 @@ def test_batch_lines_stay_aligned_and_the_worst_status_wins(invoke):
     assert point_of(answers[3], "x")["x"] == pytest.approx(3, abs=1e-8)
     assert "line 2: diverged" in result.stderr
     assert "line 3:" in result.stderr
+
+
+# --- what a person reads: found by running deriv descend in a terminal ---------------------------
+
+
+def test_one_variable_messages_speak_of_f_prime_not_the_gradient_norm(invoke):
+    stalled = invoke("descend", "x**4", "--from", "1", "--max-iter", "10")
+    assert "|f′| = " in stalled.stderr and "‖∇f‖" not in stalled.stderr
+    falling = invoke("descend", "-x**2", "--from", "1")
+    assert "f″ = -2 < 0" in falling.stderr and "largest curvature" not in falling.stderr
+    two = invoke("descend", "x**4 + y**4", "--from", "x=1,y=1", "--max-iter", "10")
+    assert "‖∇f‖ = " in two.stderr
+
+
+def test_a_learning_rate_exactly_at_the_bound_is_explained_with_a_rate_that_works(invoke):
+    result = invoke("descend", "x**2", "--from", "3", "--lr", "1", "--max-iter", "50")
+    assert result.exit_code == 3
+    assert "maximum of 50 iterations" in result.stderr
+    assert "equals 2/c = 1" in result.stderr and "swings back and forth" in result.stderr
+    assert "--lr 0.5 converges" in result.stderr
+    screen = strip_ansi(invoke("descend", "x**2", "--from", "3", "--lr", "1", "--max-iter", "50", terminal=True).stdout)
+    assert "exactly at it" in screen and "above it" not in screen
+
+
+def test_a_corner_that_stops_the_gradient_test_is_named(invoke):
+    result = invoke("descend", "abs(x - 1)", "--from", "0", "--max-iter", "50")
+    assert result.exit_code == 3
+    assert "corner" in result.stderr and "near x = 1 " in result.stderr
+    screen = invoke("descend", "abs(x - 1)", "--from", "0", "--max-iter", "50", terminal=True).stdout
+    screen = " ".join(strip_ansi(screen).split())  # the story wraps
+    assert "does not curve (f″ = 0)" in screen
+    assert "curves downward" not in screen  # f″ = 0 is no downward curve
+
+
+@pytest.mark.parametrize("expression", ["x**3", "x**4"])
+def test_a_run_that_stalls_on_a_flat_stretch_says_so(invoke, expression):
+    result = invoke("descend", expression, "--from", "1")
+    assert result.exit_code == 3
+    assert "flattens out" in result.stderr and "--method newton" in result.stderr
+
+
+def test_no_learning_rate_is_offered_where_f_fell_without_bound(invoke):
+    result = invoke("descend", "x**3", "--from", "1", "--method", "momentum")
+    assert result.exit_code == 3
+    assert "fell without bound" in result.stderr
+    assert "curvature grows" not in result.stderr  # f″ = 6x fell below 0 on the way
+    assert "does not diverge" not in result.stderr
+    # where a smaller rate really finds a (local) minimum, it is still named
+    local = invoke("descend", "x**3 - 3*x", "--from", "0.5", "--lr", "2")
+    assert "converges in" in local.stderr
+
+
+def test_a_run_off_downwards_is_plotted_on_a_log_scale(invoke):
+    screen = strip_ansi(invoke("descend", "-x**2", "--from", "1", terminal=True).stdout)
+    assert "log scale of −f(x)" in screen
+    assert re.search(r"-9\.\d+e\+149 ┤", screen)
+    assert re.search(r"-1e0 ┤", screen)
+
+
+def test_long_hints_wrap_under_their_text_not_the_label(invoke):
+    screen = strip_ansi(invoke("descend", "x**2", "--from", "3", "--lr", "1.5", terminal=True, columns=70).stdout)
+    lines = screen.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("  hint: "))
+    following = lines[start + 1]
+    assert following.strip() and following.startswith(" " * len("  hint: "))

@@ -147,7 +147,9 @@ def learning_rate_story(result: DescentResult) -> str:
     factor = 2 if result.method == "gd" else 2 * (1 + result.momentum)
 
     def verdict(bound: float) -> str:
-        if result.learning_rate >= bound:
+        if math.isclose(result.learning_rate, bound, rel_tol=1e-9):
+            return "exactly at it, so each step overshoots by what it gains and f swings back and forth"
+        if result.learning_rate > bound:
             return "above it, so each step overshoots by more than it gains"
         if result.learning_rate < bound / 50:
             return "far below it, so the steps are safe but small and progress is slow"
@@ -158,6 +160,11 @@ def learning_rate_story(result: DescentResult) -> str:
         text += (
             f" At the start the curvature c ({curvature_name}) is {number(c)}: on a parabola with that "
             f"curvature, steps are stable while lr < {formula} = {number(bound)}; lr = {lr} is {verdict(bound)}."
+        )
+    elif c == 0:
+        text += (
+            f" At the start f does not curve ({curvature_name} = 0), so no step size is unstable there "
+            f"(the bound {formula} is infinite)."
         )
     else:
         text += (
@@ -238,12 +245,25 @@ class DescentView:
         else:
             verdict = Text.assemble(("✗ ", "red bold"), (result.message, "red"))
         yield verdict
-        if result.hint:
-            yield Text.assemble(("  hint: ", "yellow bold"), result.hint)
-        for warning in result.warnings:
-            yield Text.assemble(("  warning: ", "yellow bold"), warning)
+        notes = [("hint:", result.hint)] if result.hint else []
+        notes += [("warning:", warning) for warning in result.warnings]
+        if notes:
+            yield labelled_lines(notes)
         yield Text("")
         yield Text(learning_rate_story(result), style="italic")
+
+
+def labelled_lines(notes):
+    """Label and text side by side; long texts wrap under their own first word, not the label."""
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, style="yellow bold")
+    grid.add_column()
+    for label, text in notes:
+        grid.add_row(Text("  " + label), Text(text))
+    return grid
 
 
 def iteration_table(result: DescentResult, rows, width: int):
@@ -286,8 +306,11 @@ def loss_curve(trace, width: int, height: int, function: str) -> list:
 
     values = [row.value for row in trace]
     first, last = trace[0].iteration, trace[-1].iteration
-    logarithmic = min(values) > 0 and max(values) / min(values) > 1e3
-    heights = [math.log10(v) for v in values] if logarithmic else values
+    # f > 0 spanning decades: log10(f); f < 0 spanning decades (f running off downwards): −log10(−f)
+    sign = 1 if min(values) > 0 else -1 if max(values) < 0 else 0
+    magnitudes = [abs(v) for v in values]
+    logarithmic = sign != 0 and max(magnitudes) / min(magnitudes) > 1e3
+    heights = [sign * math.log10(v) for v in magnitudes] if logarithmic else values
     low, high = min(heights), max(heights)
     span = high - low or 1.0
     columns: list[list[float]] = [[] for _ in range(width)]
@@ -299,12 +322,17 @@ def loss_curve(trace, width: int, height: int, function: str) -> list:
         for h in column:
             level = round((h - low) / span * (height - 1))
             grid[height - 1 - level][position] = "•"
-    label = (lambda h: f"1e{h:.0f}" if abs(h - round(h)) < 1e-9 else number(10**h, 3)) if logarithmic else (
-        lambda h: number(h, 3)
-    )
+    def label(h: float) -> str:
+        if not logarithmic:
+            return number(h, 3)
+        exponent = sign * h
+        size = f"1e{exponent:.0f}" if abs(exponent - round(exponent)) < 1e-9 else number(10**exponent, 3)
+        return size if sign > 0 else "-" + size
+
     top, bottom = label(high), label(low)
     margin = max(len(top), len(bottom))
-    title = f"{function} against the iteration" + (" (log scale)" if logarithmic else "")
+    scale = " (log scale)" if sign > 0 else f" (log scale of −{function})"
+    title = f"{function} against the iteration" + (scale if logarithmic else "")
     lines = [Text("  " + title, style="bold")]
     for index, cells in enumerate(grid):
         tick = top if index == 0 else bottom if index == height - 1 else ""
