@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import mpmath
 import sympy
 
+from derivcli.derivation.answer import derivative_name
 from derivcli.errors import DerivError, NoAnswerError, ResourceLimitError, UsageError
 from derivcli.guard import run_with_budget
 from derivcli.parsing import format_point, sorted_symbols
@@ -288,10 +289,6 @@ def _tidy(value: sympy.Expr) -> sympy.Expr:
 MAX_EXACT_BITS = 13_000
 
 
-def _prime_name(order: int) -> str:
-    return {1: "f′", 2: "f″", 3: "f‴"}.get(order, f"f^({order})")
-
-
 def _check_printable(values: list) -> None:
     """Exact values beyond ~4000 digits cannot be shown (nor read back): ask for decimals."""
     for value in values:
@@ -342,7 +339,8 @@ def evaluate(expression, variable, points, order=0, numeric=False, digits=15, ex
         entry = PointValues(point)
         try:
             entry.values = [value_at(expression, point)] + [
-                derivative_value_at(derivative, point, _prime_name(order), derivatives[order - 1])
+                derivative_value_at(derivative, point, derivative_name([variable] * order),
+                                    derivatives[order - 1])
                 for order, derivative in enumerate(derivatives[1:], start=1)
             ]
             if not numeric:

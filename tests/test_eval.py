@@ -48,6 +48,7 @@ def test_derivative_variable(invoke):
     (["asin(x)", "--at", "2"], "not real"),
     (["abs(x)", "--at", "0", "--order", "1"], "f′ does not exist at x = 0"),
     (["piecewise((x, x < 0), (x + 1, otherwise))", "--at", "0", "--order", "1"], "jumps"),
+    (["x**(7/2)", "--at", "0", "--order", "4"], "f⁽⁴⁾ does not exist at x = 0"),  # as diff names it
 ])
 def test_no_answer(invoke, args, message):
     result = invoke("eval", *args)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import sympy
 
 from ..errors import DerivError, ExpectationFailed, NoAnswerError
+from ..render.mathtext import superscript
 from .differentiation import differentiate
 from .step import Derivation
 
@@ -41,7 +42,7 @@ def derivative_name(variables, partial: bool = False) -> str:
     """f′, f″, f‴, f⁽⁴⁾ for one variable; ∂f/∂x, ∂²f/∂y∂x for partial derivatives."""
     order = len(variables)
     if len(set(variables)) == 1 and not partial:
-        return {1: "f′", 2: "f″", 3: "f‴"}.get(order, f"f⁽{_raised(order)}⁾")
+        return {1: "f′", 2: "f″", 3: "f‴"}.get(order, f"f⁽{superscript(str(order))}⁾")
     if order == 1:
         return f"∂f/∂{variables[0]}"
     runs: list[list] = []
@@ -50,12 +51,8 @@ def derivative_name(variables, partial: bool = False) -> str:
             runs[-1][1] += 1
         else:
             runs.append([variable, 1])
-    below = "".join(f"∂{v}{_raised(count) if count > 1 else ''}" for v, count in runs)
-    return f"∂{_raised(order)}f/{below}"
-
-
-def _raised(number: int) -> str:
-    return "".join("⁰¹²³⁴⁵⁶⁷⁸⁹"[int(digit)] for digit in str(number))
+    below = "".join(f"∂{v}{superscript(str(count)) if count > 1 else ''}" for v, count in runs)
+    return f"∂{superscript(str(order))}f/{below}"
 
 
 def slope_at(derivative, raw, previous, point, name) -> sympy.Expr:

@@ -6,18 +6,16 @@ import sympy
 
 from derivcli.evaluation import Evaluation, numeric_text
 from derivcli.parsing import format_point
-from derivcli.render.mathtext import superscript, unicode_math
+from derivcli.derivation.answer import derivative_name
+from derivcli.render.mathtext import unicode_math
 
 
 def _column_name(order: int, variable: str, variables: list[str]) -> str:
     """f(x), f′(x), f″(x) … for one variable; f, ∂f/∂y, ∂²f/∂y² … for several."""
-    if len(variables) > 1:
-        if order == 0:
-            return f"f({', '.join(variables)})"
-        raised = superscript(str(order)) if order > 1 else ""
-        return f"∂{raised}f/∂{variable}{raised}"
-    name = {0: "f", 1: "f′", 2: "f″", 3: "f‴"}.get(order) or f"f⁽{superscript(str(order))}⁾"
-    return f"{name}({variable})"
+    if order == 0:
+        return f"f({', '.join(variables)})"
+    name = derivative_name([variable] * order, partial=len(variables) > 1)
+    return name if len(variables) > 1 else f"{name}({variable})"
 
 
 def _shown(value, result: Evaluation) -> str:
