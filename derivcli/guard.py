@@ -198,12 +198,15 @@ def _run_on_large_stack(function, argument):
         threading.stack_size(JOB_STACK_BYTES)
         sys.setrecursionlimit(JOB_RECURSION_LIMIT)
         thread = threading.Thread(target=target, name="deriv-job")
-        thread.start()
+        try:
+            thread.start()
+        finally:
+            # only the job's thread gets the deep stack: the timers of run_with_budget, started
+            # inside the job, would each reserve as much address space and exhaust --memory
+            threading.stack_size(previous)
         thread.join()
     except (RuntimeError, MemoryError, ValueError):
         box["outcome"] = _outcome(function, argument)
-    finally:
-        threading.stack_size(previous)
     return box["outcome"]
 
 
@@ -326,30 +329,79 @@ def _with_interval_timer(function, seconds, stop):
 
 
 def _with_async_exception(function, seconds, stop):
-    """Any other thread (the guard runs jobs on one): a timer thread raises ``stop`` in it,
+    """Any other thread (the guard runs jobs on one): the watchdog raises ``stop`` in it,
     between two bytecodes, which interrupts sympy's pure-Python loops."""
     import ctypes
 
     thread_id = threading.get_ident()
-    lock = threading.Lock()
-    state = {"active": True, "fired": False}
-
-    def fire():
-        with lock:
-            if state["active"]:
-                state["fired"] = True
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(stop))
-
-    timer = threading.Timer(seconds, fire)
-    timer.daemon = True
-    timer.start()
+    entry = _WATCHDOG.arm(seconds, thread_id, stop)
     try:
         result = function()
     finally:
-        with lock:
-            state["active"] = False
-            timer.cancel()
-    if state["fired"]:
+        fired = _WATCHDOG.disarm(entry)
+    if fired:
         # raised too late to interrupt: withdraw it, the answer is complete
         ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), None)
     return result
+
+
+class _Watchdog:
+    """One thread that ends every budget of the other threads when its deadline passes.
+
+    A thread per budget would cost a stack and a malloc arena each, and budgets nest
+    (a limit inside a classification inside a job): under --memory a few of them were
+    enough to make "can't start new thread" of a plain answer.
+    """
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._deadlines: list = []  # a heap of (deadline, order, entry)
+        self._order = 0
+        self._thread: threading.Thread | None = None
+
+    def arm(self, seconds: float, thread_id: int, stop) -> dict:
+        import heapq
+
+        entry = {"thread": thread_id, "stop": stop, "active": True, "fired": False}
+        with self._condition:
+            self._order += 1
+            heapq.heappush(self._deadlines, (time.monotonic() + seconds, self._order, entry))
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._watch, name="deriv-budgets", daemon=True)
+                self._thread.start()
+            self._condition.notify()
+        return entry
+
+    def disarm(self, entry: dict) -> bool:
+        """Stop watching ``entry``; True when its exception was already raised."""
+        import heapq
+
+        with self._condition:
+            entry["active"] = False
+            if len(self._deadlines) > 256:  # forget ended budgets that have not reached the top yet
+                self._deadlines = [item for item in self._deadlines if item[2]["active"]]
+                heapq.heapify(self._deadlines)
+            return entry["fired"]
+
+    def _watch(self) -> None:
+        import ctypes
+        import heapq
+
+        with self._condition:
+            while True:
+                while self._deadlines and not self._deadlines[0][2]["active"]:
+                    heapq.heappop(self._deadlines)
+                if not self._deadlines:
+                    self._condition.wait()
+                    continue
+                left = self._deadlines[0][0] - time.monotonic()
+                if left > 0:
+                    self._condition.wait(left)
+                    continue
+                _, _, entry = heapq.heappop(self._deadlines)
+                entry["fired"] = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(entry["thread"]), ctypes.py_object(entry["stop"]))
+
+
+_WATCHDOG = _Watchdog()
+os.register_at_fork(after_in_child=_WATCHDOG.__init__)  # a forked worker starts with no budgets and no lock held

@@ -119,6 +119,21 @@ def test_budgets_interrupt_and_stay_apart():
         assert guard.run(nested_budgets, None) == ((False, None), (True, 499500))
 
 
+def deeply_nested_budgets(depth):
+    """Budgets inside budgets: each holds a timer thread while the inner ones run."""
+    if depth == 0:
+        return sum(range(10))
+    finished, value = run_with_budget(lambda: deeply_nested_budgets(depth - 1), 30)
+    return value if finished else None
+
+
+def test_budget_timers_do_not_take_the_jobs_deep_stack():
+    # the job thread has a 256 MiB stack; timers started inside it once had one each, and a dozen
+    # nested budgets exhausted a 1 GiB address space ("can't start new thread")
+    with Guard(timeout=20, memory_mb=1024) as guard:
+        assert guard.run(deeply_nested_budgets, 24) == 45
+
+
 def test_budgets_in_the_main_thread():
     assert budgeted(0.2) == (False, None)
     assert run_with_budget(lambda: 42, 5) == (True, 42)
