@@ -28,6 +28,7 @@ REASONS = {
     "gradient_zero": "∇f = 0",
     "gradient_undefined": "∇f does not exist",
     "interval_endpoint": "endpoint of the interval",
+    "boundary": "on the boundary of the box (a face, an edge or a corner)",
     "second_derivative_zero": "f″ = 0",
     "given": "the given point",
 }

@@ -122,11 +122,49 @@ STEP = sympy.Dummy("h", positive=True)  # one symbol for every one-sided approac
 
 @functools.lru_cache(maxsize=1024)
 def beside(expression: sympy.Expr, variable: sympy.Symbol, point: sympy.Expr, direction: int) -> sympy.Expr:
-    """``expression`` at point + direction·h, with h = STEP > 0: what a one-sided limit looks at.
+    """``expression`` at point + direction·h, with h = STEP > 0 small: what a one-sided limit looks at.
 
-    Remembered: finding a kink and classifying it look at the same sides of the same functions.
+    Localized (|2 − h| is 2 − h there), and remembered: finding a kink and classifying it
+    look at the same sides of the same functions.
     """
-    return expression.xreplace({variable: point + direction * STEP})
+    return localize(expression.xreplace({variable: point + direction * STEP}))
+
+
+def sign_near_zero(expression: sympy.Expr) -> int | None:
+    """The sign of an expression in STEP for small h > 0, told cheaply: its value at 0, or for
+    a polynomial that is 0 there, its lowest-order coefficient; None otherwise."""
+    at_zero = sign_of(expression.xreplace({STEP: S.Zero})) if not expression.has(S.ComplexInfinity) else None
+    if at_zero in (1, -1):
+        return at_zero
+    if at_zero == 0 and expression.is_polynomial(STEP) and not (expression.free_symbols - {STEP}):
+        expanded = sympy.Poly(sympy.expand(expression), STEP)
+        if expanded.is_zero:
+            return 0
+        lowest = min(exponents[0] for exponents, _ in expanded.terms())
+        return sign_of(expanded.coeff_monomial(STEP**lowest))
+    return None
+
+
+def localize(expression: sympy.Expr) -> sympy.Expr:
+    """An expression in STEP rewritten for small h > 0: |u| and sign(u) by the sign of u there,
+    min and max of two arguments by the one that is smaller or larger there.
+
+    |2 − h| becomes 2 − h, so f(1 − h) for |x − 1| + |x + 1| becomes the constant 2.
+    """
+    def settled(node):
+        if isinstance(node, (sympy.Abs, sympy.sign)):
+            direction = sign_near_zero(node.args[0])
+            if direction in (1, -1):
+                return direction * node.args[0] if isinstance(node, sympy.Abs) else sympy.Integer(direction)
+        elif isinstance(node, (sympy.Min, sympy.Max)) and len(node.args) == 2:
+            first, second = node.args
+            direction = sign_near_zero(first - second)
+            if direction in (1, -1):
+                larger, smaller = (first, second) if direction > 0 else (second, first)
+                return larger if isinstance(node, sympy.Max) else smaller
+        return node
+
+    return expression.replace(lambda node: isinstance(node, (sympy.Abs, sympy.sign, sympy.Min, sympy.Max)), settled)
 
 
 def defined_near(shifted: sympy.Expr) -> bool:

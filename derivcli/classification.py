@@ -309,6 +309,10 @@ def _sign_change_test(f, d, x, c, result: Classification, budget, tolerance, exi
             sides[name] = "missing"
             result.values[f"f′ {name} of {at}"] = words["missing"]
             continue
+        if fc is not None and sympy.expand(beside(f, x, c, direction) - fc) == 0:
+            sides[name] = 0  # f(c ± h) = f(c) for every small h: flat on that side
+            result.values[f"f {name} of {at}"] = f"equal to f({at}) (f is constant there)"
+            continue
         jump = _jump(f, x, c, fc, direction, budget)
         if jump in (1, -1):
             result.values[f"f {name} of {at}"] = f"jumps {'above' if jump > 0 else 'below'} f({at})"
@@ -334,10 +338,24 @@ def _sign_change_test(f, d, x, c, result: Classification, budget, tolerance, exi
     if left == "missing" or right == "missing":
         side = right if left == "missing" else left
         going = "right" if left == "missing" else "left"
+        if side == 0:
+            result.explanation = f"an end of the domain, and f is constant to the {going}"
+            return result
         result.kind = "minimum" if side > 0 else "maximum"
         result.explanation = (
             f"an end of the domain: f is defined only to the {going}, and f is "
             f"{'above' if side > 0 else 'below'} f({at}) there (a one-sided {result.words})"
+        )
+        return result
+    if left == 0 and right == 0:
+        result.explanation = "f is constant on both sides: the point is a local minimum and a local maximum, neither strict"
+        return result
+    if 0 in (left, right):
+        other, flat, moving = (right, "left", "right") if left == 0 else (left, "right", "left")
+        result.kind = "minimum" if other > 0 else "maximum"
+        result.explanation = (
+            f"f equals f({at}) to the {flat} (f is constant there) and is {'above' if other > 0 else 'below'} it to the {moving}: "
+            f"a {result.words}, not a strict one"
         )
         return result
     jumps = any(str(value).startswith("jumps") for value in result.values.values())

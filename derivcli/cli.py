@@ -366,7 +366,7 @@ def critical_command(expression, wrt, interval, output):
 @click.option("--wrt", multiple=True, metavar="VAR",
               help="A variable (repeat for several; default: every variable of the expression).")
 @click.option("--in", "interval", metavar="A:B",
-              help="Only points in [A, B], plus the absolute minimum and maximum there.")
+              help="Only points in [A, B] (in every variable: the box [A, B]ⁿ), plus the absolute minimum and maximum there.")
 @click.option("--inflections", is_flag=True, help="Also the inflection points (where f'' changes sign).")
 @output_options()
 def classify_command(expression, point, wrt, interval, inflections, output):

@@ -467,3 +467,77 @@ def test_numeric_fallback_with_special_functions_and_many_roots():
     busy = critical_points(sin(x**3 + exp(x)) * sympy.cos(x**2), [x])
     assert len(busy.points) == 60 and not busy.complete
     assert any("nearest 0 are listed" in note for note in busy.notes)
+
+
+@pytest.mark.parametrize(
+    ("expr", "point", "kind"),
+    [
+        (Abs(x - 1) + Abs(x + 1), 1, "minimum"),  # constant 2 to the left, rising to the right
+        (Abs(x - 1) + Abs(x + 1), -1, "minimum"),
+        (sympy.Max(x, 0), 0, "minimum"),
+        (sympy.Min(x**2, 1), 1, "maximum"),  # below 1 to the left, equal to 1 to the right
+        (sympy.Min(x**2, 1), -1, "maximum"),
+        (sympy.Max(1 - x**2, 0), 1, "minimum"),
+    ],
+)
+def test_extrema_that_are_not_strict_are_still_extrema(expr, point, kind):
+    """f(c) ≤ f(x) near c is a local minimum even where f is constant on one side."""
+    answer = classify_point(expr, [x], {x: point})
+    assert (answer.kind, answer.test) == (kind, "first_derivative"), answer
+    assert "not a strict one" in answer.explanation
+    assert any("constant" in str(value) for value in answer.values.values())
+    _check_by_definition(expr, [x], (point,), kind)
+    assert 0 in _signs_nearby(expr, [x], (point,))  # flat on one side: the definition's ≤, not <
+
+
+def test_points_inside_a_flat_stretch_are_not_called_strict_extrema():
+    answer = classify_point(sympy.Max(x, 0), [x], {x: -1})
+    assert answer.kind != "minimum" or "strict" in answer.explanation
+    whole = classify_critical_points(sympy.Min(x**2, 1), [x])
+    assert [(item.point.coordinates[0], item.kind) for item in whole.classifications] == [(-1, "maximum"), (0, "minimum"), (1, "maximum")]
+
+
+def _box_extremes_by_sampling(expr, variables, low, high, steps=60):
+    """The smallest and largest f on a grid over the box, at 30 digits: an independent check."""
+    f = _sampler(expr, variables)
+    grid = [mpmath.mpf(low) + (mpmath.mpf(high) - low) * index / steps for index in range(steps + 1)]
+    values = [f(a, b) for a in grid for b in grid]
+    return min(values), max(values)
+
+
+@pytest.mark.parametrize(
+    ("expr", "low", "high", "minimum", "maximum"),
+    [
+        (x**2 - y**2 + x * y, 0, 1, -1, Rational(5, 4)),  # the maximum on an edge, at (1, 1/2)
+        (x * y * exp(-(x**2 + y**2) / 2), -2, 2, -exp(-1), exp(-1)),  # inside
+        (Abs(x) + Abs(y), -1, 1, 0, 2),  # kinks along both axes
+        (Abs(x - y) + x, -1, 1, -1, 3),  # a kink along the diagonal
+        ((x - y) ** 2, -1, 1, 0, 4),  # a whole line of minima
+        (x / y, 1, 2, Rational(1, 2), 2),  # continuous on this box though not everywhere
+        (sqrt(x) + sqrt(y) - x * y, 0, 1, 0, Rational(5, 4)),
+    ],
+)
+def test_absolute_extrema_on_a_box(expr, low, high, minimum, maximum):
+    result = classify_critical_points(expr, [x, y], (low, high))
+    absolute = result.absolute
+    assert absolute.applicable, absolute.reason
+    assert sympy.simplify(absolute.minimum_value - minimum) == 0
+    assert sympy.simplify(absolute.maximum_value - maximum) == 0
+    for point in absolute.minimum + absolute.maximum:
+        assert all(inside(low <= value <= high) for value in point.coordinates for inside in [bool])
+    sampled_low, sampled_high = _box_extremes_by_sampling(expr, [x, y], low, high)
+    assert sampled_low >= mpmath.mpf(sympy.N(minimum, 30)) - mpmath.mpf("1e-20")
+    assert sampled_high <= mpmath.mpf(sympy.N(maximum, 30)) + mpmath.mpf("1e-20")
+
+
+@pytest.mark.parametrize(
+    ("expr", "reason"),
+    [
+        (x / y, "continuous"),  # y = 0 lies in [-1, 1]
+        (log(x**2 + y**2), "continuous"),
+    ],
+)
+def test_the_closed_box_method_says_when_it_does_not_apply(expr, reason):
+    absolute = classify_critical_points(expr, [x, y], (-1, 1)).absolute
+    assert not absolute.applicable and reason in absolute.reason
+    assert absolute.minimum == () and absolute.maximum == ()

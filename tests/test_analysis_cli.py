@@ -132,6 +132,21 @@ def test_classify_interval_gives_absolute_extrema(invoke):
     assert "x=3\tabsolute maximum" in plain
 
 
+def test_classify_on_a_box_gives_absolute_extrema_in_several_variables(invoke, process):
+    plain = invoke("classify", "x**2 - y**2 + x*y", "--in", "0:1")
+    assert plain.exit_code == 0
+    assert "x=0,y=1\tabsolute minimum" in plain.stdout and "x=1,y=1/2\tabsolute maximum" in plain.stdout
+    record = json.loads(invoke("classify", "x**2 - y**2 + x*y", "--in", "0:1", "--json").stdout)
+    assert record["absolute"]["maximum"] == {"value": "5/4", "at": ["x=1,y=1/2"]}
+    assert any(candidate["reason"] == "boundary" for candidate in record["absolute"]["candidates"])
+    screen = strip_ansi(invoke("classify", "x**2 - y**2 + x*y", "--in", "0:1", terminal=True).stdout)
+    assert "[0, 1]²" in screen and "on the closed box" in screen and "(x = 1, y = 1/2)" in screen
+    refused = process("classify", "x/y", "--in", "-1:1")  # a real process: nested budgets in the guard's worker
+    assert refused.returncode == 0 and "absolute" not in refused.stdout
+    assert "no absolute extrema: could not verify that f is continuous on the box" in refused.stderr
+    assert "Traceback" not in refused.stderr and "Exception ignored" not in refused.stderr
+
+
 def test_inflections_option(invoke):
     result = invoke("classify", "x**4 - 6*x**2", "--inflections")
     lines = result.stdout.splitlines()

@@ -83,3 +83,16 @@ def test_derivative_of_a_real_reading_has_no_sign_squared():
     clear_caches()
     assert derivative(real_function(x ** Rational(1, 3)), x) == 1 / (3 * Abs(x) ** Rational(2, 3))
     assert oo not in derivative(real_function(x ** Rational(5, 3)), x).atoms()
+
+
+def test_localize_settles_absolute_values_signs_and_min_max_near_zero():
+    from derivcli.calculus import localize, sign_near_zero
+
+    assert localize(h + Abs(2 - h)) == 2
+    assert localize(sympy.sign(h - 3)) == -1
+    assert localize(sympy.Min(1, (1 + h) ** 2)) == 1
+    assert localize(sympy.Max(1, (1 - h) ** 2)) == 1
+    assert localize(Abs(sin(h))) == Abs(sin(h))  # 0 at h = 0 and not a polynomial: left alone
+    assert sign_near_zero(h**3 - h**2) == -1
+    assert sign_near_zero(h - h) == 0
+    assert sign_near_zero(sin(h)) is None

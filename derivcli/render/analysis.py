@@ -12,7 +12,7 @@ import sympy
 
 from derivcli.analysis_results import REASONS, TESTS, WORDS, ClassifyResult, CriticalResult
 from derivcli.parsing import decimal_places, format_point
-from derivcli.render.mathtext import unicode_math
+from derivcli.render.mathtext import superscript, unicode_math
 
 KIND_STYLES = {
     "minimum": "bold green",
@@ -130,6 +130,8 @@ def plain(result, output) -> list[str]:
         listed.add((point_text(item.point), item.words))
     for item in result.family_classifications:
         lines.append(f"{family_text(item.family)}\t{item.words}")
+    if result.absolute is not None and not result.absolute.applicable and output is not None:
+        output.warn(f"note: no absolute extrema: {result.absolute.reason}")
     if result.absolute is not None and result.absolute.applicable:
         for point in result.absolute.minimum:
             lines.append(f"{point_text(point)}\tabsolute minimum")
@@ -311,7 +313,8 @@ def _critical_parts(result: CriticalResult, with_table: bool) -> list:
     solved = "  and  ".join(f"{unicode_math(equation.lhs)} = 0" for equation in result.equations)
     parts.append(Text.assemble(("solve  ", "dim"), (solved, "bold")))
     if result.interval is not None:
-        parts.append(Text.assemble(("on  ", "dim"), f"[{unicode_math(result.interval[0])}, {unicode_math(result.interval[1])}]"))
+        power = "" if len(result.variables) == 1 else superscript(str(len(result.variables))) or f"^{len(result.variables)}"
+        parts.append(Text.assemble(("on  ", "dim"), f"[{unicode_math(result.interval[0])}, {unicode_math(result.interval[1])}]{power}"))
     if with_table:
         if result.points:
             table = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))
@@ -389,11 +392,12 @@ def _classify_parts(result: ClassifyResult) -> list:
     absolute = result.absolute
     if absolute is not None:
         if absolute.applicable:
-            low = ", ".join(_human_point(point) for point in absolute.minimum)
-            high = ", ".join(_human_point(point) for point in absolute.maximum)
+            several = len(result.variables) > 1
+            low = " and ".join(f"({_human_point(point)})" if several else _human_point(point) for point in absolute.minimum)
+            high = " and ".join(f"({_human_point(point)})" if several else _human_point(point) for point in absolute.maximum)
             parts.append(
                 Text.assemble(
-                    ("on the closed interval  ", "dim"),
+                    ("on the closed interval  " if len(result.variables) == 1 else "on the closed box  ", "dim"),
                     ("absolute minimum ", "green"), f"{unicode_math(absolute.minimum_value)} at {low}",
                     ("   absolute maximum ", "red"), f"{unicode_math(absolute.maximum_value)} at {high}",
                 )
@@ -401,7 +405,8 @@ def _classify_parts(result: ClassifyResult) -> list:
             if absolute.reason:
                 parts.append(Text("  " + absolute.reason, style="yellow"))
         else:
-            parts.append(Text.assemble(("closed-interval method: ", "dim"), (absolute.reason, "yellow")))
+            method = "closed-interval method: " if len(result.variables) == 1 else "closed-box method: "
+            parts.append(Text.assemble((method, "dim"), (absolute.reason, "yellow")))
     inflections = result.inflections
     if inflections is not None:
         found = [_human_point(point) for point in inflections.points] + [_human_family(family) for family in inflections.families]
