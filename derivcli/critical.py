@@ -430,7 +430,7 @@ def _numeric_one_variable(f, d, x, window, budget, notes: list) -> list[Critical
     for root in roots:
         if len(roots) <= IDENTIFY_AT_MOST:
             proved, exact = run_with_budget(
-                lambda: identify(root, lambda candidate: sign_of(d.subs(x, candidate)) == 0), _share(budget, 0.02)
+                lambda: identify(root, lambda candidate: sign_of(d.subs(x, candidate)) == 0), _share(budget, 0.03)
             )
             if proved and exact is not None:
                 value = value_at(f, {x: exact})

@@ -268,7 +268,7 @@ def test_a_solver_that_runs_out_of_time_falls_back(monkeypatch):
         time.sleep(5)
 
     monkeypatch.setattr(sympy, "solveset", slow)
-    result = critical_points(x * exp(-x), [x], budget=0.5)
+    result = critical_points(x * exp(-x), [x], budget=3.0)  # 0.09 s to identify the root: enough on a loaded machine
     assert not result.complete
     assert any("ran out of time" in note for note in result.notes)
     # found numerically, identified exactly (and proved); the search itself stays incomplete
