@@ -389,8 +389,8 @@ def classify_command(expression, point, wrt, interval, inflections, output):
 
 @cli.command("descend", cls=ExpressionCommand)
 @click.argument("expression")
-@click.option("--from", "start", required=True, metavar="POINT",
-              help="Start point: 3, x=3 or \"x=1,y=2\" (a value for every variable of f).")
+@click.option("--from", "--at", "start", required=True, metavar="POINT",
+              help="Start point: 3, x=3 or \"x=1,y=2\" (a value for every variable of f); --at is the same option, as in the other commands.")
 @click.option("--wrt", multiple=True, metavar="VAR",
               help="A variable to descend along (repeat; default: every variable of f). "
                    "The others keep their --from value.")

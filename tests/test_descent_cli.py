@@ -298,3 +298,8 @@ def test_long_hints_wrap_under_their_text_not_the_label(invoke):
     start = next(i for i, line in enumerate(lines) if line.startswith("  hint: "))
     following = lines[start + 1]
     assert following.strip() and following.startswith(" " * len("  hint: "))
+
+
+def test_at_names_the_start_point_as_in_the_other_commands(invoke):
+    assert invoke("descend", "x**2", "--at", "3", "--lr", "0.5").stdout == invoke("descend", "x**2", "--from", "3", "--lr", "0.5").stdout
+    assert invoke("descend", "x**2", "--at", "3", "--lr", "0.5").stdout.strip() == "x=0.0"
