@@ -20,6 +20,7 @@ from sympy import Abs, Dummy, Piecewise, S, sign
 from .analysis_results import Classification, CriticalPoint, Family
 from .calculus import HIGHEST_ORDER, STEP, attempt, beside, defined_near, derivative, derivative_values, first_nonzero_derivative, is_finite_real, limit_from_above, real_function, sign_of, to_float, value_at
 from .critical import critical_point, kink_arguments
+from .derivation.answer import derivative_name
 from .parsing import decimal_places
 from .errors import NoAnswerError
 from .guard import run_with_budget
@@ -62,13 +63,8 @@ def _constant(value) -> sympy.Expr:
 
 
 def _label(order: int, at) -> str:
-    primes = {1: "′", 2: "″", 3: "‴"}
-    mark = primes.get(order, f"⁽{_superscript(order)}⁾")
-    return f"f{mark}({at})"
-
-
-def _superscript(number: int) -> str:
-    return str(number).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    """f′(1), f″(1), f⁽⁴⁾(1): derivatives named as diff and eval name them."""
+    return f"{derivative_name(['x'] * order)}({at})"
 
 
 def _one_variable(f, x, critical: CriticalPoint, approximate: bool, budget) -> Classification:
@@ -135,7 +131,7 @@ def _one_variable(f, x, critical: CriticalPoint, approximate: bool, budget) -> C
                 result.explanation = f"f′({at}) = 0 and f″({at}) {'>' if value_sign > 0 else '<'} 0"
             else:
                 result.explanation = (
-                    f"f′({at}) = … = f⁽{_superscript(order - 1)}⁾({at}) = 0 and the first non-zero derivative, "
+                    f"f′({at}) = … = {_label(order - 1, at)} = 0 and the first non-zero derivative, "
                     f"of even order {order}, is {'positive' if value_sign > 0 else 'negative'}"
                 )
         else:
