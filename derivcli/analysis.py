@@ -94,19 +94,21 @@ def absolute_extrema(expr, variable, critical: CriticalResult, budget: float | N
         result.reason = f"f is not continuous on [{low}, {high}] (not at {where}): the closed-interval method does not apply"
         return result
     candidates = list(critical.points) + [point for point in critical.endpoints if point.value is not None]
+    return _compare(result, candidates, critical.complete)
+
+
+def _compare(result: AbsoluteExtrema, candidates: list, complete: bool) -> AbsoluteExtrema:
+    """The smallest and the largest f among the candidates (every point that attains them)."""
     if not candidates:
-        result.applicable = False
-        result.reason = "no candidate points"
-        return result
+        return _not_applicable(result, "no candidate points")
     result.candidates = tuple(candidates)
-    result.approximate = not critical.complete or any(point.approximate for point in candidates)
-    if not critical.complete:
+    result.approximate = not complete or any(point.approximate for point in candidates)
+    if not complete:
         result.reason = "the search for critical points was incomplete, so these extrema are not certain"
-    ordered = sorted(candidates, key=lambda point: to_float(point.value))
-    result.minimum_value = ordered[0].value
-    result.maximum_value = ordered[-1].value
-    result.minimum = tuple(point for point in candidates if _same(point.value, ordered[0].value))
-    result.maximum = tuple(point for point in candidates if _same(point.value, ordered[-1].value))
+    ranked = sorted(candidates, key=lambda point: to_float(point.value))
+    result.minimum_value, result.maximum_value = ranked[0].value, ranked[-1].value
+    result.minimum = tuple(point for point in candidates if _same(point.value, ranked[0].value))
+    result.maximum = tuple(point for point in candidates if _same(point.value, ranked[-1].value))
     return result
 
 
@@ -192,17 +194,9 @@ def absolute_extrema_on_box(expr, variables, critical: CriticalResult, budget: f
                     return _not_applicable(result, "f restricted to the boundary has critical points on a whole curve")
                 for point in found:
                     candidates.setdefault(point.coordinates, point)
-    ordered = [point for point in candidates.values() if point.value is not None]
-    if not ordered:
-        return _not_applicable(result, "no candidate points")
-    result.candidates = tuple(ordered)
-    result.approximate = not complete or any(point.approximate for point in ordered)
-    if not complete:
-        result.reason = "the search for critical points was incomplete, so these extrema are not certain"
-    ranked = sorted(ordered, key=lambda point: to_float(point.value))
-    result.minimum_value, result.maximum_value = ranked[0].value, ranked[-1].value
-    result.minimum = tuple(point for point in ordered if _same(point.value, ranked[0].value))
-    result.maximum = tuple(point for point in ordered if _same(point.value, ranked[-1].value))
+    result = _compare(result, [point for point in candidates.values() if point.value is not None], complete)
+    if not result.applicable:
+        return result
     lines = _extreme_lines(f, variables, critical.families, result)
     if lines:
         result.reason = "; ".join(filter(None, [result.reason] + lines))
