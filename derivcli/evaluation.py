@@ -7,6 +7,7 @@ A value is never ``zoo``, ``nan`` or a complex number passed off as an answer: d
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import mpmath
@@ -20,6 +21,8 @@ from derivcli.parsing import format_point, sorted_symbols
 LIMIT_SECONDS = 3.0
 SIMPLIFY_SECONDS = 1.0
 _INFINITIES = (sympy.zoo, sympy.oo, -sympy.oo, sympy.nan)
+MAX_ARGUMENT_DIGITS = 4000
+_AT_ANY_SIZE = (sympy.log, sympy.Abs, sympy.sign)  # as cheap for a huge argument as for a small one
 
 
 def value_at(expression: sympy.Expr, point: dict) -> sympy.Expr:
@@ -28,6 +31,7 @@ def value_at(expression: sympy.Expr, point: dict) -> sympy.Expr:
     if missing:
         names = ", ".join(str(symbol) for symbol in missing)
         raise UsageError(f"the point {format_point(point)} gives no value for {names}")
+    check_computable(expression, point)
     _check_domain(expression, point)
     value = real_branch(expression).xreplace(point)
     if value.has(*_INFINITIES) or _is_not_finite(value):
@@ -47,6 +51,7 @@ def derivative_value_at(
     and the right agree and ``previous`` (the function differentiated) is continuous there (f
     continuous and lim f′ existing give f′ there); otherwise NoAnswerError.
     """
+    check_computable(derivative, point)  # too large to compute is not "does not exist"
     try:
         value = value_at(derivative, point)
     except NoAnswerError as error:
@@ -166,6 +171,45 @@ def _show(expression: sympy.Expr) -> str:
 
 def _spaced(point: dict) -> str:
     return ", ".join(f"{variable} = {sympy.sstr(value)}" for variable, value in point.items())
+
+
+def check_computable(expression: sympy.Expr, point: dict) -> None:
+    """Refuse, before anything is evaluated, a value with a part too large to compute.
+
+    e**u, sin(u) and most functions need every digit of u, so a tower such as
+    exp(exp(exp(exp(exp(x))))) at 1 would run until the time limit. Going from the inside out,
+    each argument is estimated while the parts within it are known to be small enough, and one
+    with more than MAX_ARGUMENT_DIGITS digits is a NoAnswerError naming it.
+    """
+    estimated = set()
+    for node in sympy.postorder_traversal(expression):
+        if node.is_Pow:
+            arguments = [node.exp]
+        elif isinstance(node, sympy.Function) and not isinstance(node, _AT_ANY_SIZE):
+            arguments = node.args
+        else:
+            continue
+        if node.xreplace(point).is_Number:  # already a number, as 1**u is: nothing to estimate
+            continue
+        for argument in arguments:
+            if argument.is_Number or argument in estimated:
+                continue
+            estimated.add(argument)
+            if _bits(argument.xreplace(point)) > MAX_ARGUMENT_DIGITS * math.log2(10):
+                raise NoAnswerError(
+                    f"{_show(node)} is too large to compute at {_spaced(point)}: "
+                    f"{_show(argument)} has more than {MAX_ARGUMENT_DIGITS} digits there"
+                )
+
+
+def _bits(value: sympy.Expr) -> int:
+    """About log2 of the size of a constant (0 when it is no number); huge sizes stay exact ints."""
+    try:
+        number = sympy.N(value, 15)
+    except Exception:  # only an estimate: what cannot be estimated is left to the checks after
+        return 0
+    bits = [mpmath.mag(mpmath.mpf(part._mpf_)) for part in number.as_real_imag() if part.is_Float]
+    return max(bits, default=0)
 
 
 def _check_domain(expression: sympy.Expr, point: dict) -> None:

@@ -185,3 +185,38 @@ def test_terminal_names_partial_derivatives_for_several_variables(invoke):
     assert "f(x, y) = x·y²" in text
     assert "∂f/∂y" in text and "∂²f/∂y²" in text
     assert "…" not in text, "narrow terminals keep whole values"
+
+
+def _tower(height: int) -> str:
+    return "exp(" * height + "x" + ")" * height
+
+
+@pytest.mark.parametrize("command", ["eval", "diff"])
+def test_a_tower_of_exponentials_is_too_large_to_compute(process, command):
+    # e^e^e^e^e: its exponent at 1 has 1.6 million digits, so no decimal of it can be computed;
+    # refused from the size of the parts, before sympy or mpmath try (which ran to --timeout)
+    result = process(command, _tower(20), "--at", "1")
+    assert result.returncode == 3, result.stderr
+    assert result.stdout == ""
+    assert result.stderr == ("deriv: error: exp(exp(exp(exp(exp(x))))) is too large to compute at "
+                             "x = 1: exp(exp(exp(exp(x)))) has more than 4000 digits there\n")
+
+
+@pytest.mark.parametrize("args, expected", [
+    ([_tower(2), "--at", "1"], "exp(E)\n"),
+    ([_tower(4), "--at", "1"], "exp(exp(exp(E)))\n"),
+    ([_tower(4), "--at", "1", "--numeric"], "2.3315043990072e+1656520\n"),
+    (["x**" + _tower(4), "--at", "1"], "1\n"),  # 1 to any power is 1: nothing too large
+    (["log(" + _tower(4) + " + 1)", "--at", "1", "--numeric"], "3814279.10476022\n"),
+])
+def test_large_values_below_the_limit_still_answer(invoke, args, expected):
+    result = invoke("eval", *args)
+    assert (result.exit_code, result.output) == (0, expected)
+
+
+@pytest.mark.parametrize("expression", ["sin(exp(exp(100*x)))", "exp(-" + _tower(4) + ")", "2**" + _tower(4)])
+def test_functions_of_numbers_too_large_to_compute_are_refused(invoke, expression):
+    result = invoke("eval", expression, "--at", "1")
+    assert result.exit_code == 3
+    assert "is too large to compute at x = 1" in result.stderr
+    assert "has more than 4000 digits there" in result.stderr

@@ -104,6 +104,7 @@ def answer(expression, variables, point=None, expected=None, strict=False, simpl
     partial = len(expression.free_symbols | set(variables)) > 1
     result = Differentiation(derivation, point, strict=strict, partial=partial)
     if point is not None:
+        evaluation.check_computable(expression, point)  # too large to compute is not "does not exist"
         try:
             evaluation.value_at(expression, point)  # f itself must exist there
         except NoAnswerError as error:
