@@ -73,6 +73,31 @@ def derivative(expr: sympy.Expr, variable: sympy.Symbol, order: int = 1) -> symp
     return result
 
 
+def real_algebraic(value: sympy.Expr, seconds: float | None = 1.0) -> sympy.Expr:
+    """A real number written with complex radicals (a cubic's casus irreducibilis) as the exact
+    real root of its minimal polynomial (CRootOf); any other value is returned as it is."""
+    if value.free_symbols or not value.has(sympy.I):
+        return value
+    target = to_float(value)
+    if target is None:
+        return value  # not real after all: the caller drops it
+    z = sympy.Dummy("z")
+    solved, polynomial = attempt(lambda: sympy.Poly(sympy.minimal_polynomial(value, z), z), seconds)
+    if not solved:
+        return value
+    solved, roots = attempt(polynomial.real_roots, seconds)
+    if not solved or not roots:
+        return value
+    # value is a root of this polynomial; it is the real root it is numerically closest to when that
+    # distance is tiny against the gaps between the (distinct) roots
+    precise = sympy.re(value.evalf(40))
+    distances = sorted((abs(root.evalf(40) - precise), index) for index, root in enumerate(roots))
+    gap = min((abs(first.evalf(40) - second.evalf(40)) for first, second in zip(roots, roots[1:])), default=S.One)
+    if distances[0][0] < sympy.Float("1e-25") * max(gap, sympy.Float("1e-10")) or (distances[0][0] < sympy.Float("1e-30") and len(roots) == 1):
+        return roots[distances[0][1]]
+    return value
+
+
 HIGHEST_ORDER = 12  # the higher-order tests look no further than the 12th derivative
 
 
@@ -222,7 +247,7 @@ def is_finite_real(value) -> bool:
     if value.is_extended_real is False:
         return False
     try:
-        number = value.evalf(20)
+        number = value.evalf(SIGN_DIGITS)  # as many digits as sign_of: radicals of complex numbers leave a residue
     except Exception:
         return False
     if not number.is_Number:

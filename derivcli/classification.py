@@ -213,6 +213,15 @@ def significant_digits(value) -> int:
     return len(str(scaled).strip("0")) if scaled else 0
 
 
+def _negligible(value) -> bool:
+    """Zero to 40 digits (for values the exact solver produced, whose zero sympy cannot prove)."""
+    try:
+        number = sympy.sympify(value, strict=True).evalf(40)
+        return bool(abs(number) < sympy.Float("1e-30"))
+    except (TypeError, ValueError):
+        return False
+
+
 def _tiny(value) -> bool:
     """At an approximate point, a derivative this small counts as zero."""
     number = to_float(value)
@@ -450,8 +459,15 @@ def _several_variables(f, variables, critical: CriticalPoint, approximate: bool,
         result.explanation = "∇f does not exist at the point; the Hessian test does not apply"
         return _settle_by_paths(f, variables, point, critical.value, result, budget)
     signs = [sign_of(component, tolerance) for component in gradient]
+    if critical.reason == "gradient_zero" and not approximate:
+        # solved exactly; a mix of radicals and CRootOf may defeat the proof of 0 but not the arithmetic
+        signs = [0 if item is None and _negligible(component) else item for item, component in zip(signs, gradient)]
     if approximate:
         signs = [0 if item is None and _tiny(component) else item for item, component in zip(signs, gradient)]
+    if any(item not in (0, None) for item in signs) and critical.reason == "given" and not approximate:
+        nearby = _nearby_critical_point_of_several(f, variables, critical, gradient, budget)
+        if nearby is not None:
+            return nearby
     if any(item not in (0, None) for item in signs):
         result.kind = "not_critical"
         result.test = "gradient"
@@ -497,6 +513,54 @@ def _several_variables(f, variables, critical: CriticalPoint, approximate: bool,
     result.test = "none"
     result.explanation = "the Hessian is semidefinite (an eigenvalue is 0): the Hessian test is inconclusive"
     return _settle_by_paths(f, variables, point, critical.value, result, budget)
+
+
+def _nearby_critical_point_of_several(f, variables, critical: CriticalPoint, gradient, budget) -> Classification | None:
+    """A point given as rounded decimals of a critical point (from `deriv critical`, piped).
+
+    ∇f is tiny there but not 0: when Newton's method on ∇f = 0 lands within the rounding of
+    the printed digits, classify that root, marked approximate, and say so.
+    """
+    digits = [significant_digits(value) for value in critical.coordinates if decimal_places(value)]
+    sizes = [to_float(component) for component in gradient]
+    if not digits or min(digits) < 12 or any(size is None or abs(size) > 1e-9 for size in sizes):
+        return None
+    import mpmath
+
+    system = sympy.lambdify(list(variables), [derivative(f, variable) for variable in variables], modules=["mpmath"])
+    jacobian = sympy.lambdify(list(variables), _hessian(f, tuple(variables)).tolist(), modules=["mpmath"])
+    with mpmath.workdps(40):
+        start = [mpmath.mpf(sympy.Float(value, 40)._mpf_) for value in critical.coordinates]
+        try:
+            root = mpmath.findroot(lambda *point: system(*point), start, J=lambda *point: jacobian(*point), tol=mpmath.mpf(10) ** -30, verify=False)
+            root = [root[index] for index in range(len(variables))]
+            residual = max(abs(component) for component in system(*root))
+        except (ValueError, TypeError, ArithmeticError):  # ZeroDivisionError and OverflowError are ArithmeticErrors
+            return None
+        if any(isinstance(item, mpmath.mpc) for item in root) or residual > mpmath.mpf(10) ** -25:
+            return None
+        distance = max(float(abs(a - b)) for a, b in zip(root, start))
+        coordinates = tuple(sympy.Float(mpmath.nstr(item, 30), 30) for item in root)
+    scale = max(1.0, max(abs(float(item)) for item in start))
+    if distance > 10.0 ** (2 - min(digits)) * scale:
+        return None  # farther than the rounding of printed decimals explains
+    value = value_at(f, dict(zip(variables, coordinates)))
+    proxy = CriticalPoint(
+        variables=variables, coordinates=coordinates, value=value, numeric_coordinates=tuple(float(item) for item in coordinates),
+        numeric_value=to_float(value), approximate=True, reason="gradient_zero",
+    )
+    answer = _several_variables(f, variables, proxy, True, budget)
+    if answer.kind in ("not_critical", "inconclusive"):
+        return None
+    answer.point = CriticalPoint(
+        variables=variables, coordinates=critical.coordinates, value=critical.value, numeric_coordinates=critical.numeric_coordinates,
+        numeric_value=critical.numeric_value, approximate=True, reason="given",
+    )
+    answer.explanation = (
+        f"∇f is not exactly 0 here (|∇f| ≈ {max(abs(size) for size in sizes):.1g}), but it is 0 within {distance:.1g} of the point "
+        f"(found numerically; the point is a rounded critical point): there, {answer.explanation}"
+    )
+    return answer
 
 
 @functools.lru_cache(maxsize=64)

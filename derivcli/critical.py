@@ -15,7 +15,7 @@ import sympy
 from sympy import Abs, S, Symbol, sign
 
 from .analysis_results import CriticalPoint, CriticalResult, Equation, Family
-from .calculus import STEP, attempt, beside, defined_near, derivative, is_finite_real, limit_from_above, real_function, sign_of, to_float, value_at
+from .calculus import STEP, attempt, beside, defined_near, derivative, is_finite_real, limit_from_above, real_algebraic, real_function, sign_of, to_float, value_at
 from .evaluation import corner_arguments
 from .numeric_search import distinct, identify, roots_in_box, roots_on_interval
 from .guard import run_with_budget
@@ -72,7 +72,9 @@ def _one_variable(expr, x, interval, budget) -> CriticalResult:
         solved, solution_set = True, S.EmptySet
     else:
         solved, solution_set = attempt(lambda: sympy.solveset(unsigned, x, S.Reals), _share(budget, 0.5))
-        if not solved and polynomial is not None:
+        if polynomial is not None and (not solved or solution_set.has(sympy.I) or not isinstance(solution_set, sympy.FiniteSet)):
+            # three real roots of a cubic come as radicals of complex numbers (casus irreducibilis):
+            # exact real roots (CRootOf) are shorter, and decide signs at once
             solved, solution_set = attempt(lambda: sympy.FiniteSet(*polynomial.real_roots()), _share(budget, 0.2))
     zeros: list = []
     families: list = []
@@ -471,7 +473,7 @@ def _several_variables(expr, variables, interval, budget) -> CriticalResult:
     families = []
     if solved and isinstance(solutions, list):
         for solution in solutions:
-            coordinates = tuple(solution.get(variable, variable) for variable in variables)
+            coordinates = tuple(real_algebraic(solution.get(variable, variable), _share(budget, 0.2)) for variable in variables)
             free = [variable for variable in variables if variable not in solution]
             if any(not is_finite_real(value) for value in coordinates if not value.free_symbols):
                 continue

@@ -541,3 +541,53 @@ def test_the_closed_box_method_says_when_it_does_not_apply(expr, reason):
     absolute = classify_critical_points(expr, [x, y], (-1, 1)).absolute
     assert not absolute.applicable and reason in absolute.reason
     assert absolute.minimum == () and absolute.maximum == ()
+
+
+def test_three_real_roots_of_a_cubic_are_exact_real_roots_not_complex_radicals():
+    """f′ = x³ − 3x + 1/2 has three real roots that radicals can only write through complex numbers
+    (casus irreducibilis); they come as CRootOf, and classifying them is quick and checked."""
+    f = x**4 / 4 - 3 * x**2 / 2 + x / 2
+    result = classify_critical_points(f, [x])
+    assert result.critical.complete
+    kinds = [item.kind for item in result.classifications]
+    assert kinds == ["minimum", "maximum", "minimum"]
+    for item in result.classifications:
+        assert not item.point.coordinates[0].has(sympy.I)
+        _check_by_definition(f, [x], item.point.coordinates, item.kind)
+
+
+def test_two_variables_whose_solutions_need_complex_radicals(invoke):
+    f = x**2 + y**2 - x + y + x * y**2
+    result = classify_critical_points(f, [x, y])
+    assert sorted(item.kind for item in result.classifications) == ["minimum", "saddle", "saddle"], [(item.kind, item.explanation, {k: str(v)[:50] for k, v in item.values.items()}) for item in result.classifications]
+    for item in result.classifications:  # radicals of complex numbers leave a residue like 1e-60·I
+        _check_by_definition(f, [x, y], tuple(sympy.re(sympy.N(value, 60)) for value in item.point.coordinates), item.kind)
+    plain = invoke("classify", "x**2 + y**2 - x + y + x*y**2")
+    assert plain.exit_code == 0 and "I" not in plain.stdout
+    for line in plain.stdout.splitlines():  # every point composes with --at
+        point = line.split("\t")[0]
+        again = invoke("classify", "x**2 + y**2 - x + y + x*y**2", "--at", point)
+        assert again.exit_code == 0 and again.stdout.strip().split("\t")[1] == line.split("\t")[1], (line, again.stdout)
+
+
+def test_a_rounded_critical_point_of_two_variables_is_recognised():
+    f = x**2 + y**2 - x + y + x * y**2
+    answer = classify_point(f, [x, y], {x: Rational("-1.26604444311898"), y: Rational("1.87938524157182")})  # as --at reads them
+    assert answer.kind == "saddle" and answer.approximate
+    assert "rounded critical point" in answer.explanation
+    far = classify_point(f, [x, y], {x: Rational(-126, 100), y: Rational(187, 100)})
+    assert far.kind == "not_critical"  # two decimals: not a rounding of the critical point
+
+
+def test_box_minimum_written_with_complex_radicals_is_not_lost():
+    """Found by a property test: the interior minimum of this cubic came as radicals of complex
+    numbers, a 20-digit check left an imaginary residue, and the point was dropped as not real."""
+    f = x**2 + x * y**2 + 2 * y**2 + y
+    absolute = classify_critical_points(f, [x, y], (-1, 1)).absolute
+    assert abs(to_float_or_fail(absolute.minimum_value) + 0.126008598243819) < 1e-12
+
+
+def to_float_or_fail(value):
+    number = complex(sympy.N(value, 30))
+    assert abs(number.imag) < 1e-15
+    return number.real

@@ -145,3 +145,34 @@ def test_cusps_and_vertical_tangents_are_found_and_told_truthfully(power, root, 
     else:
         assert item.kind == "inflection"
         assert {1, -1} <= _nearby_signs(real, [x], (root,))
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.integers(-3, 3), min_size=7, max_size=7),
+    st.sampled_from([(-1, 1), (0, 2), (-2, 1), (Rational(-1, 2), Rational(3, 2))]),
+)
+def test_absolute_extrema_on_a_box_bound_every_sample(coefficients, box):
+    """No sample of f on the box lies below the reported minimum or above the reported maximum,
+    and each reported point is in the box with f there equal to the reported value."""
+    a, b, c, d, e, g, k = coefficients
+    f = a * x**2 + b * x * y + c * y**2 + d * x + e * y + g * x**3 + k * x * y**2
+    if not f.free_symbols >= {x, y}:
+        return
+    low, high = box
+    result = classify_critical_points(f, [x, y], box, budget=6.0)
+    absolute = result.absolute
+    assert absolute.applicable, absolute.reason
+    compiled = sympy.lambdify([x, y], f, modules="mpmath")
+    with mpmath.workdps(30):
+        steps = 40
+        grid = [mpmath.mpf(sympy.N(low, 30)) + (mpmath.mpf(sympy.N(high, 30)) - mpmath.mpf(sympy.N(low, 30))) * i / steps for i in range(steps + 1)]
+        samples = [compiled(p, q) for p in grid for q in grid]
+        # exact values may be radicals of complex numbers with a residue like 1e-36·I: their real part
+        lowest = mpmath.mpf(sympy.re(sympy.N(absolute.minimum_value, 30)))
+        highest = mpmath.mpf(sympy.re(sympy.N(absolute.maximum_value, 30)))
+        assert min(samples) >= lowest - mpmath.mpf("1e-20"), (f, box, absolute.minimum_value, min(samples))
+        assert max(samples) <= highest + mpmath.mpf("1e-20"), (f, box, absolute.maximum_value, max(samples))
+    for point, value in [(point, absolute.minimum_value) for point in absolute.minimum] + [(point, absolute.maximum_value) for point in absolute.maximum]:
+        assert all(sympy.N(low) - 1e-12 <= sympy.re(sympy.N(item)) <= sympy.N(high) + 1e-12 for item in point.coordinates)
+        assert abs(sympy.N(f.subs(dict(zip([x, y], point.coordinates))) - value, 30)) < 1e-20

@@ -31,10 +31,11 @@ KIND_MARKS = {"minimum": "▼", "maximum": "▲", "saddle": "◆", "inflection":
 def point_text(point) -> str:
     """`x=-1` or `x=1,y=0`: the --at syntax.
 
-    A root with no closed form (CRootOf) is written as a 15-digit decimal, which --at can read.
+    A root with no closed form (CRootOf), or one written with complex radicals (three real roots
+    of a cubic), is written as a 15-digit decimal, which --at can read.
     """
     coordinates = point.as_dict()
-    if any(value.has(sympy.CRootOf) for value in coordinates.values()):
+    if any(value.has(sympy.CRootOf, sympy.I) for value in coordinates.values()):
         decimals = dict(zip(point.variables, point.numeric_coordinates))
         return ",".join(f"{variable}={decimals[variable]:.15g}" for variable in coordinates)
     if any(_is_decimal(value) for value in coordinates.values()):
@@ -67,7 +68,7 @@ def family_text(family) -> str:
 def _show(value, number=None) -> str:
     """Readable math for a terminal; a root with no closed form (CRootOf) as ≈ its decimal
     (``number``, when the engine computed it with the value)."""
-    if hasattr(value, "has") and value.has(sympy.CRootOf):
+    if hasattr(value, "has") and value.has(sympy.CRootOf, sympy.I):
         number = _number(value) if number is None else number
         return "—" if number is None else f"≈ {number:.10g}"
     return unicode_math(value)
@@ -448,9 +449,10 @@ def _values_text(item) -> str:
             text = _show(value)
             shown.append(f"{name} {text}" if text.startswith("≈") else f"{name} = {text}")
     if item.eigenvalues is not None:
-        shown.append("eigenvalues " + ", ".join(unicode_math(value) for value in item.eigenvalues))
+        numbers = item.numeric_eigenvalues or (None,) * len(item.eigenvalues)
+        shown.append("eigenvalues " + ", ".join(_show(value, number) for value, number in zip(item.eigenvalues, numbers)))
     if item.hessian is not None:
-        rows = "; ".join(", ".join(unicode_math(entry) for entry in row) for row in item.hessian)
+        rows = "; ".join(", ".join(_show(entry) for entry in row) for row in item.hessian)
         shown.insert(0, f"H = [{rows}]")
     return ";  ".join(shown)
 
