@@ -31,9 +31,10 @@ def value_at(expression: sympy.Expr, point: dict) -> sympy.Expr:
     if missing:
         names = ", ".join(str(symbol) for symbol in missing)
         raise UsageError(f"the point {format_point(point)} gives no value for {names}")
-    check_computable(expression, point)
-    _check_domain(expression, point)
-    value = real_branch(expression).xreplace(point)
+    used = branches_at(expression, point)
+    check_computable(used, point)
+    _check_domain(used, point)
+    value = real_branch(used).xreplace(point)
     if value.has(*_INFINITIES) or _is_not_finite(value):
         raise NoAnswerError(f"{_show(expression)} is undefined at {format_point(point)} (its value is infinite)")
     if not _is_real(value):
@@ -171,6 +172,24 @@ def _show(expression: sympy.Expr) -> str:
 
 def _spaced(point: dict) -> str:
     return ", ".join(f"{variable} = {sympy.sstr(value)}" for variable, value in point.items())
+
+
+def branches_at(expression: sympy.Expr, point: dict) -> sympy.Expr:
+    """``expression`` with each piecewise part replaced by the branch that applies at ``point``:
+    piecewise((log(x), x > 0), (0, otherwise)) at -1 is 0, and its log(x) must not be checked there."""
+
+    def chosen(node):
+        for branch, condition in node.args:
+            decided = condition.xreplace(point) if hasattr(condition, "xreplace") else condition
+            if decided is sympy.true:
+                return branch
+            if decided is not sympy.false:
+                return node  # the condition depends on something else: keep every branch
+        return node
+
+    if not expression.has(sympy.Piecewise):
+        return expression
+    return expression.replace(lambda node: isinstance(node, sympy.Piecewise), chosen)
 
 
 def check_computable(expression: sympy.Expr, point: dict) -> None:

@@ -220,3 +220,14 @@ def test_functions_of_numbers_too_large_to_compute_are_refused(invoke, expressio
     assert result.exit_code == 3
     assert "is too large to compute at x = 1" in result.stderr
     assert "has more than 4000 digits there" in result.stderr
+
+
+def test_a_piecewise_branch_that_does_not_apply_is_not_checked(invoke):
+    """Only the branch in force at the point decides: log(x) is not evaluated at -1 here."""
+    formula = "piecewise((log(x), x > 0), (0, otherwise))"
+    result = invoke("eval", formula, "--at", "-1", "--order", "1")
+    assert (result.exit_code, result.stdout.strip()) == (0, "0\t0")
+    assert invoke("eval", formula, "--at", "2").stdout.strip() == "log(2)"
+    assert invoke("eval", "piecewise((1/x, x > 0), (x, otherwise))", "--at", "0").stdout.strip() == "0"
+    undefined = invoke("eval", "piecewise((log(x), x < 0), (0, otherwise))", "--at", "-1")
+    assert undefined.exit_code == 3 and "not real" in undefined.stderr
