@@ -128,9 +128,9 @@ def deeply_nested_budgets(depth):
 
 
 def test_budget_timers_do_not_take_the_jobs_deep_stack():
-    # the job thread has a 256 MiB stack; timers started inside it once had one each, and a dozen
-    # nested budgets exhausted a 1 GiB address space ("can't start new thread")
-    with Guard(timeout=20, memory_mb=1024) as guard:
+    # the job thread has a 256 MiB stack; timers started inside it once had one each, and half a
+    # dozen nested budgets exhausted the default 2 GiB address space ("can't start new thread")
+    with Guard(timeout=20) as guard:
         assert guard.run(deeply_nested_budgets, 24) == 45
 
 
