@@ -158,7 +158,7 @@ def beside(expression: sympy.Expr, variable: sympy.Symbol, point: sympy.Expr, di
 def sign_near_zero(expression: sympy.Expr) -> int | None:
     """The sign of an expression in STEP for small h > 0, told cheaply: its value at 0, or for
     a polynomial that is 0 there, its lowest-order coefficient; None otherwise."""
-    at_zero = sign_of(expression.xreplace({STEP: S.Zero})) if not expression.has(S.ComplexInfinity) else None
+    at_zero = sign_of(expression.xreplace({STEP: S.Zero}))  # None for zoo and nan
     if at_zero in (1, -1):
         return at_zero
     if at_zero == 0 and expression.is_polynomial(STEP) and not (expression.free_symbols - {STEP}):
