@@ -344,8 +344,11 @@ def differentiate_command(expression, wrt, order, at, expect, strict, simplify, 
               help="A variable (repeat for several; default: every variable of the expression).")
 @click.option("--in", "interval", metavar="A:B",
               help="Only points in [A, B] (periodic families listed member by member); e.g. 0:2*pi.")
+@click.option("--expect", metavar="POINTS",
+              help="Exit 1 unless these are exactly the critical points: \"x=-1; x=1\", a family as "
+                   "critical prints it, or none.")
 @output_options()
-def critical_command(expression, wrt, interval, output):
+def critical_command(expression, wrt, interval, expect, output):
     """Every critical point: where f' = 0 or does not exist (grad f = 0 in several variables).
 
     Piped, one point a line in --at syntax (x=-1, x=1,y=0), so that
@@ -355,7 +358,7 @@ def critical_command(expression, wrt, interval, output):
     from derivcli.output import RICH
     from derivcli.render import analysis as renderer
 
-    request = jobs.CriticalRequest(expression, tuple(wrt), interval, output.timeout, output.mode == RICH)
+    request = jobs.CriticalRequest(expression, tuple(wrt), interval, output.timeout, output.mode == RICH, expect)
     return run(output, jobs.find_critical_points, request, renderer)
 
 
@@ -368,8 +371,11 @@ def critical_command(expression, wrt, interval, output):
 @click.option("--in", "interval", metavar="A:B",
               help="Only points in [A, B] (in every variable: the box [A, B]ⁿ), plus the absolute minimum and maximum there.")
 @click.option("--inflections", is_flag=True, help="Also the inflection points (where f'' changes sign).")
+@click.option("--expect", metavar="KIND",
+              help="With --at: exit 1 unless the point is of this kind (minimum, maximum, saddle, "
+                   "inflection, not critical, inconclusive).")
 @output_options()
-def classify_command(expression, point, wrt, interval, inflections, output):
+def classify_command(expression, point, wrt, interval, inflections, expect, output):
     """Minimum, maximum, saddle or inflection, with the test that decided.
 
     Piped, one line a point: x=-1<TAB>local maximum. The words are stable: local minimum,
@@ -383,7 +389,7 @@ def classify_command(expression, point, wrt, interval, inflections, output):
         raise UsageError("--at and --in cannot be combined",
                          hint="--in restricts the search for critical points; --at names one point")
     request = jobs.ClassifyRequest(expression, point, tuple(wrt), interval, inflections, output.timeout,
-                                   output.mode == RICH)
+                                   output.mode == RICH, expect)
     return run(output, jobs.classify_points, request, renderer)
 
 
@@ -406,9 +412,11 @@ def classify_command(expression, point, wrt, interval, inflections, output):
               show_default=True, metavar="BETA", help="Share of the last step kept (--method momentum).")
 @click.option("--every", type=click.IntRange(min=1), default=None, metavar="K",
               help="Keep every K-th iteration in the trace  [default: 1, or about 1000 rows in all]")
+@click.option("--expect", metavar="POINT",
+              help="Exit 1 unless it converges to this point (each coordinate within 1e-6, relative).")
 @output_options()
 def descend_command(expression, start, wrt, learning_rate, max_iterations, tolerance, method,
-                    momentum, every, output):
+                    momentum, every, expect, output):
     """Gradient descent (gd, momentum, Newton) that you can watch.
 
     \b
@@ -416,8 +424,9 @@ def descend_command(expression, start, wrt, learning_rate, max_iterations, toler
     deriv descend "x**2" --from 3 --lr 1.5          diverges, and says why
     deriv descend "(1-x)**2 + 100*(y-x**2)**2" --from "x=-1,y=1" --method newton
 
-    Exit status 0 when it converged to a minimum; 3 when it diverged, stopped at the
-    iteration limit, or stopped somewhere that is not a minimum (the reason on stderr).
+    Exit status 0 when it converged to a minimum; 1 when --expect names another point; 3 when
+    it diverged, stopped at the iteration limit, or stopped somewhere that is not a minimum
+    (the reason on stderr).
     Piped, it prints the final point in --at syntax.
     """
     from derivcli import jobs
@@ -426,7 +435,7 @@ def descend_command(expression, start, wrt, learning_rate, max_iterations, toler
     # a bar for one long run on a terminal's stderr (a batch has its own line counter there)
     progress = output.environment.is_terminal(stderr=True) and expression != "-"
     request = jobs.DescentRequest(expression, start, tuple(wrt), learning_rate, max_iterations,
-                                  tolerance, method, momentum, every, progress, output.timeout)
+                                  tolerance, method, momentum, every, progress, output.timeout, expect)
     return run(output, jobs.descend, request, renderer)
 
 

@@ -84,12 +84,15 @@ class DescentResult:
     classification: str | None = None
     final_curvature: float | None = None
 
+    expectation: Exception | None = None  # a failed --expect check (exit 1)
+
     @property
     def problems(self) -> list:
-        """Why there is no answer (exit status 3) when the descent did not converge."""
-        if self.converged:
-            return []
-        return [NoAnswerError(self.message, self.hint)]
+        """Why there is no answer (exit status 3) when the descent did not converge, or why the
+        answer is not the expected one (exit 1)."""
+        if not self.converged:
+            return [NoAnswerError(self.message, self.hint)]
+        return [self.expectation] if self.expectation is not None else []
 
     def as_point_text(self) -> str:
         """The final point in ``--at`` syntax: ``x=1.0,y=2.0``."""

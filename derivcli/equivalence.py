@@ -135,3 +135,102 @@ def _defined_nearby(expression: sympy.Expr, point: dict) -> bool:
     """Undefined at an isolated point (a removable gap) rather than on a whole region."""
     shifted = {symbol: value + sympy.Rational(1, 997) for symbol, value in point.items()}
     return _real_value(expression, shifted) is not None
+
+
+# ---------------------------------------------------------------- critical, classify, descend
+
+POINT_SEPARATOR = ";"
+NONE_WORDS = ("none", "nothing", "")
+
+
+def expected_kind(text: str) -> str:
+    """The kind named by ``--expect`` for classify: a JSON kind or a stable phrase
+    (``minimum``, ``local minimum``, ``saddle point``, ``not critical`` …)."""
+    from derivcli.analysis_results import KINDS, WORDS
+    from derivcli.errors import UsageError
+
+    wanted = " ".join(text.lower().replace("_", " ").split())
+    for kind in KINDS:
+        if wanted in (kind.replace("_", " "), WORDS[kind]):
+            return kind
+    words = ", ".join(WORDS[kind] for kind in KINDS)
+    raise UsageError(f"--expect {text!r} names no kind of point", hint=f"one of: {words}")
+
+
+def compare_kind(actual_kind: str, expected: str, where: str) -> ExpectationFailed | None:
+    """None when the point is of the expected kind; else the failure to report (exit 1)."""
+    from derivcli.analysis_results import WORDS
+
+    kind = expected_kind(expected)
+    if kind == actual_kind:
+        return None
+    return ExpectationFailed(f"expected {WORDS[kind]} at {where}, got {WORDS[actual_kind]}")
+
+
+def compare_point_sets(found: list[dict], families: list[str], expected: str, variables) -> ExpectationFailed | None:
+    """None when the critical points found are exactly the expected ones (in any order).
+
+    ``expected`` lists points in --at syntax separated by ';' (``x=-1; x=1``), families as
+    critical prints them (``x=pi*n + pi/2 (n integer)``), or ``none``.
+    """
+    from derivcli.parsing import parse_point
+
+    wanted_points, wanted_families = [], []
+    for part in expected.split(POINT_SEPARATOR):
+        part = part.strip()
+        if part.lower() in NONE_WORDS:
+            continue
+        if "integer)" in part or " real)" in part:
+            wanted_families.append(_compact(part))
+        else:
+            wanted_points.append(parse_point(part, list(variables)))
+    missing = [point for point in wanted_points if not any(_same_point(point, other) for other in found)]
+    extra = [point for point in found if not any(_same_point(point, other) for other in wanted_points)]
+    missing_families = [family for family in wanted_families if family not in [_compact(text) for text in families]]
+    extra_families = [text for text in families if _compact(text) not in wanted_families]
+    if not (missing or extra or missing_families or extra_families):
+        return None
+    shown = "; ".join([format_point(point) for point in found] + list(families)) or "none"
+    reasons = [f"{format_point(point)} is missing" for point in missing] + [f"{family} is missing" for family in missing_families]
+    reasons += [f"{format_point(point)} was not expected" for point in extra] + [f"{text} was not expected" for text in extra_families]
+    return ExpectationFailed(f"expected {expected.strip() or 'none'}, got {shown}", hint="; ".join(reasons))
+
+
+def compare_point_near(found: dict, expected: str, variables, tolerance: float) -> ExpectationFailed | None:
+    """None when every coordinate of ``found`` is within ``tolerance`` (relative, at least absolute)
+    of the expected point; for the end point of a descent, which is a decimal approximation."""
+    from derivcli.parsing import parse_point
+
+    wanted = parse_point(expected, list(variables))
+    far = []
+    for variable in variables:
+        got = float(found[variable])
+        target = float(sympy.N(wanted[variable], 20))
+        if abs(got - target) > tolerance * max(1.0, abs(target)):
+            far.append(f"{variable} = {got:.12g} is {abs(got - target):.2g} away")
+    if not far:
+        return None
+    return ExpectationFailed(f"expected {expected.strip()}, got {format_point(found)}", hint="; ".join(far))
+
+
+def _same_point(first: dict, second: dict) -> bool:
+    """Equal coordinates: exactly, or to 1e-9 (relative) where one side is a decimal approximation."""
+    from derivcli.calculus import sign_of
+
+    for variable, value in first.items():
+        other = second.get(variable)
+        if other is None:
+            return False
+        difference = sympy.sympify(value, strict=True) - sympy.sympify(other, strict=True)
+        if difference.has(sympy.Float) or difference.has(sympy.CRootOf):
+            number = complex(sympy.N(difference, 30))
+            scale = max(1.0, abs(complex(sympy.N(other, 30))))
+            if abs(number) > RELATIVE_TOLERANCE * scale:
+                return False
+        elif sign_of(difference) != 0:
+            return False
+    return True
+
+
+def _compact(text: str) -> str:
+    return "".join(text.split())

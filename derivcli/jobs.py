@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from derivcli import evaluation
+from derivcli.errors import UsageError
 from derivcli.parsing import (
-    choose_variables, parse_expression, parse_interval, parse_point, parse_value, sorted_symbols,
+    choose_variables, format_point, parse_expression, parse_interval, parse_point, parse_value, sorted_symbols,
 )
 
 
@@ -61,8 +62,6 @@ class DifferentiationRequest:
 def differentiate(request: DifferentiationRequest):
     """Parse, differentiate (one checked tree per pass), then evaluate and check."""
     from derivcli.derivation.answer import answer
-    from derivcli.errors import UsageError
-
     expression = parse_expression(request.expression, allow_undefined_functions=True)
     if len(request.wrt) > 1 and request.order > 1:
         raise UsageError("--order applies to one variable",
@@ -97,6 +96,9 @@ class DescentRequest:
     every: int | None = None
     progress: bool = False
     time_limit: float | None = None
+    expect: str | None = None
+
+EXPECT_TOLERANCE = 1e-6  # relative: a descent's end point is a decimal approximation of the minimum
 
 
 def descend(request: DescentRequest):
@@ -104,8 +106,6 @@ def descend(request: DescentRequest):
     import math
 
     from derivcli import descent
-    from derivcli.errors import UsageError
-
     expression = parse_expression(request.expression)
     variables = choose_variables(expression, request.wrt, several=True)
     unused = [str(v) for v in variables if request.wrt and v not in expression.free_symbols]
@@ -113,6 +113,8 @@ def descend(request: DescentRequest):
         raise UsageError(f"f does not depend on {', '.join(unused)}", hint="--wrt names a variable of f")
     point = parse_point(request.start, sorted_symbols(expression.free_symbols | set(variables)))
     fixed = {symbol: value for symbol, value in point.items() if symbol not in variables}
+    if request.expect is not None:
+        parse_point(request.expect, variables)  # a usage error before any work
     every = request.every or max(1, math.ceil(request.max_iterations / 1000))
     progress = None
     if request.progress:
@@ -120,7 +122,7 @@ def descend(request: DescentRequest):
 
         progress = ProgressBar(time_limit=request.time_limit)
     try:
-        return descent.gradient_descent(
+        result = descent.gradient_descent(
             expression.xreplace(fixed), variables, [point[v] for v in variables],
             method=request.method, learning_rate=request.learning_rate, momentum=request.momentum,
             max_iterations=request.max_iterations, tolerance=request.tolerance, every=every,
@@ -129,6 +131,11 @@ def descend(request: DescentRequest):
     finally:
         if progress is not None:
             progress.close()
+    if request.expect is not None and result.converged:
+        from derivcli.equivalence import compare_point_near
+
+        result.expectation = compare_point_near(dict(zip(variables, result.point)), request.expect, variables, EXPECT_TOLERANCE)
+    return result
 
 
 # ---------------------------------------------------------------- critical and classify (issue 4)
@@ -145,6 +152,7 @@ class CriticalRequest:
     interval: str | None = None
     timeout: float = 20.0
     plot: bool = False
+    expect: str | None = None
 
 
 @dataclass
@@ -158,6 +166,7 @@ class ClassifyRequest:
     inflections: bool = False
     timeout: float = 20.0
     plot: bool = False
+    expect: str | None = None
 
 
 def find_critical_points(request: CriticalRequest):
@@ -167,7 +176,16 @@ def find_critical_points(request: CriticalRequest):
     variables = choose_variables(expression, request.wrt, several=True)
     interval = parse_interval(request.interval)
     budget = request.timeout * ANALYSIS_BUDGET_SHARE
-    return analysis.critical_report(expression, variables, interval, budget=budget, plot=request.plot)
+    result = analysis.critical_report(expression, variables, interval, budget=budget, plot=request.plot)
+    if request.expect is not None:
+        from derivcli.equivalence import compare_point_sets
+        from derivcli.render.analysis import family_text
+
+        families = [family_text(family) for family in result.families if not family.members]
+        failure = compare_point_sets([point.as_dict() for point in result.points], families, request.expect, result.variables)
+        if failure is not None:
+            result.problems.append(failure)
+    return result
 
 
 def classify_points(request: ClassifyRequest):
@@ -177,7 +195,21 @@ def classify_points(request: ClassifyRequest):
     variables = choose_variables(expression, request.wrt, several=True)
     interval = parse_interval(request.interval)
     point = parse_point(request.at, variables) if request.at is not None else None
+    if request.expect is not None:
+        from derivcli.equivalence import expected_kind
+
+        expected_kind(request.expect)  # a usage error before any work when it names no kind
+        if point is None:
+            raise UsageError("--expect checks the kind of one point: give it with --at",
+                             hint='deriv classify "x**2" --at 0 --expect minimum')
     budget = request.timeout * ANALYSIS_BUDGET_SHARE
-    return analysis.classify_report(
+    result = analysis.classify_report(
         expression, variables, point, interval, request.inflections, budget=budget, plot=request.plot
     )
+    if request.expect is not None:
+        from derivcli.equivalence import compare_kind
+
+        failure = compare_kind(result.classifications[0].kind, request.expect, format_point(point))
+        if failure is not None:
+            result.problems.append(failure)
+    return result

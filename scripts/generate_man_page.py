@@ -67,6 +67,9 @@ EXAMPLES = [
      'deriv diff "sin(x)**2" \\-\\-expect "sin(2*x)"'),
     ("A file of formulas on stdin, one per line, each with its expected derivative after =>:",
      "printf 'x**2 => 2*x\\\\nsin(x) => cos(x)\\\\n' | deriv diff \\-"),
+    ("Exit 1 unless these are the critical points, and unless the origin is a saddle:",
+     'deriv critical "x**3 \\- 3*x" \\-\\-expect "x=\\-1; x=1"\n'
+     'deriv classify "x**2 \\- y**2" \\-\\-at x=0,y=0 \\-\\-expect saddle'),
 ]
 
 

@@ -235,3 +235,42 @@ def test_infinite_interval_ends(invoke):
     periodic = invoke("classify", "sin(x)", "--in", "0:oo")
     assert periodic.exit_code == 0 and "local maximum" in periodic.stdout
     assert "listed whole" in periodic.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "status"),
+    [
+        (("critical", "x**3 - 3*x", "--expect", "x=-1; x=1"), 0),
+        (("critical", "x**3 - 3*x", "--expect", "x=1;x=-1"), 0),  # any order
+        (("critical", "x**3 - 3*x", "--expect", "x=1"), 1),
+        (("critical", "x**3 - 3*x", "--expect", "x=-1; x=1; x=2"), 1),
+        (("critical", "sin(x)", "--expect", "x=pi*n + pi/2 (n integer)"), 0),
+        (("critical", "sin(x)", "--expect", "none"), 1),
+        (("critical", "x**2 + 1 - x**2", "--expect", "none"), 0),
+        (("critical", "x**6/6 - x**2/2 + x", "--expect", "x=-1.16730397826142"), 0),  # a CRootOf, as printed
+        (("critical", "x**3 - 3*x + y**2", "--expect", "x=1,y=0; x=-1,y=0"), 0),
+        (("classify", "x**3 - 3*x", "--at", "1", "--expect", "minimum"), 0),
+        (("classify", "x**3 - 3*x", "--at", "1", "--expect", "local minimum"), 0),
+        (("classify", "x**3 - 3*x", "--at", "1", "--expect", "maximum"), 1),
+        (("classify", "x**2 - y**2", "--at", "x=0,y=0", "--expect", "saddle point"), 0),
+        (("classify", "x**3", "--at", "1", "--expect", "not_critical"), 0),
+        (("classify", "x**3 - 3*x", "--expect", "minimum"), 2),  # which point? --at is needed
+        (("classify", "x**3 - 3*x", "--at", "1", "--expect", "minimal"), 2),
+        (("critical", "x**3 - 3*x", "--expect", "z=1"), 2),
+    ],
+)
+def test_expect_for_critical_and_classify(invoke, args, status):
+    result = invoke(*args)
+    assert result.exit_code == status, (args, result.stdout, result.stderr)
+    if status == 1:
+        assert result.stderr.startswith("deriv: error: expected ")
+        assert result.stdout  # the answer is still printed, for the reader of the CI log
+
+
+def test_expect_lines_in_a_batch_for_classify(invoke):
+    lines = "x**2 => minimum\nx**3 => inflection\n-x**2 => minimum\n"
+    result = invoke("classify", "-", "--at", "0", input=lines)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == ["x=0\tlocal minimum", "x=0\tinflection point", "x=0\tlocal maximum"]
+    assert "line 3: expected local minimum at x=0, got local maximum" in result.stderr
+    assert "line 1" not in result.stderr and "line 2" not in result.stderr

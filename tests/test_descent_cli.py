@@ -303,3 +303,13 @@ def test_long_hints_wrap_under_their_text_not_the_label(invoke):
 def test_at_names_the_start_point_as_in_the_other_commands(invoke):
     assert invoke("descend", "x**2", "--at", "3", "--lr", "0.5").stdout == invoke("descend", "x**2", "--from", "3", "--lr", "0.5").stdout
     assert invoke("descend", "x**2", "--at", "3", "--lr", "0.5").stdout.strip() == "x=0.0"
+
+
+def test_expect_checks_where_the_descent_ends(invoke):
+    assert invoke("descend", "(x - 3)**2", "--at", "0", "--expect", "3").exit_code == 0
+    assert invoke("descend", "(x - 3)**2 + (y + 1)**2", "--at", "x=0,y=0", "--expect", "x=3,y=-1").exit_code == 0
+    wrong = invoke("descend", "(x - 3)**2", "--at", "0", "--expect", "2.9")
+    assert wrong.exit_code == 1 and "expected 2.9" in wrong.stderr and wrong.stdout.startswith("x=2.99999")
+    diverged = invoke("descend", "x**2", "--at", "3", "--lr", "1.5", "--expect", "0")
+    assert diverged.exit_code == 3  # no answer: nothing to compare
+    assert invoke("descend", "x**2", "--at", "3", "--expect", "q=1").exit_code == 2
