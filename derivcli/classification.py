@@ -20,7 +20,7 @@ from sympy import Abs, Dummy, Piecewise, S, sign
 from .analysis_results import Classification, CriticalPoint, Family
 from .calculus import HIGHEST_ORDER, STEP, attempt, beside, defined_near, derivative, derivative_values, first_nonzero_derivative, is_finite_real, limit_from_above, real_function, sign_of, to_float, value_at
 from .critical import critical_point, kink_arguments
-from .derivation.answer import derivative_name
+from .notation import derivative_name
 from .parsing import decimal_places
 from .errors import NoAnswerError
 from .guard import run_with_budget

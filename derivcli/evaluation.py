@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import mpmath
 import sympy
 
-from derivcli.derivation.answer import derivative_name
+from derivcli.notation import derivative_name
 from derivcli.errors import DerivError, NoAnswerError, ResourceLimitError, UsageError
 from derivcli.guard import run_with_budget
 from derivcli.parsing import format_point, sorted_symbols

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import sympy
 
 from ..errors import DerivError, ExpectationFailed, NoAnswerError
-from ..render.mathtext import superscript
+from ..notation import derivative_name
 from .differentiation import differentiate
 from .step import Derivation
 
@@ -36,23 +36,6 @@ class Differentiation:
             notes.append("the answer could not be confirmed against sympy.diff: no sample point had f "
                          "real and both forms defined, and simplify could not decide")
         return notes
-
-
-def derivative_name(variables, partial: bool = False) -> str:
-    """f′, f″, f‴, f⁽⁴⁾ for one variable; ∂f/∂x, ∂²f/∂y∂x for partial derivatives."""
-    order = len(variables)
-    if len(set(variables)) == 1 and not partial:
-        return {1: "f′", 2: "f″", 3: "f‴"}.get(order, f"f⁽{superscript(str(order))}⁾")
-    if order == 1:
-        return f"∂f/∂{variables[0]}"
-    runs: list[list] = []
-    for variable in reversed(variables):
-        if runs and runs[-1][0] == variable:
-            runs[-1][1] += 1
-        else:
-            runs.append([variable, 1])
-    below = "".join(f"∂{v}{superscript(str(count)) if count > 1 else ''}" for v, count in runs)
-    return f"∂{superscript(str(order))}f/{below}"
 
 
 def slope_at(derivative, raw, previous, point, name) -> sympy.Expr:

@@ -12,7 +12,8 @@ import sympy
 
 from derivcli.analysis_results import REASONS, TESTS, WORDS, ClassifyResult, CriticalResult
 from derivcli.parsing import decimal_places, format_point
-from derivcli.render.mathtext import superscript, unicode_math
+from derivcli.notation import superscript
+from derivcli.render.mathtext import unicode_math
 
 KIND_STYLES = {
     "minimum": "bold green",

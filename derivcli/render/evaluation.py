@@ -6,7 +6,7 @@ import sympy
 
 from derivcli.evaluation import Evaluation, numeric_text
 from derivcli.parsing import format_point
-from derivcli.derivation.answer import derivative_name
+from derivcli.notation import derivative_name
 from derivcli.render.mathtext import unicode_math
 
 

@@ -10,25 +10,14 @@ import sympy
 from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.str import StrPrinter
 
-_SUPERSCRIPT = str.maketrans(
-    "0123456789+-()=abcdefghijklmnoprstuvwxyz",
-    "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾⁼ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ",
-)
-_RAISABLE = set("0123456789+-()=abcdefghijklmnoprstuvwxyz")
+from derivcli.notation import superscript
+
 _GREEK = {
     "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "zeta": "ζ",
     "eta": "η", "theta": "θ", "iota": "ι", "kappa": "κ", "lambda_": "λ", "lam": "λ", "mu": "μ",
     "nu": "ν", "xi": "ξ", "rho": "ρ", "sigma": "σ", "tau": "τ", "phi": "φ", "chi": "χ",
     "psi": "ψ", "omega": "ω",
 }
-
-
-def superscript(text: str) -> str | None:
-    """``text`` in superscript characters, or None when some character has none."""
-    compact = text.replace(" ", "")
-    if compact and all(character in _RAISABLE for character in compact):
-        return compact.translate(_SUPERSCRIPT)
-    return None
 
 
 class UnicodePrinter(StrPrinter):
