@@ -277,26 +277,35 @@ def value_at(expr: sympy.Expr, point: dict) -> sympy.Expr | None:
     return None
 
 
-TIDY_OPS = 12
+TIDY_OPS = 12  # analysis leaves constants this short as they are: simplify costs more than it gains
 TIDY_SECONDS = 0.5
 
 
 def _tidy(value: sympy.Expr) -> sympy.Expr:
-    """A light simplification that keeps the exact value recognisable; short values stay as they are."""
-    if value.is_Number or value.is_Atom or value.has(sympy.Float, sympy.CRootOf) or sympy.count_ops(value) <= TIDY_OPS:
+    return tidy(value, TIDY_OPS, seconds=TIDY_SECONDS)
+
+
+def tidy(value: sympy.Expr, shortest: int = 0, longest: int = 40, seconds: float = 1.0) -> sympy.Expr:
+    """A time-bounded simplification of a constant that keeps it recognisable (sqrt(2)/2, not
+    1/sqrt(2)): only for values with more than ``shortest`` and at most ``longest`` operations,
+    and only when the result is no longer.  eval and the analysis share it with their own bounds."""
+    if value.is_Atom or value.has(sympy.Float, sympy.CRootOf):
+        return value
+    operations = sympy.count_ops(value)
+    if operations <= shortest or operations > longest:
         return value
     from .guard import run_with_budget
 
     def simplified():
         try:
             return sympy.simplify(value)
-        except Exception:
+        except Exception:  # sympy's simplify fails in many ways; the value as it is stays right
             return value
 
-    finished, tidy = run_with_budget(simplified, TIDY_SECONDS)
+    finished, simpler = run_with_budget(simplified, seconds)
     if not finished:
         return value
-    return tidy if sympy.count_ops(tidy) <= sympy.count_ops(value) else value
+    return simpler if sympy.count_ops(simpler) <= operations else value
 
 
 def sign_of(value, tolerance: float | None = None) -> int | None:

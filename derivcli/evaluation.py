@@ -341,12 +341,9 @@ def _is_real(value: sympy.Expr) -> bool:
 
 def _tidy(value: sympy.Expr) -> sympy.Expr:
     """A cheap, time-bounded simplification of a constant (``sqrt(2)/2`` rather than ``1/sqrt(2)``)."""
-    if value.is_Rational or sympy.count_ops(value) > 40:
-        return value
-    finished, simpler = run_with_budget(lambda: sympy.simplify(value), SIMPLIFY_SECONDS)
-    if not finished:
-        return value
-    return simpler if sympy.count_ops(simpler) <= sympy.count_ops(value) else value
+    from derivcli.calculus import tidy
+
+    return tidy(value, shortest=0, longest=40, seconds=SIMPLIFY_SECONDS)
 
 
 MAX_EXACT_BITS = 13_000
