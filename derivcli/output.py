@@ -200,8 +200,12 @@ def emit(renderer, result, output: Output, line: int | None = None, source: str 
         console.print(renderer.rich(result, output))
     output.environment.stdout.flush()
     status = ExitStatus.SUCCESS
+    shown = []
+    if output.mode == RICH and output.environment.is_terminal(stderr=True) and hasattr(renderer, "shown_problems"):
+        shown = [(type(said), str(said)) for said in renderer.shown_problems(result)]  # one screen: said already
     for problem in getattr(result, "problems", []):
-        output.environment.stderr.write(error_line(problem, line) + "\n")
+        if (type(problem), str(problem)) not in shown:
+            output.environment.stderr.write(error_line(problem, line) + "\n")
         status = max(status, problem.status)
     output.environment.stderr.flush()
     return int(status)

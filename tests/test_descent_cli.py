@@ -313,3 +313,22 @@ def test_expect_checks_where_the_descent_ends(invoke):
     diverged = invoke("descend", "x**2", "--at", "3", "--lr", "1.5", "--expect", "0")
     assert diverged.exit_code == 3  # no answer: nothing to compare
     assert invoke("descend", "x**2", "--at", "3", "--expect", "q=1").exit_code == 2
+
+
+def test_a_terminal_reads_the_reason_once():
+    """stdout and stderr on one screen: the ✗ line and its hint say it, no second copy on stderr;
+    with stderr elsewhere (a log file), the one-line error is still written there."""
+    from click.testing import CliRunner
+
+    from derivcli.cli import cli
+    from derivcli.output import Environment
+
+    def run(stderr_isatty):
+        environment = Environment(stdout_isatty=True, stderr_isatty=stderr_isatty, variables={"COLUMNS": "100", "NO_COLOR": "1"})
+        return CliRunner().invoke(cli, ["descend", "x**2", "--from", "3", "--lr", "1.5"], obj=environment, catch_exceptions=False)
+
+    together = run(True)
+    assert together.exit_code == 3 and "✗ diverged" in strip_ansi(together.stdout)
+    assert "deriv: error" not in together.stderr
+    apart = run(False)
+    assert apart.exit_code == 3 and apart.stderr.startswith("deriv: error: diverged")

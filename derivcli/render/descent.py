@@ -181,6 +181,11 @@ def learning_rate_story(result: DescentResult) -> str:
     return text
 
 
+def shown_problems(result: DescentResult) -> list:
+    """The problems the terminal view already states in full (the ✗ line and its hint)."""
+    return result.problems if not result.converged else []
+
+
 def rich(result: DescentResult, output):
     return DescentView(result)
 
