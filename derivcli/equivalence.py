@@ -154,7 +154,8 @@ def expected_kind(text: str) -> str:
         if wanted in (kind.replace("_", " "), WORDS[kind]):
             return kind
     words = ", ".join(WORDS[kind] for kind in KINDS)
-    raise UsageError(f"--expect {text!r} names no kind of point", hint=f"one of: {words}")
+    shown = text if len(text) <= 40 else text[:37] + "..."
+    raise UsageError(f"--expect {shown!r} names no kind of point", hint=f"one of: {words}")
 
 
 def compare_kind(actual_kind: str, expected: str, where: str) -> ExpectationFailed | None:

@@ -97,3 +97,28 @@ def test_payloads_that_would_write_a_file_do_nothing(process, tmp_path):
 @pytest.mark.parametrize("line", ["x" * 2, "sin(x)"])
 def test_control_inputs_do_run(process, line):
     assert process("eval", line, "--at", "1").returncode == 0
+
+
+EXPECTING = {
+    "critical": [],
+    "classify": ["--at", "0"],
+    "descend": ["--from", "1"],
+}
+
+
+@pytest.mark.parametrize("command", EXPECTING)
+def test_the_corpus_as_expected_answers(process, tmp_path, monkeypatch, command):
+    """Every corpus line as the EXPECTED of `x**2 => EXPECTED`: read by the same safe parser as
+    points and kinds, so each record fails its check or is refused (exit 1, 2 or 4), and nothing runs."""
+    monkeypatch.chdir(tmp_path)
+    lines = [f"x**2 => {line}" for line in HOSTILE if line.strip()]
+    result = process(command, "-", *EXPECTING[command], "--timeout", str(TIMEOUT), "--json",
+                     input="\n".join(lines) + "\n", timeout=len(lines) * (TIMEOUT + 1) + 60)
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [record["line"] for record in records] == list(range(1, len(lines) + 1))
+    statuses = [record["error"]["status"] if "error" in record else max((problem["status"] for problem in record.get("problems", [])), default=0)
+                for record in records]
+    assert all(status in (1, 2, 4) for status in statuses), list(zip(lines, statuses))
+    assert "Traceback" not in result.stderr
+    assert all(len(line) < 2000 for line in result.stderr.splitlines())  # no echo of a 200 000-character line
+    assert not (tmp_path / "DERIV_PWNED").exists()
