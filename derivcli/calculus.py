@@ -88,12 +88,19 @@ def real_algebraic(value: sympy.Expr, seconds: float | None = 1.0) -> sympy.Expr
     solved, roots = attempt(polynomial.real_roots, seconds)
     if not solved or not roots:
         return value
-    # value is a root of this polynomial; it is the real root it is numerically closest to when that
-    # distance is tiny against the gaps between the (distinct) roots
+    return same_real_root(value, roots)
+
+
+def same_real_root(value: sympy.Expr, roots: list) -> sympy.Expr:
+    """Among ``roots`` (the distinct real roots of a polynomial that ``value`` is known to be a root
+    of), the one ``value`` is: the nearest at 40 digits, when that distance is tiny against the gaps
+    between the roots.  ``value`` itself when none is that near."""
+    if not roots:
+        return value
     precise = sympy.re(value.evalf(40))
     distances = sorted((abs(root.evalf(40) - precise), index) for index, root in enumerate(roots))
     gap = min((abs(first.evalf(40) - second.evalf(40)) for first, second in zip(roots, roots[1:])), default=S.One)
-    if distances[0][0] < sympy.Float("1e-25") * max(gap, sympy.Float("1e-10")) or (distances[0][0] < sympy.Float("1e-30") and len(roots) == 1):
+    if distances[0][0] < sympy.Float("1e-25") * max(gap, sympy.Float("1e-10")):
         return roots[distances[0][1]]
     return value
 
@@ -308,11 +315,15 @@ def tidy(value: sympy.Expr, shortest: int = 0, longest: int = 40, seconds: float
     return simpler if sympy.count_ops(simpler) <= operations else value
 
 
+PROOF_SECONDS = 1.0  # for sympy's assumptions and simplify to prove a tiny constant 0 (or not)
+
+
 def sign_of(value, tolerance: float | None = None) -> int | None:
     """The sign (-1, 0, 1) of a constant expression, or None when it cannot be told.
 
-    Exact zero is proved symbolically; non-zero signs come from sympy's assumptions
-    or from a 40-digit evaluation that is clearly away from zero.  With a
+    A 40-digit evaluation decides every sign clearly away from zero, at once; exact zero (and the
+    sign of a tiny non-zero value) is left to sympy's assumptions and simplify, within
+    PROOF_SECONDS, since on nested radicals they build minimal polynomials for minutes.  With a
     ``tolerance`` (for approximate points), anything smaller counts as undecided.
     """
     if value is None:
@@ -324,23 +335,8 @@ def sign_of(value, tolerance: float | None = None) -> int | None:
         return 1
     if value is S.NegativeInfinity:
         return -1
-    if tolerance is None and not value.has(sympy.CRootOf):
-        # (assumptions on CRootOf expressions build minimal polynomials: slow; evaluation is not)
-        if value.is_zero:
-            return 0
-        if value.is_positive:
-            return 1
-        if value.is_negative:
-            return -1
     if value.free_symbols:
-        simpler = sympy.simplify(value)
-        if simpler.is_zero:
-            return 0
-        if simpler.is_positive:
-            return 1
-        if simpler.is_negative:
-            return -1
-        return None
+        return _sign_by_assumptions(value) if tolerance is None else None
     try:
         number = value.evalf(SIGN_DIGITS)
     except Exception:
@@ -358,13 +354,27 @@ def sign_of(value, tolerance: float | None = None) -> int | None:
     if value.is_Float:
         return 0 if value == 0 else None
     if value.has(sympy.CRootOf):
-        return None
-    try:
-        if sympy.simplify(value) == 0 or value.equals(0):
+        return None  # (assumptions on CRootOf expressions build minimal polynomials: slow)
+    return _sign_by_assumptions(value)
+
+
+def _sign_by_assumptions(value) -> int | None:
+    """The sign sympy can prove (assumptions, then simplify), within PROOF_SECONDS; None otherwise."""
+
+    def proved():
+        for candidate in (value, sympy.simplify(value)):
+            if candidate.is_zero:
+                return 0
+            if candidate.is_positive:
+                return 1
+            if candidate.is_negative:
+                return -1
+        if not value.free_symbols and value.equals(0):
             return 0
-    except Exception:
         return None
-    return None
+
+    solved, sign = attempt(proved, PROOF_SECONDS)
+    return sign if solved else None
 
 
 def to_float(value) -> float | None:

@@ -18,7 +18,7 @@ import sympy
 from sympy import Abs, Dummy, Piecewise, S, sign
 
 from .analysis_results import Classification, CriticalPoint, Family
-from .calculus import HIGHEST_ORDER, STEP, attempt, beside, defined_near, derivative, derivative_values, first_nonzero_derivative, is_finite_real, limit_from_above, real_function, sign_of, to_float, value_at
+from .calculus import HIGHEST_ORDER, STEP, attempt, tidy, beside, defined_near, derivative, derivative_values, first_nonzero_derivative, is_finite_real, limit_from_above, real_function, sign_of, to_float, value_at
 from .critical import critical_point, kink_arguments
 from .notation import derivative_name
 from .parsing import decimal_places
@@ -458,10 +458,12 @@ def _several_variables(f, variables, critical: CriticalPoint, approximate: bool,
     if any(component is None for component in gradient):
         result.explanation = "∇f does not exist at the point; the Hessian test does not apply"
         return _settle_by_paths(f, variables, point, critical.value, result, budget)
-    signs = [sign_of(component, tolerance) for component in gradient]
-    if critical.reason == "gradient_zero" and not approximate:
-        # solved exactly; a mix of radicals and CRootOf may defeat the proof of 0 but not the arithmetic
-        signs = [0 if item is None and _negligible(component) else item for item, component in zip(signs, gradient)]
+    if critical.reason == "gradient_zero" and not approximate and all(_negligible(component) for component in gradient):
+        # solved exactly by sympy: 0 to 40 digits is enough (proving it for the radicals of a cubic's
+        # roots takes sympy minutes)
+        signs = [0] * len(gradient)
+    else:
+        signs = [sign_of(component, tolerance) for component in gradient]
     if approximate:
         signs = [0 if item is None and _tiny(component) else item for item, component in zip(signs, gradient)]
     if any(item not in (0, None) for item in signs) and critical.reason == "given" and not approximate:
@@ -568,13 +570,17 @@ def _hessian(f, variables):
     return sympy.Matrix([[derivative(derivative(f, first), second) for second in variables] for first in variables])
 
 
+SIMPLE_SECONDS = 0.5  # simplify on the radicals of a cubic's roots can take minutes
+
+
 def _simple(value):
-    if value.is_Atom or sympy.count_ops(value) <= 12:
-        return value
-    try:
-        return sympy.nsimplify(value) if value.is_Float else sympy.simplify(value)
-    except Exception:
-        return value
+    """A Hessian's determinant or eigenvalue, simplified within SIMPLE_SECONDS (else as it is)."""
+    if value.is_Float:
+        try:
+            return sympy.nsimplify(value)
+        except Exception:  # nsimplify gives up in several ways; the decimal stays right
+            return value
+    return tidy(value, shortest=12, longest=2000, seconds=SIMPLE_SECONDS)
 
 
 def _eigenvalues(matrix, budget):

@@ -15,7 +15,7 @@ import sympy
 from sympy import Abs, S, Symbol, sign
 
 from .analysis_results import CriticalPoint, CriticalResult, Equation, Family
-from .calculus import STEP, attempt, beside, defined_near, derivative, is_finite_real, limit_from_above, real_algebraic, real_function, sign_of, to_float, value_at
+from .calculus import STEP, attempt, beside, defined_near, derivative, is_finite_real, limit_from_above, real_algebraic, same_real_root, real_function, sign_of, to_float, value_at
 from .evaluation import corner_arguments
 from .numeric_search import distinct, identify, roots_in_box, roots_on_interval
 from .guard import run_with_budget
@@ -468,12 +468,14 @@ def _several_variables(expr, variables, interval, budget) -> CriticalResult:
         return result
     unsigned = [_without_sign_factors(component) for component in gradient]
     solved, solutions = attempt(lambda: sympy.solve(unsigned, list(variables), dict=True), _share(budget, 0.5))
+    if solved and isinstance(solutions, list) and any(_messy(value) for solution in solutions for value in solution.values()):
+        solutions = _as_real_roots(solutions, unsigned, variables, budget)
     complete = True
     points: dict = {}
     families = []
     if solved and isinstance(solutions, list):
         for solution in solutions:
-            coordinates = tuple(real_algebraic(solution.get(variable, variable), _share(budget, 0.2)) for variable in variables)
+            coordinates = tuple(solution.get(variable, variable) for variable in variables)
             free = [variable for variable in variables if variable not in solution]
             if any(not is_finite_real(value) for value in coordinates if not value.free_symbols):
                 continue
@@ -627,6 +629,38 @@ def _kinks_of_several(f, gradient, variables, kinks, points, interval, budget):
             elif all(sign_of(item) == 0 for item in partials):
                 found[coordinates] = critical_point(variables, coordinates, value, reason="gradient_zero")
     return found, families, settled
+
+
+def _messy(value) -> bool:
+    """Radicals of complex numbers (three real roots of a cubic) or a formula too long to read."""
+    return value.has(sympy.I) or sympy.count_ops(value) > 40
+
+
+def _as_real_roots(solutions, equations, variables, budget):
+    """solve's answers with each messy coordinate written as the exact real root (CRootOf) of its
+    eliminant: for polynomial equations, the last polynomial of a lex Gröbner basis that ends in
+    that variable.  A coordinate is a root of its eliminant, so the nearest real root is itself."""
+    eliminants = {}
+    rational = all(
+        equation.is_polynomial(*variables) and sympy.Poly(equation, *variables).domain in (sympy.ZZ, sympy.QQ)
+        for equation in equations
+    )
+    if rational:
+        for variable in variables:
+            order = [other for other in variables if other != variable] + [variable]
+            solved, basis = attempt(lambda: sympy.groebner(equations, *order, order="lex"), _share(budget, 0.05))
+            if solved and basis.exprs and basis.exprs[-1].free_symbols == {variable}:
+                found, roots = attempt(sympy.Poly(basis.exprs[-1], variable).real_roots, _share(budget, 0.05))
+                if found:
+                    eliminants[variable] = roots
+    rewritten = []
+    for solution in solutions:
+        rewritten.append({
+            variable: (same_real_root(value, eliminants[variable]) if variable in eliminants
+                       else real_algebraic(value, _share(budget, 0.2))) if _messy(value) and not value.free_symbols else value
+            for variable, value in solution.items()
+        })
+    return rewritten
 
 
 def _identify_point(gradient, variables, root):

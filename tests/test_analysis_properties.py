@@ -21,7 +21,7 @@ multiplicities = st.lists(st.integers(1, 4), min_size=3, max_size=3)
 scales = st.sampled_from([-3, -1, Rational(1, 2), 2])
 
 
-def _nearby_signs(expr, variables, point):
+def _nearby_signs(expr, variables, point, directions=90):
     compiled = sympy.lambdify(variables, expr, modules="mpmath")
     signs = set()
     with mpmath.workdps(60):
@@ -30,8 +30,8 @@ def _nearby_signs(expr, variables, point):
         for radius in ("1e-3", "1e-5"):
             r = mpmath.mpf(radius)
             offsets = [[r], [-r]] if len(variables) == 1 else [
-                [r * mpmath.cos(2 * mpmath.pi * k / 90 + mpmath.mpf("0.01")), r * mpmath.sin(2 * mpmath.pi * k / 90 + mpmath.mpf("0.01"))]
-                for k in range(90)
+                [r * mpmath.cos(2 * mpmath.pi * k / directions + mpmath.mpf("0.01")), r * mpmath.sin(2 * mpmath.pi * k / directions + mpmath.mpf("0.01"))]
+                for k in range(directions)
             ]
             for offset in offsets:
                 difference = compiled(*[c + o for c, o in zip(centre, offset)]) - base
@@ -177,3 +177,24 @@ def test_absolute_extrema_on_a_box_bound_every_sample(coefficients, box):
         assert all(sympy.N(low) - 1e-12 <= sympy.re(sympy.N(item)) <= sympy.N(high) + 1e-12 for item in point.coordinates)
         exactness = 1e-9 if point.approximate else 1e-20  # a numeric search's points carry 15 digits
         assert abs(sympy.N(f.subs(dict(zip([x, y], point.coordinates))) - value, 30)) < exactness
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.integers(-3, 3), min_size=7, max_size=7))
+def test_cubics_in_two_variables_agree_with_the_definition(coefficients):
+    """Each point classified as a minimum, maximum or saddle is one by sampling f around it, and
+    ∇f is 0 there (to 30 digits)."""
+    a, b, c, d, e, g, k = coefficients
+    f = a * x**2 + b * x * y + c * y**2 + d * x + e * y + g * x**3 + k * y**3
+    if not f.free_symbols >= {x, y}:
+        return
+    result = classify_critical_points(f, [x, y], budget=6.0)
+    gradient = [sympy.diff(f, variable) for variable in (x, y)]
+    for item in result.classifications:
+        point = tuple(sympy.re(sympy.N(value, 40)) for value in item.point.coordinates)
+        exactness = 1e-9 if item.point.approximate else 1e-20  # a numeric search's points carry 15 digits
+        for component in gradient:
+            assert abs(sympy.N(component.subs(dict(zip((x, y), point))), 30)) < exactness, (f, item.point.coordinates)
+        if item.kind in ("minimum", "maximum", "saddle") and not item.approximate:
+            # a saddle's falling directions can be a narrow cone (x·y + 18·y² falls for -x/18 < y < 0)
+            assert _agrees(item.kind, _nearby_signs(f, [x, y], point, directions=1440)), (f, item.point.coordinates, item.kind)
