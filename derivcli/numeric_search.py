@@ -140,27 +140,86 @@ def distinct(values: list[float], tolerance: float) -> list[float]:
     return result
 
 
-def roots_in_box(exprs, variables, box: tuple[float, float], budget_points: int = 200) -> list[tuple[float, ...]]:
-    """Approximate real solutions of exprs = 0 in the box [low, high]^n (Newton from a grid)."""
+def roots_in_box(exprs, variables, box: tuple[float, float], budget_points: int = 200, sink: list | None = None) -> list[tuple[float, ...]]:
+    """Approximate real solutions of exprs = 0 in the box [low, high]^n.
+
+    Newton's method in floats from a grid of starts, nearest the box's centre first (so a search
+    cut short by its budget has looked where roots usually are), then each root polished at
+    30 digits and kept only when the residual is tiny there.  Roots found so far are appended
+    to ``sink`` as they come, for a caller whose budget may end the search.
+    """
     count = len(variables)
-    per_axis = max(2, int(round(budget_points ** (1.0 / count))))
+    per_axis = max(3, int(round(budget_points ** (1.0 / count)))) | 1  # odd: the centre is a start
     low, high = box
     axis = [low + (high - low) * (index + 0.5) / per_axis for index in range(per_axis)]
-    system = _compile_precise(list(exprs), list(variables))
+    centre = (low + high) / 2
+    starts = sorted(itertools.product(axis, repeat=count), key=lambda start: sum((value - centre) ** 2 for value in start))
     from .calculus import derivative
 
     # (derivative drops the DiracDelta terms of kinks, which no numeric library knows)
     jacobian_expr = sympy.Matrix([[derivative(item, variable) for variable in variables] for item in exprs])
+    fast_system = [_compile_float(item, list(variables)) for item in exprs]
+    fast_jacobian = [[_compile_float(entry, list(variables)) for entry in row] for row in jacobian_expr.tolist()]
+    system = _compile_precise(list(exprs), list(variables))
     jacobian = _compile_precise(jacobian_expr, list(variables))
-    found: list[tuple[float, ...]] = []
-    for start in itertools.product(axis, repeat=count):
-        root = _newton_system(system, jacobian, start)
+    found: list[tuple[float, ...]] = [] if sink is None else sink
+    for start in starts:
+        rough = _float_newton(fast_system, fast_jacobian, start)
+        if rough is None or any(max(abs(a - b) for a, b in zip(rough, other)) < 1e-6 for other in found):
+            continue
+        root = _newton_system(system, jacobian, rough)
         if root is None:
             continue
         if all(low - 1e-9 <= value <= high + 1e-9 for value in root):
             if not any(max(abs(a - b) for a, b in zip(root, other)) < 1e-7 for other in found):
                 found.append(root)
     return sorted(found)
+
+
+def _float_newton(system, jacobian, start, steps: int = 50) -> tuple[float, ...] | None:
+    """Newton's method in floats (a small Gaussian elimination a step); None when it fails."""
+    point = list(start)
+    for _ in range(steps):
+        values = [function(*point) for function in system]
+        if any(value is None for value in values):
+            return None
+        if max(abs(value) for value in values) < 1e-13:
+            return tuple(point)
+        matrix = [[entry(*point) for entry in row] for row in jacobian]
+        if any(entry is None for row in matrix for entry in row):
+            return None
+        step = _solve_linear(matrix, [-value for value in values])
+        if step is None:
+            return None
+        point = [value + change for value, change in zip(point, step)]
+        if not all(math.isfinite(value) and abs(value) < 1e12 for value in point):
+            return None
+        if max(abs(change) for change in step) < 1e-14 * max(1.0, max(abs(value) for value in point)):
+            return tuple(point)
+    values = [function(*point) for function in system]
+    if any(value is None for value in values) or max(abs(value) for value in values) > 1e-8:
+        return None
+    return tuple(point)
+
+
+def _solve_linear(matrix, right):
+    """x with matrix·x = right by Gaussian elimination with partial pivoting; None when singular."""
+    size = len(right)
+    rows = [list(row) + [value] for row, value in zip(matrix, right)]
+    for column in range(size):
+        pivot = max(range(column, size), key=lambda index: abs(rows[index][column]))
+        if abs(rows[pivot][column]) < 1e-300:
+            return None
+        rows[column], rows[pivot] = rows[pivot], rows[column]
+        for index in range(column + 1, size):
+            factor = rows[index][column] / rows[column][column]
+            for position in range(column, size + 1):
+                rows[index][position] -= factor * rows[column][position]
+    solution = [0.0] * size
+    for index in range(size - 1, -1, -1):
+        total = rows[index][size] - sum(rows[index][position] * solution[position] for position in range(index + 1, size))
+        solution[index] = total / rows[index][index]
+    return solution
 
 
 def _newton_system(system, jacobian, start) -> tuple[float, ...] | None:
@@ -182,7 +241,24 @@ def _newton_system(system, jacobian, start) -> tuple[float, ...] | None:
             return None
         if not mpmath.isfinite(residual) or residual > mpmath.mpf(10) ** -12:
             return None
+        if not _isolated(system, point, residual):
+            return None
         return tuple(float(value) for value in point)
+
+
+def _isolated(system, point, residual) -> bool:
+    """A true root, not a flat stretch where the functions are merely tiny (x·y·e^(−(x²+y²)/2) far
+    out): a small step away must make them many orders of magnitude larger than at the point."""
+    nearby = mpmath.mpf(0)
+    for index in range(len(point)):
+        step = mpmath.mpf(10) ** -6 * max(1, abs(point[index]))
+        moved = list(point)
+        moved[index] += step
+        try:
+            nearby = max(nearby, max(abs(value) for value in _flat(system(*moved))))
+        except Exception:  # undefined just beside the point: not a root to report
+            return False
+    return nearby > 0 and residual <= mpmath.mpf(10) ** -10 * nearby
 
 
 def _flat(values):
