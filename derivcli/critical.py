@@ -503,15 +503,20 @@ def _several_variables(expr, variables, interval, budget) -> CriticalResult:
     if not complete:
         window = _window(interval)
         if len(variables) <= 3:
-            solved, roots = run_with_budget(lambda: roots_in_box(gradient, variables, (float(window[0]), float(window[1]))), _share(budget, 0.3))
-            for root in roots if solved else []:
+            roots: list = []
+            finished, _ = run_with_budget(
+                lambda: roots_in_box(gradient, variables, (float(window[0]), float(window[1])), sink=roots), _share(budget, 0.3)
+            )
+            if not finished:
+                notes.append("the numeric search ran out of time: only the points found so far are listed")
+            for root in sorted(roots):
                 if any(max(abs(a - b) for a, b in zip(root, point.numeric_coordinates)) < 1e-6 for point in points.values()):
                     continue
                 coordinates, approximate = _identify_point(gradient, variables, root)
                 value = value_at(f, dict(zip(variables, coordinates)))
                 if value is not None and coordinates not in points:
                     points[coordinates] = critical_point(variables, coordinates, value, reason="gradient_zero", approximate=approximate)
-            method = "symbolic+numeric" if solved and isinstance(solutions, list) else "numeric"
+            method = "symbolic+numeric" if isinstance(solutions, list) else "numeric"
             notes.append(f"numeric search in the box [{_show(window[0])}, {_show(window[1])}]^{len(variables)}: points are approximate and some may be missing")
     kinks = kink_arguments(f, variables)
     if kinks:
