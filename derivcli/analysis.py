@@ -176,24 +176,14 @@ def absolute_extrema_on_box(expr, variables, critical: CriticalResult, budget: f
     if not continuous_on_box(expr, variables, (low, high)):
         return _not_applicable(result, "could not verify that f is continuous on the box: the closed-box method needs it")
     candidates = {point.coordinates: point for point in critical.points}
-    complete = critical.complete
-    for family in critical.families:
-        found, settled = _segment_candidates(f, variables, family, (low, high), budget)
-        if found is None:
-            return _not_applicable(result, "critical points fill a curve inside the box that deriv cannot follow")
-        complete = complete and settled
-        for point in found:
-            candidates.setdefault(point.coordinates, point)
-    for fixed_count in range(1, len(variables) + 1):
-        for fixed in itertools.combinations(range(len(variables)), fixed_count):
-            for ends in itertools.product((low, high), repeat=fixed_count):
-                pinned = {variables[index]: end for index, end in zip(fixed, ends)}
-                found, settled = _face_candidates(f, variables, pinned, (low, high), budget)
-                complete = complete and settled
-                if found is None:
-                    return _not_applicable(result, "f restricted to the boundary has critical points on a whole curve")
-                for point in found:
-                    candidates.setdefault(point.coordinates, point)
+    from .guard import run_with_budget
+
+    finished, outcome = run_with_budget(lambda: _boundary_candidates(f, variables, critical, (low, high), budget, candidates), budget)
+    if not finished:
+        return _not_applicable(result, "the search of the box's faces and edges ran out of time")
+    complete, refusal = outcome
+    if refusal:
+        return _not_applicable(result, refusal)
     result = _compare(result, [point for point in candidates.values() if point.value is not None], complete)
     if not result.applicable:
         return result
@@ -201,6 +191,31 @@ def absolute_extrema_on_box(expr, variables, critical: CriticalResult, budget: f
     if lines:
         result.reason = "; ".join(filter(None, [result.reason] + lines))
     return result
+
+
+def _boundary_candidates(f, variables, critical: CriticalResult, interval, budget, candidates: dict):
+    """Add the candidates on lines of critical points and on every face, edge and corner of the box
+    to ``candidates``; (complete, refusal), where a refusal says why the method cannot be used."""
+    complete = critical.complete
+    for family in critical.families:
+        found, settled = _segment_candidates(f, variables, family, interval, budget)
+        if found is None:
+            return complete, "critical points fill a curve inside the box that deriv cannot follow"
+        complete = complete and settled
+        for point in found:
+            candidates.setdefault(point.coordinates, point)
+    low, high = interval
+    for fixed_count in range(1, len(variables) + 1):
+        for fixed in itertools.combinations(range(len(variables)), fixed_count):
+            for ends in itertools.product((low, high), repeat=fixed_count):
+                pinned = {variables[index]: end for index, end in zip(fixed, ends)}
+                found, settled = _face_candidates(f, variables, pinned, interval, budget)
+                complete = complete and settled
+                if found is None:
+                    return complete, "f restricted to the boundary has critical points on a whole curve"
+                for point in found:
+                    candidates.setdefault(point.coordinates, point)
+    return complete, None
 
 
 def _extreme_lines(f, variables, families, result: AbsoluteExtrema) -> list[str]:

@@ -622,3 +622,19 @@ def test_the_numeric_search_in_several_variables_finds_roots_and_not_flat_stretc
     assert found == [(-1.0, -1.0), (-1.0, 1.0), (0.0, 0.0), (1.0, -1.0), (1.0, 1.0)]
     cubic = critical_points(2 * x**3 - y**3 + x**2 - 3 * x * y + y, [x, y], budget=10.0)
     assert len(cubic.points) == 2 and all(point.approximate for point in cubic.points)
+
+
+def test_a_box_search_that_runs_out_of_time_says_so(monkeypatch):
+    import time
+
+    from derivcli import analysis
+
+    real = analysis.critical_points
+    result = real(x**2 + y**2, [x, y], (-1, 1))
+
+    def slow(*arguments, **options):
+        time.sleep(5)
+
+    monkeypatch.setattr(analysis, "critical_points", slow)
+    absolute = analysis.absolute_extrema_on_box(x**2 + y**2, (x, y), result, budget=0.5)
+    assert not absolute.applicable and "ran out of time" in absolute.reason
