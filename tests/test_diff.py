@@ -272,3 +272,9 @@ def test_real_process_no_answer(process):
     finished = process("diff", "abs(x)", "--at", "0")
     assert finished.returncode == 3
     assert finished.stdout == ""
+
+
+def test_simplification_brings_in_no_new_functions(invoke):
+    """The sigmoid's derivative stays in exponentials (sympy.simplify alone gives 1/(4*cosh(x/2)**2))."""
+    assert invoke("diff", "1/(1 + exp(-x))").stdout.strip() == "exp(-x)/(1 + exp(-x))**2"
+    assert invoke("diff", "sin(x)**2").stdout.strip() == "sin(2*x)"  # the same functions, shorter: kept

@@ -2,8 +2,8 @@
 
 Cheap rewrites are always tried; sympy.simplify only on small results and within a time budget,
 so simplification never dominates a derivation. A candidate is kept only when it is shorter, has
-no new special functions (sign(x) for x/|x| would hide that |x| has no derivative at 0) and
-agrees with the raw result.
+no new functions (sign(x) for x/|x| would hide that |x| has no derivative at 0; cosh for a sum of
+exponentials would surprise) and agrees with the raw result.
 """
 
 from __future__ import annotations
@@ -42,10 +42,18 @@ def _candidates(raw, size):
 
 
 def _introduces(candidate, raw) -> bool:
-    """A new sign/step function, or a dropped piecewise (which may mark where no derivative is)."""
+    """A new sign/step function, or a dropped piecewise (which may mark where no derivative is), or
+    any function the raw result does not have: the derivative of the sigmoid 1/(1 + e⁻ˣ) stays in
+    exponentials, as a learner expects, rather than becoming 1/(4·cosh²(x/2))."""
     if raw.has(sympy.Piecewise) and not candidate.has(sympy.Piecewise):
         return True
-    return any(candidate.has(kind) and not raw.has(kind) for kind in _NEW_FORBIDDEN)
+    if any(candidate.has(kind) and not raw.has(kind) for kind in _NEW_FORBIDDEN):
+        return True
+    return not _function_kinds(candidate) <= _function_kinds(raw)
+
+
+def _function_kinds(expression) -> set:
+    return {type(node) for node in sympy.preorder_traversal(expression) if isinstance(node, sympy.Function)}
 
 
 def simplify_result(raw, function) -> sympy.Expr:
