@@ -144,7 +144,8 @@ def _tokenize(text: str) -> list[_Token]:
             character = text[position]
             raise ParseError(
                 f"unexpected character {character!r} at position {position + 1}",
-                hint="expressions use numbers, names, + - * / ^ ** and function calls",
+                hint="write |x| as abs(x)" if character == "|"
+                else "expressions use numbers, names, + - * / ^ ** and function calls",
             )
         position = match.end()
         kind = match.lastgroup
@@ -328,7 +329,9 @@ class _Builder:
         if name in CONSTANTS:
             return CONSTANTS[name]
         if name in FUNCTIONS or name in PIECEWISE_NAMES:
-            raise ParseError(f"{name!r} is a function: call it as {name}(x)")
+            inverse = f" and {name}⁻¹(x) as a{name}(x)" if f"a{name}" in FUNCTIONS else ""
+            raise ParseError(f"{name!r} is a function: call it as {name}(x)",
+                             hint=f"{name}²(x) is written {name}(x)^2{inverse}")
         if name in OTHERWISE_NAMES:
             raise ParseError(f"{name!r} may only stand as the last condition of piecewise")
         if not _NAME.fullmatch(name):

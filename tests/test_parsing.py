@@ -183,3 +183,14 @@ def test_decimal_places_read_back_a_decimal_literal():
     assert decimal_places(parse_value("0.5")) == 1
     assert decimal_places(parse_value("1/3")) == 0
     assert decimal_places(parse_value("7")) == 0
+
+
+def test_common_notations_that_are_refused_say_how_to_write_them():
+    from derivcli.errors import ParseError
+
+    with pytest.raises(ParseError) as squared:
+        parse_expression("sin^2(x)")
+    assert "sin(x)^2" in squared.value.hint and "asin(x)" in squared.value.hint
+    with pytest.raises(ParseError) as bars:
+        parse_expression("ln|x|")
+    assert bars.value.hint == "write |x| as abs(x)"
