@@ -332,3 +332,11 @@ def test_a_terminal_reads_the_reason_once():
     assert "deriv: error" not in together.stderr
     apart = run(False)
     assert apart.exit_code == 3 and apart.stderr.startswith("deriv: error: diverged")
+
+
+def test_a_run_slowed_by_flattening_is_not_blamed_on_the_start_learning_rate(invoke):
+    """x**4 from 2: lr = 0.1 is above 2/c at the start (c = 48), but the run settles and then crawls
+    because f″ fades near 0; the hint must say that, not that each step overshoots."""
+    result = invoke("descend", "x**4", "--at", "2")
+    assert result.exit_code == 3
+    assert "flattens out" in result.stderr and "overshoots" not in result.stderr
