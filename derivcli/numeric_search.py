@@ -13,6 +13,8 @@ import math
 import mpmath
 import sympy
 
+from .linear_algebra import solve_linear
+
 DIGITS = 30
 
 
@@ -188,7 +190,7 @@ def _float_newton(system, jacobian, start, steps: int = 50) -> tuple[float, ...]
         matrix = [[entry(*point) for entry in row] for row in jacobian]
         if any(entry is None for row in matrix for entry in row):
             return None
-        step = _solve_linear(matrix, [-value for value in values])
+        step = solve_linear(matrix, [-value for value in values])
         if step is None:
             return None
         point = [value + change for value, change in zip(point, step)]
@@ -200,26 +202,6 @@ def _float_newton(system, jacobian, start, steps: int = 50) -> tuple[float, ...]
     if any(value is None for value in values) or max(abs(value) for value in values) > 1e-8:
         return None
     return tuple(point)
-
-
-def _solve_linear(matrix, right):
-    """x with matrix·x = right by Gaussian elimination with partial pivoting; None when singular."""
-    size = len(right)
-    rows = [list(row) + [value] for row, value in zip(matrix, right)]
-    for column in range(size):
-        pivot = max(range(column, size), key=lambda index: abs(rows[index][column]))
-        if abs(rows[pivot][column]) < 1e-300:
-            return None
-        rows[column], rows[pivot] = rows[pivot], rows[column]
-        for index in range(column + 1, size):
-            factor = rows[index][column] / rows[column][column]
-            for position in range(column, size + 1):
-                rows[index][position] -= factor * rows[column][position]
-    solution = [0.0] * size
-    for index in range(size - 1, -1, -1):
-        total = rows[index][size] - sum(rows[index][position] * solution[position] for position in range(index + 1, size))
-        solution[index] = total / rows[index][index]
-    return solution
 
 
 def _newton_system(system, jacobian, start) -> tuple[float, ...] | None:
