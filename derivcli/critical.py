@@ -467,7 +467,9 @@ def _several_variables(expr, variables, interval, budget) -> CriticalResult:
         result.notes = tuple(notes)
         return result
     unsigned = [_without_sign_factors(component) for component in gradient]
-    solved, solutions = attempt(lambda: sympy.solve(unsigned, list(variables), dict=True), _share(budget, 0.5))
+    # polynomial equations have no kinks to look for and a quick numeric fallback: solve gets more
+    polynomial = all(component.is_polynomial(*variables) for component in unsigned)
+    solved, solutions = attempt(lambda: sympy.solve(unsigned, list(variables), dict=True), _share(budget, 0.7 if polynomial else 0.5))
     if solved and isinstance(solutions, list) and any(_messy(value) for solution in solutions for value in solution.values()):
         solutions = _as_real_roots(solutions, unsigned, variables, budget)
     complete = True
