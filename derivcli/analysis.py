@@ -66,6 +66,8 @@ def classify_critical_points(expr, variables, interval=None, inflections: bool =
         for family in critical.families:
             classified += classify_family(expr, variables[0], family, budget=budget and budget * 0.1)
         result.family_classifications = tuple(classified)
+    elif len(variables) > 1:
+        result.family_classifications = tuple(_curve_of_points(expr, variables, family) for family in critical.families)
     if len(variables) == 1 and interval and all(end.is_finite for end in critical.interval):
         result.absolute = absolute_extrema(expr, variables[0], critical, budget=budget and budget * 0.1)
     elif interval and all(end.is_finite for end in critical.interval):
@@ -73,6 +75,26 @@ def classify_critical_points(expr, variables, interval=None, inflections: bool =
     if inflections and len(variables) == 1:
         result.inflections = inflection_points(expr, variables[0], interval, budget=budget and budget * 0.3)
     return result
+
+
+def _curve_of_points(expr, variables, family) -> Classification:
+    """A line or curve of critical points in several variables: no test here decides what its
+    points are (the Hessian is singular along it), but f is constant along a curve where ∇f = 0."""
+    f = real_function(expr)
+    along = value_at(f, dict(zip(variables, family.coordinates)))
+    point = critical_point(variables, family.coordinates, along, reason=family.reason)
+    answer = Classification(point=point, kind="inconclusive", test="none", family=family)
+    if family.reason == "gradient_zero":
+        constant = along is not None and not (along.free_symbols & {family.parameter})
+        answer.explanation = (
+            "∇f = 0 all along this curve of points, so the Hessian is singular there and its test cannot decide"
+            + (f"; f is constant on it (f = {sympy.sstr(along)})" if constant else "")
+        )
+        if constant:
+            answer.values["f on the curve"] = along
+    else:
+        answer.explanation = "∇f does not exist all along this line: the Hessian test does not apply"
+    return answer
 
 
 def absolute_extrema(expr, variable, critical: CriticalResult, budget: float | None = 2.0) -> AbsoluteExtrema:

@@ -638,3 +638,18 @@ def test_a_box_search_that_runs_out_of_time_says_so(monkeypatch):
     monkeypatch.setattr(analysis, "critical_points", slow)
     absolute = analysis.absolute_extrema_on_box(x**2 + y**2, (x, y), result, budget=0.5)
     assert not absolute.applicable and "ran out of time" in absolute.reason
+
+
+def test_curves_of_critical_points_in_several_variables_are_listed_not_dropped(invoke):
+    """(x² + y²)·e^(−(x²+y²)): besides the minimum at 0, ∇f = 0 on the whole unit circle. classify
+    used to print only the origin; the circle now has its own line, honestly inconclusive, with the
+    value f keeps along it."""
+    f = (x**2 + y**2) * exp(-(x**2 + y**2))
+    result = classify_critical_points(f, [x, y])
+    assert [item.kind for item in result.classifications] == ["minimum"]
+    curves = result.family_classifications
+    assert len(curves) == 2 and all(item.kind == "inconclusive" for item in curves)
+    assert all(item.values["f on the curve"] == exp(-1) for item in curves)
+    plain = invoke("classify", "(x^2+y^2)*exp(-(x^2+y^2))").stdout.splitlines()
+    assert plain == ["x=0,y=0\tlocal minimum", "x=x,y=-sqrt(1 - x**2) (x real)\tinconclusive",
+                     "x=x,y=sqrt(1 - x**2) (x real)\tinconclusive"]

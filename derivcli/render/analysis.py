@@ -388,7 +388,7 @@ def _classify_parts(result: ClassifyResult) -> list:
             parts.append(line)
     elif result.critical is not None and not result.critical.constant and not result.critical.families:
         parts.append(Text("no critical points to classify" + (" in the interval" if result.critical.interval else ""), style="yellow"))
-    if result.critical is not None and len(result.variables) > 1:
+    if result.critical is not None and len(result.variables) > 1 and not result.family_classifications:
         for family in result.critical.families:
             parts.append(Text.assemble(("family  ", "dim"), (_human_family(family), "cyan"), ("   " + REASONS.get(family.reason, ""), "dim")))
     absolute = result.absolute
