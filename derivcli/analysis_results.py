@@ -90,6 +90,13 @@ class Family:
     members: tuple = ()
     members_complete: bool = True
 
+    def text(self) -> str:
+        """`x=pi*n + pi/2 (n integer)`; a line of points: `x=0,y=y (y real)`: how critical prints it
+        and how --expect names it."""
+        from .parsing import format_point
+
+        return f"{format_point(dict(zip(self.variables, self.coordinates)))} ({self.parameter} {self.parameter_kind})"
+
 
 @dataclass
 class PlotData:

@@ -179,9 +179,8 @@ def find_critical_points(request: CriticalRequest):
     result = analysis.critical_report(expression, variables, interval, budget=budget, plot=request.plot)
     if request.expect is not None:
         from derivcli.equivalence import compare_point_sets
-        from derivcli.render.analysis import family_text
 
-        families = [family_text(family) for family in result.families if not family.members]
+        families = [family.text() for family in result.families if not family.members]
         failure = compare_point_sets([point.as_dict() for point in result.points], families, request.expect, result.variables)
         if failure is not None:
             result.problems.append(failure)

@@ -62,8 +62,7 @@ def _decimal_text(value) -> str:
 
 def family_text(family) -> str:
     """`x=pi*n + pi/2 (n integer)`; a line of points: `x=0,y=y (y real)`."""
-    coordinates = dict(zip(family.variables, family.coordinates))
-    return f"{format_point(coordinates)} ({family.parameter} {family.parameter_kind})"
+    return family.text()
 
 
 def _show(value, number=None) -> str:
