@@ -644,30 +644,36 @@ def _messy(value) -> bool:
 
 
 def _as_real_roots(solutions, equations, variables, budget):
-    """solve's answers with each messy coordinate written as the exact real root (CRootOf) of its
-    eliminant: for polynomial equations, the last polynomial of a lex Gröbner basis that ends in
-    that variable.  A coordinate is a root of its eliminant, so the nearest real root is itself."""
-    eliminants = {}
+    """solve's answers with each messy coordinate written as an exact real root (CRootOf)."""
+    eliminants = _eliminant_roots(equations, variables, budget)
+
+    def rewritten(variable, value):
+        if not _messy(value) or value.free_symbols:
+            return value
+        if variable in eliminants:
+            return same_real_root(value, eliminants[variable])
+        return real_algebraic(value, _share(budget, 0.2))
+
+    return [{variable: rewritten(variable, value) for variable, value in solution.items()} for solution in solutions]
+
+
+def _eliminant_roots(equations, variables, budget) -> dict:
+    """{variable: the real roots of its eliminant} for polynomial equations with rational
+    coefficients: the last polynomial of a lex Gröbner basis that ends in that variable.  Every
+    solution's coordinate is a root of it, so the nearest real root is that coordinate."""
     rational = all(
         equation.is_polynomial(*variables) and sympy.Poly(equation, *variables).domain in (sympy.ZZ, sympy.QQ)
         for equation in equations
     )
-    if rational:
-        for variable in variables:
-            order = [other for other in variables if other != variable] + [variable]
-            solved, basis = attempt(lambda: sympy.groebner(equations, *order, order="lex"), _share(budget, 0.05))
-            if solved and basis.exprs and basis.exprs[-1].free_symbols == {variable}:
-                found, roots = attempt(sympy.Poly(basis.exprs[-1], variable).real_roots, _share(budget, 0.05))
-                if found:
-                    eliminants[variable] = roots
-    rewritten = []
-    for solution in solutions:
-        rewritten.append({
-            variable: (same_real_root(value, eliminants[variable]) if variable in eliminants
-                       else real_algebraic(value, _share(budget, 0.2))) if _messy(value) and not value.free_symbols else value
-            for variable, value in solution.items()
-        })
-    return rewritten
+    roots_of = {}
+    for variable in variables if rational else ():
+        order = [other for other in variables if other != variable] + [variable]
+        solved, basis = attempt(lambda: sympy.groebner(equations, *order, order="lex"), _share(budget, 0.05))
+        if solved and basis.exprs and basis.exprs[-1].free_symbols == {variable}:
+            found, roots = attempt(sympy.Poly(basis.exprs[-1], variable).real_roots, _share(budget, 0.05))
+            if found:
+                roots_of[variable] = roots
+    return roots_of
 
 
 def _identify_point(gradient, variables, root):
