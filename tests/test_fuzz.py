@@ -93,3 +93,10 @@ def test_regressions(invoke, command):
                     input="\n".join(REGRESSIONS) + "\n")
     check(result, valid=True, most_errors=len(REGRESSIONS))
     assert len(result.stdout.splitlines()) == len(REGRESSIONS)
+
+
+@FUZZ
+@given(expressions())
+def test_random_valid_expressions_on_an_interval_or_a_box(invoke, expression):
+    """classify --in: the closed-interval method in one variable, the closed-box method in two."""
+    check(invoke("classify", expression, "--in", "-1:1", "--timeout", TIMEOUT), valid=True)
