@@ -252,7 +252,7 @@ def _extreme_lines(f, variables, families, result: AbsoluteExtrema) -> list[str]
         line = format_point(dict(zip(variables, family.coordinates)))
         for word, value in (("minimum", result.minimum_value), ("maximum", result.maximum_value)):
             if _same(along, value):
-                said.append(f"the absolute {word} is taken all along the line {line} ({family.parameter} real) inside the box")
+                said.append(f"the absolute {word} is taken all along {line} ({family.parameter} real) where it lies in the box")
     return said
 
 
@@ -291,7 +291,7 @@ def _segment_candidates(f, variables, family, interval, budget):
     for coordinate in family.coordinates:
         step = sympy.diff(coordinate, t)
         if step.free_symbols or sympy.diff(step, t) != 0:
-            return None, False  # not a line in t
+            return _point_of_level_curve(f, variables, family, interval)  # not a line in t
         if step == 0:
             if inside_interval(coordinate, interval) is False:
                 return [], True  # the line passes outside the box
@@ -320,6 +320,25 @@ def _segment_candidates(f, variables, family, interval, budget):
         where = dict(zip(variables, coordinates))
         points.append(critical_point(variables, coordinates, value_at(f, where), reason=family.reason))
     return points, complete
+
+
+def _point_of_level_curve(f, variables, family, interval):
+    """A curve of critical points (the unit circle of (x²+y²)·e^(−x²−y²)) on which f is constant:
+    one of its points inside the box carries its value.  (None, False) when f is not constant on
+    it, or when no point of it inside the box turns up: then the method cannot be used, since the
+    curve might still cross the box and hold the largest or smallest value."""
+    along = f.xreplace(dict(zip(variables, family.coordinates)))
+    if family.reason != "gradient_zero" or family.parameter in along.free_symbols:
+        return None, False
+    low, high = (float(end) for end in interval)
+    for index in range(41):
+        value = sympy.Rational(index, 40) * (interval[1] - interval[0]) + interval[0]
+        coordinates = tuple(coordinate.subs(family.parameter, value) for coordinate in family.coordinates)
+        numbers = [to_float(coordinate) for coordinate in coordinates]
+        if all(number is not None and low <= number <= high for number in numbers):
+            point = dict(zip(variables, coordinates))
+            return [critical_point(variables, coordinates, value_at(f, point), reason=family.reason)], True
+    return None, False
 
 
 def _unlisted_families(found: CriticalResult) -> bool:

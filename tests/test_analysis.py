@@ -653,3 +653,17 @@ def test_curves_of_critical_points_in_several_variables_are_listed_not_dropped(i
     plain = invoke("classify", "(x^2+y^2)*exp(-(x^2+y^2))").stdout.splitlines()
     assert plain == ["x=0,y=0\tlocal minimum", "x=x,y=-sqrt(1 - x**2) (x real)\tinconclusive",
                      "x=x,y=sqrt(1 - x**2) (x real)\tinconclusive"]
+
+
+def test_a_level_curve_of_critical_points_inside_a_box_carries_its_value():
+    """On [-2, 2]² the maximum of (x² + y²)·e^(−(x²+y²)) is e⁻¹, taken on the whole unit circle;
+    a box the circle may miss (no point of it found inside) refuses the method rather than guess."""
+    f = (x**2 + y**2) * exp(-(x**2 + y**2))
+    absolute = classify_critical_points(f, [x, y], (-2, 2)).absolute
+    assert absolute.applicable
+    assert absolute.maximum_value == exp(-1) and absolute.minimum_value == 0
+    assert "taken all along" in absolute.reason
+    sampled_low, sampled_high = _box_extremes_by_sampling(f, [x, y], -2, 2)
+    assert sampled_high <= mpmath.mpf(sympy.N(exp(-1), 30)) + mpmath.mpf("1e-20")
+    far = classify_critical_points(f, [x, y], (2, 3)).absolute
+    assert not far.applicable and "curve" in far.reason
