@@ -65,7 +65,7 @@ def _one_variable(expr, x, interval, budget) -> CriticalResult:
 
     unsigned = _without_sign_factors(shown)
     polynomial = _rational_polynomial(d, x)
-    if polynomial is not None and polynomial.degree() > 4:
+    if polynomial is not None and (polynomial.degree() > 4 or _casus_irreducibilis(polynomial)):
         # exact real roots (CRootOf) at once, where solveset would labour over radicals
         solved, solution_set = attempt(lambda: sympy.FiniteSet(*polynomial.real_roots()), _share(budget, 0.5))
     elif _never_zero(unsigned, x):
@@ -193,6 +193,12 @@ def _rational_polynomial(d, x):
     if polynomial.degree() < 1 or not polynomial.domain.is_QQ and not polynomial.domain.is_ZZ:
         return None
     return polynomial
+
+
+def _casus_irreducibilis(polynomial) -> bool:
+    """A cubic (or quartic) whose discriminant is positive: all its roots real, and radicals can
+    write them only through complex numbers (x³ − 3x + 1/2), so exact real roots are better."""
+    return polynomial.degree() in (3, 4) and polynomial.discriminant() > 0
 
 
 def _never_zero(expression, x) -> bool:
