@@ -380,7 +380,8 @@ def _classify_parts(result: ClassifyResult) -> list:
             extra = []
             if item.concavity:
                 extra.append(item.concavity)
-            parts.append(Text.assemble(("  " + where + "   ", "cyan"), ("values: ", "dim"), _values_text(item)))
+            values = _values_text(item)
+            parts.append(Text.assemble(("  " + where + "   ", "cyan"), ("values: " if values else "", "dim"), values))
             line = Text.assemble(("    ", ""), _pretty(item.explanation, item))
             if extra:
                 line.append("  (" + "; ".join(extra) + ")", style="dim")
