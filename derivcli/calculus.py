@@ -149,94 +149,10 @@ def attempt(function, seconds):
     return outcome
 
 
-STEP = sympy.Dummy("h", positive=True)  # one symbol for every one-sided approach: sympy's cache serves repeats
-
-
-@functools.lru_cache(maxsize=1024)
-def beside(expression: sympy.Expr, variable: sympy.Symbol, point: sympy.Expr, direction: int) -> sympy.Expr:
-    """``expression`` at point + direction·h, with h = STEP > 0 small: what a one-sided limit looks at.
-
-    Localized (|2 − h| is 2 − h there), and remembered: finding a kink and classifying it
-    look at the same sides of the same functions.
-    """
-    return localize(expression.xreplace({variable: point + direction * STEP}))
-
-
-def sign_near_zero(expression: sympy.Expr) -> int | None:
-    """The sign of an expression in STEP for small h > 0, told cheaply: its value at 0, or for
-    a polynomial that is 0 there, its lowest-order coefficient; None otherwise."""
-    at_zero = sign_of(expression.xreplace({STEP: S.Zero}))  # None for zoo and nan
-    if at_zero in (1, -1):
-        return at_zero
-    if at_zero == 0 and expression.is_polynomial(STEP) and not (expression.free_symbols - {STEP}):
-        expanded = sympy.Poly(sympy.expand(expression), STEP)
-        if expanded.is_zero:
-            return 0
-        lowest = min(exponents[0] for exponents, _ in expanded.terms())
-        return sign_of(expanded.coeff_monomial(STEP**lowest))
-    return None
-
-
-def localize(expression: sympy.Expr) -> sympy.Expr:
-    """An expression in STEP rewritten for small h > 0: |u| and sign(u) by the sign of u there,
-    min and max of two arguments by the one that is smaller or larger there.
-
-    |2 − h| becomes 2 − h, so f(1 − h) for |x − 1| + |x + 1| becomes the constant 2.
-    """
-    def settled(node):
-        if isinstance(node, (sympy.Abs, sympy.sign)):
-            direction = sign_near_zero(node.args[0])
-            if direction in (1, -1):
-                return direction * node.args[0] if isinstance(node, sympy.Abs) else sympy.Integer(direction)
-        elif isinstance(node, (sympy.Min, sympy.Max)) and len(node.args) == 2:
-            first, second = node.args
-            direction = sign_near_zero(first - second)
-            if direction in (1, -1):
-                larger, smaller = (first, second) if direction > 0 else (second, first)
-                return larger if isinstance(node, sympy.Max) else smaller
-        return node
-
-    return expression.replace(lambda node: isinstance(node, (sympy.Abs, sympy.sign, sympy.Min, sympy.Max)), settled)
-
-
-def defined_near(shifted: sympy.Expr) -> bool:
-    """Whether an expression in STEP is real for small h > 0 (False at an end of the domain)."""
-    if shifted.is_extended_real is False:
-        return False
-    return is_finite_real(shifted.xreplace({STEP: sympy.Rational(1, 10**6)}))
-
-
-def limit_from_above(expression: sympy.Expr, step: sympy.Symbol, seconds: float | None) -> sympy.Expr | None:
-    """The limit of ``expression`` as ``step`` (a positive symbol) falls to 0, or None when unknown.
-
-    A monomial c·stepᵉ, and a polynomial in step, are answered at once (this is
-    what one-sided quotients at kinks and cusps usually reduce to); anything else
-    goes to sympy.limit within ``seconds``.  An unevaluated Limit, or an answer
-    that still has free symbols, counts as unknown.
-    """
-    coefficient, exponent = expression.as_coeff_exponent(step)
-    if not coefficient.has(step) and exponent.is_Rational and not coefficient.free_symbols:
-        if exponent == 0 or coefficient == 0:
-            value = coefficient
-        elif exponent > 0:
-            value = S.Zero if coefficient.is_finite else None
-        else:
-            direction = sign_of(coefficient)
-            value = {1: S.Infinity, -1: S.NegativeInfinity}.get(direction)
-        if value is not None and (value.is_infinite or is_finite_real(value)):
-            return value
-    elif expression.is_polynomial(step) and not (expression.free_symbols - {step}):
-        value = expression.subs(step, 0)
-        if is_finite_real(value):
-            return value
-    solved, value = attempt(lambda: sympy.limit(expression, step, 0, "+"), seconds)
-    if not solved or value.has(sympy.Limit) or value.free_symbols:
-        return None
-    return value
-
-
 def clear_caches() -> None:
     """Forget remembered derivatives and sides (benchmarks clear them with sympy's cache)."""
+    from .sides import beside
+
     derivative.cache_clear()
     beside.cache_clear()
     _textbook.clear()

@@ -18,7 +18,8 @@ import sympy
 from sympy import Abs, Dummy, Piecewise, S, sign
 
 from .analysis_results import Classification, CriticalPoint, Family
-from .calculus import HIGHEST_ORDER, STEP, attempt, tidy, beside, defined_near, derivative, derivative_values, first_nonzero_derivative, is_finite_real, limit_from_above, real_function, sign_of, to_float, value_at
+from .calculus import HIGHEST_ORDER, attempt, tidy, derivative, derivative_values, first_nonzero_derivative, is_finite_real, real_function, sign_of, to_float, value_at
+from .sides import STEP, beside, defined_near, limit_from_above
 from .critical import critical_point, kink_arguments
 from .notation import derivative_name
 from .parsing import decimal_places

@@ -15,7 +15,8 @@ import sympy
 from sympy import Abs, S, Symbol, sign
 
 from .analysis_results import CriticalPoint, CriticalResult, Equation, Family
-from .calculus import STEP, attempt, beside, defined_near, derivative, is_finite_real, limit_from_above, real_algebraic, same_real_root, real_function, sign_of, to_float, value_at
+from .calculus import attempt, derivative, is_finite_real, real_algebraic, same_real_root, real_function, sign_of, to_float, value_at
+from .sides import STEP, beside, defined_near, limit_from_above
 from .evaluation import corner_arguments
 from .numeric_search import distinct, identify, roots_in_box, roots_on_interval
 from .guard import run_with_budget

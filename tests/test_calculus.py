@@ -1,4 +1,4 @@
-"""The shared exact helpers: one-sided limits' quick answers and derivatives of real roots."""
+"""The shared exact helpers (calculus) and one-sided forms (sides): quick limits, real roots."""
 
 import mpmath
 import pytest
@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sympy import Abs, Rational, S, Symbol, exp, log, oo, pi, sin, sqrt
 
-from derivcli.calculus import STEP, clear_caches, derivative, limit_from_above, real_function
+from derivcli.calculus import clear_caches, derivative, real_function
+from derivcli.sides import STEP, limit_from_above
 from derivcli.evaluation import real_branch
 
 h = STEP
@@ -86,7 +87,7 @@ def test_derivative_of_a_real_reading_has_no_sign_squared():
 
 
 def test_localize_settles_absolute_values_signs_and_min_max_near_zero():
-    from derivcli.calculus import localize, sign_near_zero
+    from derivcli.sides import localize, sign_near_zero
 
     assert localize(h + Abs(2 - h)) == 2
     assert localize(sympy.sign(h - 3)) == -1
