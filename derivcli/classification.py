@@ -11,6 +11,7 @@ argument (polynomials) or by f along lines and curves through the point.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 
@@ -169,39 +170,60 @@ def _nearby_critical_point(f, d, x, c, slope, budget) -> Classification | None:
     digits = significant_digits(c)
     if size is None or place is None or abs(size) > 1e-9 or digits < 12:
         return None
-    import mpmath
-
-    compiled = sympy.lambdify([x], d, modules=["mpmath"])
-    with mpmath.workdps(40):
-        try:
-            root = mpmath.findroot(compiled, mpmath.mpf(sympy.Float(c, 40)._mpf_), tol=mpmath.mpf(10) ** -30, verify=False)
-            residual = abs(compiled(root))
-        except (ZeroDivisionError, ValueError, TypeError, OverflowError, ArithmeticError):
-            return None
-        if isinstance(root, mpmath.mpc) or residual > mpmath.mpf(10) ** -25:
-            return None
-        distance = float(abs(root - mpmath.mpf(sympy.Float(c, 40)._mpf_)))
-        root_value = sympy.Float(mpmath.nstr(root, 30), 30)
+    found = _root_near(f, (x,), (c,))
+    if found is None:
+        return None
+    coordinates, distance = found
     if distance > 10.0 ** (2 - digits) * abs(place):
         return None  # farther than the rounding of a printed decimal explains
-    value = value_at(f, {x: root_value})
-    proxy = CriticalPoint(
-        variables=(x,), coordinates=(root_value,), value=value, numeric_coordinates=(float(root_value),),
-        numeric_value=to_float(value), approximate=True, reason="derivative_zero",
-    )
-    answer = _one_variable(f, x, proxy, True, budget)
-    if answer.kind in ("not_critical", "inconclusive"):
+    value = value_at(f, {x: c})
+    given = critical_point((x,), (c,), value, reason="given", approximate=True)
+    answer = _classify_rounded(f, (x,), coordinates, given, "derivative_zero", budget)
+    if answer is None:
         return None
     at = sympy.sstr(c)
-    answer.point = CriticalPoint(
-        variables=(x,), coordinates=(c,), value=value_at(f, {x: c}), numeric_coordinates=(place,),
-        numeric_value=to_float(value_at(f, {x: c})), approximate=True, reason="given",
-    )
     answer.values = {_label(1, at): slope, **answer.values}
     answer.explanation = (
         f"f′({at}) = {size:.3g} is not exactly 0, but f′ has a root within {distance:.1g} of the point "
         f"(found numerically; the point is a rounded critical point): there, {answer.explanation}"
     )
+    return answer
+
+
+def _root_near(f, variables, start) -> tuple[tuple, float] | None:
+    """(coordinates, distance): Newton's method on ∇f = 0 (f′ = 0) at 40 digits from ``start``;
+    None unless it lands on a real root where ∇f is below 1e-25."""
+    import mpmath
+
+    system = sympy.lambdify(list(variables), [derivative(f, variable) for variable in variables], modules=["mpmath"])
+    jacobian = sympy.lambdify(list(variables), _hessian(f, tuple(variables)).tolist(), modules=["mpmath"])
+    with mpmath.workdps(40):
+        begin = [mpmath.mpf(sympy.Float(value, 40)._mpf_) for value in start]
+        try:
+            root = mpmath.findroot(lambda *point: system(*point), begin, J=lambda *point: jacobian(*point),
+                                   tol=mpmath.mpf(10) ** -30, verify=False)
+            root = [root[index] for index in range(len(variables))] if hasattr(root, "rows") else [root]
+            residual = max(abs(component) for component in system(*root))
+        except (ValueError, TypeError, ArithmeticError):  # ZeroDivisionError and OverflowError are ArithmeticErrors
+            return None
+        if any(isinstance(item, mpmath.mpc) for item in root) or residual > mpmath.mpf(10) ** -25:
+            return None
+        distance = max(float(abs(a - b)) for a, b in zip(root, begin))
+        return tuple(sympy.Float(mpmath.nstr(item, 30), 30) for item in root), distance
+
+
+def _classify_rounded(f, variables, coordinates, given: CriticalPoint, reason: str, budget) -> Classification | None:
+    """What the root near a rounded point is (marked approximate), reported for the point given;
+    None when no test decides it there."""
+    value = value_at(f, dict(zip(variables, coordinates)))
+    proxy = critical_point(variables, coordinates, value, reason=reason, approximate=True)
+    if len(variables) == 1:
+        answer = _one_variable(f, variables[0], proxy, True, budget)
+    else:
+        answer = _several_variables(f, variables, proxy, True, budget)
+    if answer.kind in ("not_critical", "inconclusive"):
+        return None
+    answer.point = given
     return answer
 
 
@@ -528,37 +550,17 @@ def _nearby_critical_point_of_several(f, variables, critical: CriticalPoint, gra
     sizes = [to_float(component) for component in gradient]
     if not digits or min(digits) < 12 or any(size is None or abs(size) > 1e-9 for size in sizes):
         return None
-    import mpmath
-
-    system = sympy.lambdify(list(variables), [derivative(f, variable) for variable in variables], modules=["mpmath"])
-    jacobian = sympy.lambdify(list(variables), _hessian(f, tuple(variables)).tolist(), modules=["mpmath"])
-    with mpmath.workdps(40):
-        start = [mpmath.mpf(sympy.Float(value, 40)._mpf_) for value in critical.coordinates]
-        try:
-            root = mpmath.findroot(lambda *point: system(*point), start, J=lambda *point: jacobian(*point), tol=mpmath.mpf(10) ** -30, verify=False)
-            root = [root[index] for index in range(len(variables))]
-            residual = max(abs(component) for component in system(*root))
-        except (ValueError, TypeError, ArithmeticError):  # ZeroDivisionError and OverflowError are ArithmeticErrors
-            return None
-        if any(isinstance(item, mpmath.mpc) for item in root) or residual > mpmath.mpf(10) ** -25:
-            return None
-        distance = max(float(abs(a - b)) for a, b in zip(root, start))
-        coordinates = tuple(sympy.Float(mpmath.nstr(item, 30), 30) for item in root)
-    scale = max(1.0, max(abs(float(item)) for item in start))
+    found = _root_near(f, variables, critical.coordinates)
+    if found is None:
+        return None
+    coordinates, distance = found
+    scale = max(1.0, max(abs(float(item)) for item in critical.coordinates))
     if distance > 10.0 ** (2 - min(digits)) * scale:
         return None  # farther than the rounding of printed decimals explains
-    value = value_at(f, dict(zip(variables, coordinates)))
-    proxy = CriticalPoint(
-        variables=variables, coordinates=coordinates, value=value, numeric_coordinates=tuple(float(item) for item in coordinates),
-        numeric_value=to_float(value), approximate=True, reason="gradient_zero",
-    )
-    answer = _several_variables(f, variables, proxy, True, budget)
-    if answer.kind in ("not_critical", "inconclusive"):
+    given = dataclasses.replace(critical, approximate=True)
+    answer = _classify_rounded(f, variables, coordinates, given, "gradient_zero", budget)
+    if answer is None:
         return None
-    answer.point = CriticalPoint(
-        variables=variables, coordinates=critical.coordinates, value=critical.value, numeric_coordinates=critical.numeric_coordinates,
-        numeric_value=critical.numeric_value, approximate=True, reason="given",
-    )
     answer.explanation = (
         f"∇f is not exactly 0 here (|∇f| ≈ {max(abs(size) for size in sizes):.1g}), but it is 0 within {distance:.1g} of the point "
         f"(found numerically; the point is a rounded critical point): there, {answer.explanation}"
