@@ -45,16 +45,20 @@ def sign_near_zero(expression: sympy.Expr) -> int | None:
 
 
 def localize(expression: sympy.Expr) -> sympy.Expr:
-    """An expression in STEP rewritten for small h > 0: |u| and sign(u) by the sign of u there,
+    """An expression in STEP rewritten for small h > 0: |u|, sign(u) and Heaviside(u) by the sign of u there,
     min and max of two arguments by the one that is smaller or larger there.
 
     |2 − h| becomes 2 − h, so f(1 − h) for |x − 1| + |x + 1| becomes the constant 2.
     """
     def settled(node):
-        if isinstance(node, (sympy.Abs, sympy.sign)):
+        if isinstance(node, (sympy.Abs, sympy.sign, sympy.Heaviside)):
             direction = sign_near_zero(node.args[0])
             if direction in (1, -1):
-                return direction * node.args[0] if isinstance(node, sympy.Abs) else sympy.Integer(direction)
+                if isinstance(node, sympy.Abs):
+                    return direction * node.args[0]
+                if isinstance(node, sympy.Heaviside):
+                    return sympy.Integer(1 if direction > 0 else 0)
+                return sympy.Integer(direction)
         elif isinstance(node, (sympy.Min, sympy.Max)) and len(node.args) == 2:
             first, second = node.args
             direction = sign_near_zero(first - second)
@@ -63,7 +67,7 @@ def localize(expression: sympy.Expr) -> sympy.Expr:
                 return larger if isinstance(node, sympy.Max) else smaller
         return node
 
-    return expression.replace(lambda node: isinstance(node, (sympy.Abs, sympy.sign, sympy.Min, sympy.Max)), settled)
+    return expression.replace(lambda node: isinstance(node, (sympy.Abs, sympy.sign, sympy.Heaviside, sympy.Min, sympy.Max)), settled)
 
 
 def defined_near(shifted: sympy.Expr) -> bool:
