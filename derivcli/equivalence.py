@@ -158,11 +158,11 @@ def expected_kind(text: str) -> str:
     raise UsageError(f"--expect {shown!r} names no kind of point", hint=f"one of: {words}")
 
 
-def compare_kind(actual_kind: str, expected: str, where: str) -> ExpectationFailed | None:
-    """None when the point is of the expected kind; else the failure to report (exit 1)."""
+def compare_kind(actual_kind: str, kind: str, where: str) -> ExpectationFailed | None:
+    """None when the point is of the expected kind (as expected_kind reads it); else the failure
+    to report (exit 1)."""
     from derivcli.analysis_results import WORDS
 
-    kind = expected_kind(expected)
     if kind == actual_kind:
         return None
     return ExpectationFailed(f"expected {WORDS[kind]} at {where}, got {WORDS[actual_kind]}")

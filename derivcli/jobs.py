@@ -194,10 +194,11 @@ def classify_points(request: ClassifyRequest):
     variables = choose_variables(expression, request.wrt, several=True)
     interval = parse_interval(request.interval)
     point = parse_point(request.at, variables) if request.at is not None else None
+    kind = None
     if request.expect is not None:
         from derivcli.equivalence import expected_kind
 
-        expected_kind(request.expect)  # a usage error before any work when it names no kind
+        kind = expected_kind(request.expect)  # a usage error before any work when it names no kind
         if point is None:
             raise UsageError("--expect checks the kind of one point: give it with --at",
                              hint='deriv classify "x**2" --at 0 --expect minimum')
@@ -205,10 +206,10 @@ def classify_points(request: ClassifyRequest):
     result = analysis.classify_report(
         expression, variables, point, interval, request.inflections, budget=budget, plot=request.plot
     )
-    if request.expect is not None:
+    if kind is not None:
         from derivcli.equivalence import compare_kind
 
-        failure = compare_kind(result.classifications[0].kind, request.expect, format_point(point))
+        failure = compare_kind(result.classifications[0].kind, kind, format_point(point))
         if failure is not None:
             result.problems.append(failure)
     return result
