@@ -196,16 +196,12 @@ def value_at(expr: sympy.Expr, point: dict) -> sympy.Expr | None:
     if value.has(S.NaN, S.ComplexInfinity):
         return None
     if is_finite_real(value):
-        return _tidy(value)
+        return tidy(value, TIDY_OPS, seconds=TIDY_SECONDS)
     return None
 
 
 TIDY_OPS = 12  # analysis leaves constants this short as they are: simplify costs more than it gains
 TIDY_SECONDS = 0.5
-
-
-def _tidy(value: sympy.Expr) -> sympy.Expr:
-    return tidy(value, TIDY_OPS, seconds=TIDY_SECONDS)
 
 
 def tidy(value: sympy.Expr, shortest: int = 0, longest: int = 40, seconds: float = 1.0) -> sympy.Expr:
