@@ -20,7 +20,7 @@ import click
 from derivcli import __version__
 from derivcli.errors import DerivError, ExitStatus, InternalError, ParseError, UsageError
 from derivcli.guard import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Guard
-from derivcli.output import BatchProgress, Environment, Output, choose_mode, emit, report
+from derivcli.output import RICH, BatchProgress, Environment, Output, choose_mode, emit, report
 
 _LONG_OPTION = re.compile(r"--[A-Za-z][\w-]*(=.*)?\Z", re.DOTALL)
 _PLACEHOLDER = "\x00deriv-argument-{}"
@@ -297,8 +297,8 @@ def cli(context):
 @output_options()
 def evaluate_command(expression, points, wrt, order, numeric, digits, expect, output):
     """Evaluate a function, and its derivatives, at points: exact or decimal."""
-    from derivcli import jobs
-    from derivcli.render import evaluation as renderer
+    from derivcli import jobs  # lazy: sympy loads only once a command runs
+    from derivcli.render import evaluation as renderer  # lazy: only the renderer this command draws with
 
     request = jobs.EvaluationRequest(expression, points, wrt, order, numeric, digits, expect)
     return run(output, jobs.evaluate, request, renderer)
@@ -331,8 +331,8 @@ def differentiate_command(expression, wrt, order, at, expect, strict, simplify, 
     disagreement is an internal error (exit 70), never a printed answer. Piped, only the answer
     is printed (the value with --at); --steps adds a plain-text tree.
     """
-    from derivcli import jobs
-    from derivcli.render import derivation as renderer
+    from derivcli import jobs  # lazy: sympy loads only once a command runs
+    from derivcli.render import derivation as renderer  # lazy: only the renderer this command draws with
 
     request = jobs.DifferentiationRequest(expression, tuple(wrt), order, at, expect, strict, simplify)
     return run(output, jobs.differentiate, request, renderer)
@@ -354,9 +354,8 @@ def critical_command(expression, wrt, interval, expect, output):
     Piped, one point a line in --at syntax (x=-1, x=1,y=0), so that
     deriv classify f --at "$(deriv critical f | head -1)" works; families end in (n integer).
     """
-    from derivcli import jobs
-    from derivcli.output import RICH
-    from derivcli.render import analysis as renderer
+    from derivcli import jobs  # lazy: sympy loads only once a command runs
+    from derivcli.render import analysis as renderer  # lazy: only the renderer this command draws with
 
     request = jobs.CriticalRequest(expression, tuple(wrt), interval, output.timeout, output.mode == RICH, expect)
     return run(output, jobs.find_critical_points, request, renderer)
@@ -381,9 +380,8 @@ def classify_command(expression, point, wrt, interval, inflections, expect, outp
     Piped, one line a point: x=-1<TAB>local maximum. The words are stable: local minimum,
     local maximum, saddle point, inflection point, not critical, inconclusive.
     """
-    from derivcli import jobs
-    from derivcli.output import RICH
-    from derivcli.render import analysis as renderer
+    from derivcli import jobs  # lazy: sympy loads only once a command runs
+    from derivcli.render import analysis as renderer  # lazy: only the renderer this command draws with
 
     if point is not None and interval is not None:
         raise UsageError("--at and --in cannot be combined",
@@ -429,8 +427,8 @@ def descend_command(expression, start, wrt, learning_rate, max_iterations, toler
     (the reason on stderr).
     Piped, it prints the final point in --at syntax.
     """
-    from derivcli import jobs
-    from derivcli.render import descent as renderer
+    from derivcli import jobs  # lazy: sympy loads only once a command runs
+    from derivcli.render import descent as renderer  # lazy: only the renderer this command draws with
 
     # a bar for one long run on a terminal's stderr (a batch has its own line counter there)
     progress = output.environment.is_terminal(stderr=True) and expression != "-"

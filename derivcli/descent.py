@@ -21,8 +21,7 @@ import sympy
 from sympy.printing.pycode import PythonCodePrinter
 
 from derivcli.errors import NoAnswerError, UsageError
-from derivcli.linear_algebra import is_positive_definite, solve_linear, symmetric_eigen
-from derivcli.evaluation import real_branch, value_at
+from derivcli.calculus import is_positive_definite, real_branch, solve_linear, symmetric_eigen, value_at
 from derivcli.parsing import format_point
 
 METHODS = ("gd", "momentum", "newton")

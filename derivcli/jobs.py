@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from derivcli import evaluation
+from derivcli.calculus import compare_point_near, compare_point_sets
 from derivcli.errors import UsageError
 from derivcli.parsing import (
     choose_variables, format_point, parse_expression, parse_interval, parse_point, parse_value, sorted_symbols,
@@ -61,7 +62,8 @@ class DifferentiationRequest:
 
 def differentiate(request: DifferentiationRequest):
     """Parse, differentiate (one checked tree per pass), then evaluate and check."""
-    from derivcli.derivation.answer import answer
+    from derivcli import derivation  # lazy, as each engine below: a command loads only its own
+
     expression = parse_expression(request.expression, allow_undefined_functions=True)
     if len(request.wrt) > 1 and request.order > 1:
         raise UsageError("--order applies to one variable",
@@ -75,7 +77,7 @@ def differentiate(request: DifferentiationRequest):
     if request.expect is not None:
         expected = (parse_value(request.expect) if point is not None
                     else parse_expression(request.expect, allow_undefined_functions=True))
-    return answer(expression, variables, point, expected, request.strict, request.simplify)
+    return derivation.answer(expression, variables, point, expected, request.strict, request.simplify)
 
 
 # --- deriv descend ------------------------------------------------------------------------------
@@ -105,7 +107,8 @@ def descend(request: DescentRequest):
     """Descend along the --wrt variables (default: all of f's); others keep their --from value."""
     import math
 
-    from derivcli import descent
+    from derivcli import descent  # lazy: a command loads only its own engine
+
     expression = parse_expression(request.expression)
     variables = choose_variables(expression, request.wrt, several=True)
     unused = [str(v) for v in variables if request.wrt and v not in expression.free_symbols]
@@ -118,7 +121,7 @@ def descend(request: DescentRequest):
     every = request.every or max(1, math.ceil(request.max_iterations / 1000))
     progress = None
     if request.progress:
-        from derivcli.render.descent import ProgressBar
+        from derivcli.render.descent import ProgressBar  # lazy: rich only for a terminal
 
         progress = ProgressBar(time_limit=request.time_limit)
     try:
@@ -132,8 +135,6 @@ def descend(request: DescentRequest):
         if progress is not None:
             progress.close()
     if request.expect is not None and result.converged:
-        from derivcli.equivalence import compare_point_near
-
         result.expectation = compare_point_near(dict(zip(variables, result.point)), request.expect, variables, EXPECT_TOLERANCE)
     return result
 
@@ -170,7 +171,7 @@ class ClassifyRequest:
 
 
 def find_critical_points(request: CriticalRequest):
-    from derivcli import analysis
+    from derivcli import analysis  # lazy: a command loads only its own engine
 
     expression = parse_expression(request.expression)
     variables = choose_variables(expression, request.wrt, several=True)
@@ -178,8 +179,6 @@ def find_critical_points(request: CriticalRequest):
     budget = request.timeout * ANALYSIS_BUDGET_SHARE
     result = analysis.critical_report(expression, variables, interval, budget=budget, plot=request.plot)
     if request.expect is not None:
-        from derivcli.equivalence import compare_point_sets
-
         families = [family.text() for family in result.families if not family.members]
         failure = compare_point_sets([point.as_dict() for point in result.points], families, request.expect, result.variables)
         if failure is not None:
@@ -188,7 +187,7 @@ def find_critical_points(request: CriticalRequest):
 
 
 def classify_points(request: ClassifyRequest):
-    from derivcli import analysis
+    from derivcli import analysis  # lazy: a command loads only its own engine
 
     expression = parse_expression(request.expression)
     variables = choose_variables(expression, request.wrt, several=True)
@@ -196,9 +195,7 @@ def classify_points(request: ClassifyRequest):
     point = parse_point(request.at, variables) if request.at is not None else None
     kind = None
     if request.expect is not None:
-        from derivcli.equivalence import expected_kind
-
-        kind = expected_kind(request.expect)  # a usage error before any work when it names no kind
+        kind = analysis.expected_kind(request.expect)  # a usage error before any work when it names no kind
         if point is None:
             raise UsageError("--expect checks the kind of one point: give it with --at",
                              hint='deriv classify "x**2" --at 0 --expect minimum')
@@ -207,9 +204,7 @@ def classify_points(request: ClassifyRequest):
         expression, variables, point, interval, request.inflections, budget=budget, plot=request.plot
     )
     if kind is not None:
-        from derivcli.equivalence import compare_kind
-
-        failure = compare_kind(result.classifications[0].kind, kind, format_point(point))
+        failure = analysis.compare_kind(result.classifications[0].kind, kind, format_point(point))
         if failure is not None:
             result.problems.append(failure)
     return result

@@ -22,7 +22,7 @@ from derivcli.analysis import (
     critical_points,
     inflection_points,
 )
-from derivcli.evaluation import real_branch
+from derivcli.calculus import real_branch
 from derivcli.errors import NoAnswerError
 
 x = Symbol("x", real=True)
@@ -629,13 +629,12 @@ def test_a_box_search_that_runs_out_of_time_says_so(monkeypatch):
 
     from derivcli import analysis
 
-    real = analysis.critical_points
-    result = real(x**2 + y**2, [x, y], (-1, 1))
+    result = analysis.critical_points(x**2 + y**2, [x, y], (-1, 1))
 
     def slow(*arguments, **options):
         time.sleep(5)
 
-    monkeypatch.setattr(analysis, "critical_points", slow)
+    monkeypatch.setattr("derivcli.analysis.extrema.critical_points", slow)
     absolute = analysis.absolute_extrema_on_box(x**2 + y**2, (x, y), result, budget=0.5)
     assert not absolute.applicable and "ran out of time" in absolute.reason
 

@@ -7,9 +7,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sympy import Abs, Rational, S, Symbol, exp, log, oo, pi, sin, sqrt
 
-from derivcli.calculus import clear_caches, derivative, real_function
-from derivcli.sides import STEP, limit_from_above
-from derivcli.evaluation import real_branch
+from derivcli.calculus import (
+    STEP,
+    clear_caches,
+    derivative,
+    limit_from_above,
+    localize,
+    real_branch,
+    real_function,
+    sign_near_zero,
+)
 
 h = STEP
 x = Symbol("x", real=True)
@@ -87,7 +94,6 @@ def test_derivative_of_a_real_reading_has_no_sign_squared():
 
 
 def test_localize_settles_absolute_values_signs_and_min_max_near_zero():
-    from derivcli.sides import localize, sign_near_zero
 
     assert localize(h + Abs(2 - h)) == 2
     assert localize(sympy.sign(h - 3)) == -1

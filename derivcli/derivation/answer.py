@@ -6,7 +6,17 @@ from dataclasses import dataclass, field
 
 import sympy
 
+from ..calculus import (
+    LIMIT_SECONDS,
+    check_computable,
+    compare,
+    compare_values,
+    derivative_sides,
+    derivative_value_at,
+    value_at,
+)
 from ..errors import DerivError, ExpectationFailed, NoAnswerError
+from ..guard import run_with_budget
 from ..notation import derivative_name
 from .differentiation import differentiate
 from .step import Derivation
@@ -45,21 +55,16 @@ def slope_at(derivative, raw, previous, point, name) -> sympy.Expr:
     |u|′ = u/|u| at u = 0). Where it has no value, f′(a) still exists when f is continuous at a and
     f′ has the same finite limit from both sides (the mean value theorem): that is tried next.
     """
-    from .. import evaluation
-
     try:
-        return evaluation.derivative_value_at(raw, point, name, previous)
+        return derivative_value_at(raw, point, name, previous)
     except NoAnswerError as error:
         first = error
     if len(point) != 1:
         raise first
     (variable, place), = point.items()
-    from ..guard import run_with_budget
-
     try:
         finished, found = run_with_budget(
-            lambda: evaluation.derivative_sides(derivative, previous, variable, place),
-            evaluation.LIMIT_SECONDS)
+            lambda: derivative_sides(derivative, previous, variable, place), LIMIT_SECONDS)
     except NoAnswerError:
         raise
     except Exception:  # sympy's limit fails in many ways; then the first reason stands
@@ -81,15 +86,13 @@ def slope_at(derivative, raw, previous, point, name) -> sympy.Expr:
 
 def answer(expression, variables, point=None, expected=None, strict=False, simplify=True) -> Differentiation:
     """Differentiate, evaluate at ``point`` and run the --expect and --strict checks."""
-    from .. import evaluation
-
     derivation = differentiate(expression, variables, simplify)
     partial = len(expression.free_symbols | set(variables)) > 1
     result = Differentiation(derivation, point, strict=strict, partial=partial)
     if point is not None:
-        evaluation.check_computable(expression, point)  # too large to compute is not "does not exist"
+        check_computable(expression, point)  # too large to compute is not "does not exist"
         try:
-            evaluation.value_at(expression, point)  # f itself must exist there
+            value_at(expression, point)  # f itself must exist there
         except NoAnswerError as error:
             name = result.name(1)
             raise NoAnswerError(f"{name} does not exist where f does not: {error.message}",
@@ -99,12 +102,10 @@ def answer(expression, variables, point=None, expected=None, strict=False, simpl
             result.value = slope_at(tree.substeps[-1].result, tree.result, tree.expression,
                                     point, name)
     if expected is not None:
-        from .. import equivalence
-
         if point is None:
-            comparison = equivalence.compare(derivation.result, expected)
+            comparison = compare(derivation.result, expected)
         else:
-            comparison = equivalence.compare_values(result.value, expected, point)
+            comparison = compare_values(result.value, expected, point)
         result.comparison = comparison
         if not comparison.equal:
             result.problems.append(comparison.failure())

@@ -13,6 +13,7 @@ import mpmath
 import sympy
 from sympy.core.function import AppliedUndef
 
+from ..guard import run_with_budget
 from .numeric import Undefined, Unevaluable, evaluate
 from .step import CrossCheck
 
@@ -108,8 +109,6 @@ def concrete(expression):
 
 def _symbolically_zero(difference, seconds=1.0) -> bool:
     """simplify(difference) == 0 within a time budget; False when it cannot tell."""
-    from ..guard import run_with_budget
-
     if sympy.count_ops(difference) > 200:
         return False
     try:

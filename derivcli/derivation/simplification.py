@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import sympy
 
+from ..guard import run_with_budget
+from .crosscheck import Mismatch, compare
+
 FULL_SIMPLIFY_LIMIT = 80
 CHEAP_LIMIT = 2000
 SIMPLIFY_SECONDS = 1.0
@@ -23,8 +26,6 @@ def measure(expression) -> tuple[int, int]:
 
 def _candidates(raw, size):
     """Shorter forms to consider; a rewrite that fails or runs out of time is just skipped."""
-    from ..guard import run_with_budget
-
     rewrites = []
     if size <= CHEAP_LIMIT:
         rewrites.append(sympy.factor_terms)
@@ -58,8 +59,6 @@ def _function_kinds(expression) -> set:
 
 def simplify_result(raw, function) -> sympy.Expr:
     """The shortest checked form of ``raw`` (the derivative of ``function``)."""
-    from .crosscheck import Mismatch, compare
-
     size = sympy.count_ops(raw)
     best, best_measure = raw, measure(raw)
     for candidate in _candidates(raw, size):

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import sympy
 
-from derivcli.analysis_results import REASONS, TESTS, WORDS, ClassifyResult, CriticalResult
+from derivcli.analysis import REASONS, TESTS, WORDS, ClassifyResult, CriticalResult
+from derivcli.calculus import to_float
 from derivcli.parsing import decimal_places, format_point
 from derivcli.notation import superscript
 from derivcli.render.mathtext import unicode_math
@@ -95,8 +96,6 @@ def _text(value) -> str:
 
 
 def _number(value):
-    from derivcli.calculus import to_float
-
     return None if isinstance(value, str) else to_float(value)
 
 

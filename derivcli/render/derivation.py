@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import sympy
 
-from derivcli.derivation.answer import Differentiation
-from derivcli.render.mathtext import UnicodePrinter, unicode_math
+from derivcli.derivation import Differentiation
+from derivcli.render.mathtext import UnicodePrinter, numeric_text, unicode_math
 
 LARGE_TREE = 40          # steps; above this, trivial leaves (constants, the variable) are hidden
 TRIVIAL = ("constant", "variable")
@@ -150,8 +150,6 @@ def step_record(step) -> dict:
 
 
 def to_json(result: Differentiation, output) -> dict:
-    from derivcli.evaluation import numeric_text
-
     derivation = result.derivation
     shown = output.steps is not False
     passes = [step_record(tree) for tree in derivation.trees] if shown else None
@@ -276,8 +274,6 @@ def _tree(step, width: int):
 
 
 def _slope_sentence(result: Differentiation) -> str:
-    from derivcli.evaluation import numeric_text
-
     value = result.value
     point = result.point
     exact = unicode_math(value)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sympy
 
-from derivcli.evaluation import Evaluation, numeric_text
+from derivcli.evaluation import Evaluation
 from derivcli.parsing import format_point
 from derivcli.notation import derivative_name
-from derivcli.render.mathtext import unicode_math
+from derivcli.render.mathtext import numeric_text, unicode_math
 
 
 def _column_name(order: int, variable: str, variables: list[str]) -> str:

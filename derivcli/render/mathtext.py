@@ -6,6 +6,7 @@ people reading a terminal, and may not be parsed back.
 
 from __future__ import annotations
 
+import mpmath
 import sympy
 from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.str import StrPrinter
@@ -93,3 +94,13 @@ class UnicodePrinter(StrPrinter):
 def unicode_math(expression) -> str:
     """``expression`` as one line of readable math."""
     return UnicodePrinter({"order": None}).doprint(expression)
+
+
+def numeric_text(value: sympy.Expr, digits: int = 15) -> str:
+    """A decimal with ``digits`` significant digits, trailing zeros trimmed (``6.0``, ``0.333…``)."""
+    precise = sympy.N(value, digits + 5)
+    if not precise.is_Number:
+        precise = sympy.re(precise).evalf(digits + 5)
+    with mpmath.workdps(digits + 5):
+        number = mpmath.mpf(sympy.Float(precise, digits + 5)._mpf_)
+        return mpmath.nstr(number, digits, min_fixed=-4, max_fixed=digits + 1)

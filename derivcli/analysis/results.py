@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 import sympy
 
+from derivcli.parsing import format_point
+
 # Stable words for scripts: the JSON `kind` and the human phrase.
 KINDS = ("minimum", "maximum", "saddle", "inflection", "not_critical", "inconclusive")
 WORDS = {
@@ -93,8 +95,6 @@ class Family:
     def text(self) -> str:
         """`x=pi*n + pi/2 (n integer)`; a line of points: `x=0,y=y (y real)`: how critical prints it
         and how --expect names it."""
-        from .parsing import format_point
-
         return f"{format_point(dict(zip(self.variables, self.coordinates)))} ({self.parameter} {self.parameter_kind})"
 
 

@@ -13,7 +13,9 @@ import sympy
 
 from derivcli.errors import ExpectationFailed
 from derivcli.guard import run_with_budget
-from derivcli.parsing import format_point, sorted_symbols
+from derivcli.parsing import format_point, parse_point, sorted_symbols
+
+from .constants import sign_of
 
 SIMPLIFY_SECONDS = 2.0
 SAMPLE_COUNT = 24
@@ -97,8 +99,8 @@ def _numeric_comparison(actual: sympy.Expr, expected: sympy.Expr) -> Comparison:
     agreeing = 0
     for _ in range(SAMPLE_COUNT):
         point = {symbol: sympy.Rational(generator.randint(-300, 300), 100) for symbol in symbols}
-        actual_value = _real_value(actual, point)
-        expected_value = _real_value(expected, point)
+        actual_value = _sampled_value(actual, point)
+        expected_value = _sampled_value(expected, point)
         if actual_value is None and expected_value is None:
             continue
         if actual_value is None or expected_value is None:
@@ -118,7 +120,7 @@ def _numeric_comparison(actual: sympy.Expr, expected: sympy.Expr) -> Comparison:
     return Comparison(actual, expected, False, "inconclusive")
 
 
-def _real_value(expression: sympy.Expr, point: dict):
+def _sampled_value(expression: sympy.Expr, point: dict):
     """A float value at the point, or None where it is undefined or not real."""
     try:
         number = complex(expression.evalf(PRECISION, subs=point))
@@ -134,38 +136,13 @@ def _real_value(expression: sympy.Expr, point: dict):
 def _defined_nearby(expression: sympy.Expr, point: dict) -> bool:
     """Undefined at an isolated point (a removable gap) rather than on a whole region."""
     shifted = {symbol: value + sympy.Rational(1, 997) for symbol, value in point.items()}
-    return _real_value(expression, shifted) is not None
+    return _sampled_value(expression, shifted) is not None
 
 
-# ---------------------------------------------------------------- critical, classify, descend
+# ---------------------------------------------------------------- points: critical, descend
 
 POINT_SEPARATOR = ";"
 NONE_WORDS = ("none", "nothing", "")
-
-
-def expected_kind(text: str) -> str:
-    """The kind named by ``--expect`` for classify: a JSON kind or a stable phrase
-    (``minimum``, ``local minimum``, ``saddle point``, ``not critical`` …)."""
-    from derivcli.analysis_results import KINDS, WORDS
-    from derivcli.errors import UsageError
-
-    wanted = " ".join(text.lower().replace("_", " ").split())
-    for kind in KINDS:
-        if wanted in (kind.replace("_", " "), WORDS[kind]):
-            return kind
-    words = ", ".join(WORDS[kind] for kind in KINDS)
-    shown = text if len(text) <= 40 else text[:37] + "..."
-    raise UsageError(f"--expect {shown!r} names no kind of point", hint=f"one of: {words}")
-
-
-def compare_kind(actual_kind: str, kind: str, where: str) -> ExpectationFailed | None:
-    """None when the point is of the expected kind (as expected_kind reads it); else the failure
-    to report (exit 1)."""
-    from derivcli.analysis_results import WORDS
-
-    if kind == actual_kind:
-        return None
-    return ExpectationFailed(f"expected {WORDS[kind]} at {where}, got {WORDS[actual_kind]}")
 
 
 def compare_point_sets(found: list[dict], families: list[str], expected: str, variables) -> ExpectationFailed | None:
@@ -174,8 +151,6 @@ def compare_point_sets(found: list[dict], families: list[str], expected: str, va
     ``expected`` lists points in --at syntax separated by ';' (``x=-1; x=1``), families as
     critical prints them (``x=pi*n + pi/2 (n integer)``), or ``none``.
     """
-    from derivcli.parsing import parse_point
-
     wanted_points, wanted_families = [], []
     for part in expected.split(POINT_SEPARATOR):
         part = part.strip()
@@ -200,8 +175,6 @@ def compare_point_sets(found: list[dict], families: list[str], expected: str, va
 def compare_point_near(found: dict, expected: str, variables, tolerance: float) -> ExpectationFailed | None:
     """None when every coordinate of ``found`` is within ``tolerance`` (relative, at least absolute)
     of the expected point; for the end point of a descent, which is a decimal approximation."""
-    from derivcli.parsing import parse_point
-
     wanted = parse_point(expected, list(variables))
     far = []
     for variable in variables:
@@ -216,8 +189,6 @@ def compare_point_near(found: dict, expected: str, variables, tolerance: float) 
 
 def _same_point(first: dict, second: dict) -> bool:
     """Equal coordinates: exactly, or to 1e-9 (relative) where one side is a decimal approximation."""
-    from derivcli.calculus import sign_of
-
     for variable, value in first.items():
         other = second.get(variable)
         if other is None:

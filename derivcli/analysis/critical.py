@@ -14,12 +14,27 @@ import math
 import sympy
 from sympy import Abs, S, Symbol, sign
 
-from .analysis_results import CriticalPoint, CriticalResult, Equation, Family
-from .calculus import attempt, derivative, is_finite_real, real_algebraic, same_real_root, real_function, sign_of, to_float, value_at
-from .sides import STEP, beside, defined_near, limit_from_above
-from .evaluation import corner_arguments
+from derivcli.calculus import (
+    STEP,
+    attempt,
+    beside,
+    corner_arguments,
+    defined_near,
+    derivative,
+    is_finite_real,
+    limit_from_above,
+    real_algebraic,
+    real_function,
+    real_value,
+    same_real_root,
+    sign_of,
+    to_float,
+)
+from derivcli.errors import UsageError
+from derivcli.guard import run_with_budget
+
+from .results import CriticalPoint, CriticalResult, Equation, Family
 from .numeric_search import distinct, identify, roots_in_box, roots_on_interval
-from .guard import run_with_budget
 
 DEFAULT_WINDOW = (-10.0, 10.0)
 DEFAULT_BUDGET = 6.0  # seconds for the whole search; the command's timeout is 20 s by default
@@ -37,8 +52,6 @@ def critical_points(expr, variables, interval=None, budget: float | None = DEFAU
     if interval is not None:
         interval = (sympy.sympify(interval[0], strict=True), sympy.sympify(interval[1], strict=True))
         if sign_of(interval[1] - interval[0]) != 1:
-            from .errors import UsageError
-
             raise UsageError(f"the interval {interval[0]}:{interval[1]} is empty", hint="write --in a:b with a < b")
     if len(variables) == 1:
         return _one_variable(expr, variables[0], interval, budget)
@@ -49,11 +62,11 @@ def critical_points(expr, variables, interval=None, budget: float | None = DEFAU
 
 
 def _one_variable(expr, x, interval, budget) -> CriticalResult:
+    """Where f′ = 0 (solved exactly, else searched numerically) and where f′ does not exist."""
     f = real_function(expr)
     d = derivative(f, x)
     shown = _readable(d, budget)
-    equation = Equation(shown)
-    result = CriticalResult(expression=expr, variables=(x,), derivatives=(shown,), equations=(equation,), interval=interval)
+    result = CriticalResult(expression=expr, variables=(x,), derivatives=(shown,), equations=(Equation(shown),), interval=interval)
     notes: list[str] = []
     if f != expr:
         notes.append("odd roots are read as real roots (x**(2/3) is the square of the real cube root)")
@@ -63,38 +76,63 @@ def _one_variable(expr, x, interval, budget) -> CriticalResult:
         notes.append(f"f does not change with {x} (f′ = 0 everywhere): it has no isolated critical points")
         result.notes = tuple(notes)
         return result
+    solved, solution_set = _solve_derivative(d, shown, x, budget)
+    zeros, families, complete = _read_solutions(solved, solution_set, x, notes)
+    points = _zero_points(zeros, f, d, x, interval, notes)
+    result.method = "symbolic" if complete else "numeric"
+    if not complete:
+        window = _window(interval)
+        for point in _numeric_one_variable(f, d, x, window, budget, notes):
+            points.setdefault(point.coordinates[0], point)
+        notes.append(f"numeric search on [{_show(window[0])}, {_show(window[1])}]: points are approximate and some may be missing")
+    complete = _add_kinks(f, d, x, interval, budget, points, notes) and complete
+    complete = _add_family_members(families, f, x, interval, points, notes) and complete
+    result.points = tuple(sorted(points.values(), key=_order))
+    result.families = tuple(families)
+    result.complete = complete
+    if not result.points and not result.families and not complete:
+        notes.append("no critical point was found, but the search was incomplete")
+    result.notes = tuple(notes)
+    return result
 
+
+def _solve_derivative(d, shown, x, budget):
+    """(solved, the solution set of f′ = 0 over the reals) — or (False, the reason)."""
     unsigned = _without_sign_factors(shown)
     polynomial = _rational_polynomial(d, x)
     if polynomial is not None and (polynomial.degree() > 4 or _casus_irreducibilis(polynomial)):
         # exact real roots (CRootOf) at once, where solveset would labour over radicals
-        solved, solution_set = attempt(lambda: sympy.FiniteSet(*polynomial.real_roots()), _share(budget, 0.5))
-    elif _never_zero(unsigned, x):
-        solved, solution_set = True, S.EmptySet
-    else:
-        solved, solution_set = attempt(lambda: sympy.solveset(unsigned, x, S.Reals), _share(budget, 0.5))
-        if polynomial is not None and (not solved or solution_set.has(sympy.I) or not isinstance(solution_set, sympy.FiniteSet)):
-            # three real roots of a cubic come as radicals of complex numbers (casus irreducibilis):
-            # exact real roots (CRootOf) are shorter, and decide signs at once
-            solved, solution_set = attempt(lambda: sympy.FiniteSet(*polynomial.real_roots()), _share(budget, 0.2))
-    zeros: list = []
-    families: list = []
-    complete = True
+        return attempt(lambda: sympy.FiniteSet(*polynomial.real_roots()), _share(budget, 0.5))
+    if _never_zero(unsigned, x):
+        return True, S.EmptySet
+    solved, solution_set = attempt(lambda: sympy.solveset(unsigned, x, S.Reals), _share(budget, 0.5))
+    if polynomial is not None and (not solved or solution_set.has(sympy.I) or not isinstance(solution_set, sympy.FiniteSet)):
+        # three real roots of a cubic come as radicals of complex numbers (casus irreducibilis):
+        # exact real roots (CRootOf) are shorter, and decide signs at once
+        return attempt(lambda: sympy.FiniteSet(*polynomial.real_roots()), _share(budget, 0.2))
+    return solved, solution_set
+
+
+def _read_solutions(solved, solution_set, x, notes: list):
+    """(isolated zeros, families, complete) from the solver's answer, with notes on its conditions."""
     if not solved:
         notes.append(f"the symbolic solver {solution_set}")
-        complete = False
-    else:
-        conditions: list = []
-        try:
-            zeros, family_exprs, stretches = split_solutions(solution_set, x, conditions)
-            notes += [f"the solutions hold {condition}" if condition.startswith("when") else f"valid: {condition}" for condition in conditions]
-        except Unsolved:
-            notes.append("the symbolic solver could not solve f′ = 0")
-            complete = False
-            zeros, family_exprs, stretches = [], [], []
-        families = [_family((x,), (item,), "derivative_zero") for item in merge_families(family_exprs)]
-        for low, high in stretches:
-            notes.append(f"f′ = 0 on the whole interval [{low}, {high}]: f is constant there")
+        return [], [], False
+    conditions: list = []
+    try:
+        zeros, family_exprs, stretches = split_solutions(solution_set, x, conditions)
+    except Unsolved:
+        notes.append("the symbolic solver could not solve f′ = 0")
+        return [], [], False
+    notes += [f"the solutions hold {condition}" if condition.startswith("when") else f"valid: {condition}" for condition in conditions]
+    for low, high in stretches:
+        notes.append(f"f′ = 0 on the whole interval [{low}, {high}]: f is constant there")
+    families = [_family((x,), (item,), "derivative_zero") for item in merge_families(family_exprs)]
+    return zeros, families, True
+
+
+def _zero_points(zeros, f, d, x, interval, notes: list) -> dict:
+    """The zeros of f′ that are critical points of f: inside the interval, f defined there, f′ = 0."""
     points: dict = {}
     for zero in zeros:
         if interval:
@@ -103,25 +141,21 @@ def _one_variable(expr, x, interval, budget) -> CriticalResult:
                 continue
             if inside is None:
                 notes.append(f"{x} = {sympy.sstr(zero)} is listed though it may lie outside the interval")
-        value = value_at(f, {x: zero})
+        value = real_value(f, {x: zero})
         if value is None:
             notes.append(f"{x} = {zero} solves f′ = 0 but f is not defined there")
             continue
-        slope = value_at(d, {x: zero})
+        slope = real_value(d, {x: zero})
         if slope is not None and sign_of(slope) not in (0, None):
             continue  # not a solution after all (a solver artefact); kinks are checked below
         points[zero] = critical_point((x,), (zero,), value, reason="derivative_zero")
+    return points
 
-    if complete is False:
-        window = _window(interval)
-        found = _numeric_one_variable(f, d, x, window, budget, notes)
-        for point in found:
-            points.setdefault(point.coordinates[0], point)
-        method = "numeric"
-        notes.append(f"numeric search on [{_show(window[0])}, {_show(window[1])}]: points are approximate and some may be missing")
-    else:
-        method = "symbolic"
 
+def _add_kinks(f, d, x, interval, budget, points: dict, notes: list) -> bool:
+    """Add the corners where f′ does not exist (and drop those where it exists and is not 0);
+    False when some could not be found or decided."""
+    complete = True
     unsolved: list = []
     kinks, kink_families = kink_candidates(f, d, x, budget, unsolved)
     for argument in unsolved:
@@ -130,10 +164,10 @@ def _one_variable(expr, x, interval, budget) -> CriticalResult:
     for candidate in kinks:
         if interval and inside_interval(candidate, interval) is False:
             continue
-        fc = value_at(f, {x: candidate})
+        fc = real_value(f, {x: candidate})
         if fc is None:
             continue
-        verdict = _differentiability(f, d, x, candidate, fc, budget)
+        verdict = differentiability(f, d, x, candidate, fc, budget)
         if verdict == "undefined":
             points[candidate] = critical_point((x,), (candidate,), fc, reason="derivative_undefined")
         elif verdict == "zero":
@@ -146,41 +180,42 @@ def _one_variable(expr, x, interval, budget) -> CriticalResult:
     for family_expr in kink_families:
         if interval and all(item.is_finite for item in interval):
             for member in family_members(family_expr, interval)[0]:
-                fc = value_at(f, {x: member})
-                if fc is not None and _differentiability(f, d, x, member, fc, budget) == "undefined":
+                fc = real_value(f, {x: member})
+                if fc is not None and differentiability(f, d, x, member, fc, budget) == "undefined":
                     points[member] = critical_point((x,), (member,), fc, reason="derivative_undefined")
         else:
             complete = False
             notes.append(f"f′ may fail to exist at {x} = {family_expr} for integers n; give --in a:b to check them")
+    return complete
 
+
+def _add_family_members(families, f, x, interval, points: dict, notes: list) -> bool:
+    """On a finite interval, the members of each family of zeros of f′ that lie in it;
+    False when not all of them could be listed."""
     if interval and families and not all(end.is_finite for end in interval):
         notes.append("families are listed whole: only a finite interval lists their members")
-    elif interval and families:
-        for family in families:
-            members, whole = family_members(family.coordinates[0], interval)
-            kept = []
-            for member in members:
-                value = value_at(f, {x: member})
-                if value is not None:
-                    point = critical_point((x,), (member,), value, reason="derivative_zero")
-                    kept.append(point)
-                    points.setdefault(member, point)
-            family.members = tuple(kept)
-            family.members_complete = whole
-            if not whole:
-                complete = False
-                if family.coordinates[0].free_symbols - {PARAMETER}:
-                    notes.append(f"which members of {x} = {family.coordinates[0]} lie in the interval depends on other symbols")
-                else:
-                    notes.append(f"only the first {MAX_MEMBERS} members of {x} = {family.coordinates[0]} are listed")
-    result.points = tuple(sorted(points.values(), key=_order))
-    result.families = tuple(families)
-    result.complete = complete
-    result.method = method
-    if not result.points and not result.families and not complete:
-        notes.append("no critical point was found, but the search was incomplete")
-    result.notes = tuple(notes)
-    return result
+        return True
+    if not interval:
+        return True
+    complete = True
+    for family in families:
+        members, whole = family_members(family.coordinates[0], interval)
+        kept = []
+        for member in members:
+            value = real_value(f, {x: member})
+            if value is not None:
+                point = critical_point((x,), (member,), value, reason="derivative_zero")
+                kept.append(point)
+                points.setdefault(member, point)
+        family.members = tuple(kept)
+        family.members_complete = whole
+        if not whole:
+            complete = False
+            if family.coordinates[0].free_symbols - {PARAMETER}:
+                notes.append(f"which members of {x} = {family.coordinates[0]} lie in the interval depends on other symbols")
+            else:
+                notes.append(f"only the first {MAX_MEMBERS} members of {x} = {family.coordinates[0]} are listed")
+    return complete
 
 
 def _rational_polynomial(d, x):
@@ -383,7 +418,7 @@ def _linear_zero(argument, x):
     return True, sympy.FiniteSet(-argument.subs(x, 0) / slope)
 
 
-def _differentiability(f, d, x, c, fc, budget) -> str:
+def differentiability(f, d, x, c, fc, budget) -> str:
     """'zero', 'nonzero', 'undefined' (f′(c) does not exist) or 'unknown'.
 
     Decided by the definition: the one-sided limits of (f(c ± h) − f(c))/(±h).
@@ -442,7 +477,7 @@ def _numeric_one_variable(f, d, x, window, budget, notes: list) -> list[Critical
                 lambda: identify(root, lambda candidate: sign_of(d.subs(x, candidate)) == 0), _share(budget, 0.03)
             )
             if proved and exact is not None:
-                value = value_at(f, {x: exact})
+                value = real_value(f, {x: exact})
                 if value is not None:
                     points.append(critical_point((x,), (exact,), value, reason="derivative_zero"))
                     continue
@@ -459,6 +494,8 @@ def _numeric_one_variable(f, d, x, window, budget, notes: list) -> list[Critical
 
 
 def _several_variables(expr, variables, interval, budget) -> CriticalResult:
+    """Where ∇f = 0 (solved exactly, with a numeric search where that may miss some) and where
+    ∇f does not exist."""
     f = real_function(expr)
     gradient = tuple(derivative(f, variable) for variable in variables)
     shown = tuple(_readable(component, budget) for component in gradient)
@@ -473,64 +510,15 @@ def _several_variables(expr, variables, interval, budget) -> CriticalResult:
         notes.append(f"f does not change with {names} (∇f = 0 everywhere): it has no isolated critical points")
         result.notes = tuple(notes)
         return result
-    unsigned = [_without_sign_factors(component) for component in gradient]
-    # polynomial equations have no kinks to look for and a quick numeric fallback: solve gets more
-    polynomial = all(component.is_polynomial(*variables) for component in unsigned)
-    solved, solutions = attempt(lambda: sympy.solve(unsigned, list(variables), dict=True), _share(budget, 0.7 if polynomial else 0.5))
-    if solved and isinstance(solutions, list) and any(_messy(value) for solution in solutions for value in solution.values()):
-        solutions = _as_real_roots(solutions, unsigned, variables, budget)
-    complete = True
-    points: dict = {}
-    families = []
-    if solved and isinstance(solutions, list):
-        for solution in solutions:
-            coordinates = tuple(solution.get(variable, variable) for variable in variables)
-            free = [variable for variable in variables if variable not in solution]
-            if any(not is_finite_real(value) for value in coordinates if not value.free_symbols):
-                continue
-            if free:
-                families.append(
-                    Family(variables=variables, coordinates=coordinates, parameter=free[0], parameter_kind="real", reason="gradient_zero")
-                )
-                continue
-            if interval and any(inside_interval(value, interval) is False for value in coordinates):
-                continue
-            value = value_at(f, dict(zip(variables, coordinates)))
-            if value is None:
-                continue
-            points[coordinates] = critical_point(variables, coordinates, value, reason="gradient_zero")
-        if any(node.func in _PERIODIC for node in sympy.preorder_traversal(f)):
-            complete = False
-            notes.append("∇f has periodic terms: solve lists principal solutions only; a numeric search adds others")
-        elif any(solution_value.has(sympy.LambertW) for solution in solutions for solution_value in solution.values()):
-            complete = False
-            notes.append("solve gave LambertW, whose other real branch it may omit; a numeric search adds others")
-    else:
-        complete = False
-        notes.append(f"the symbolic solver {solutions}")
-    method = "symbolic"
-    if not complete:
-        window = _window(interval)
-        if len(variables) <= 3:
-            roots: list = []
-            finished, _ = run_with_budget(
-                lambda: roots_in_box(gradient, variables, (float(window[0]), float(window[1])), sink=roots), _share(budget, 0.3)
-            )
-            if not finished:
-                notes.append("the numeric search ran out of time: only the points found so far are listed")
-            for root in sorted(roots):
-                if any(max(abs(a - b) for a, b in zip(root, point.numeric_coordinates)) < 1e-6 for point in points.values()):
-                    continue
-                coordinates, approximate = _identify_point(gradient, variables, root)
-                value = value_at(f, dict(zip(variables, coordinates)))
-                if value is not None and coordinates not in points:
-                    points[coordinates] = critical_point(variables, coordinates, value, reason="gradient_zero", approximate=approximate)
-            method = "symbolic+numeric" if isinstance(solutions, list) else "numeric"
-            notes.append(f"numeric search in the box [{_show(window[0])}, {_show(window[1])}]^{len(variables)}: points are approximate and some may be missing")
+    solutions = _solve_gradient(gradient, variables, budget, notes)
+    points, families, complete = _gradient_points(f, variables, solutions, interval, notes)
+    result.method = "symbolic"
+    if not complete and len(variables) <= 3:
+        _search_gradient(f, gradient, variables, interval, budget, points, notes)
+        result.method = "symbolic+numeric" if solutions is not None else "numeric"
     kinks = kink_arguments(f, variables)
     if kinks:
-        found, kink_families, settled = _kinks_of_several(f, gradient, variables, kinks, points, interval, budget)
-        points = found
+        points, kink_families, settled = _kinks_of_several(f, gradient, variables, kinks, points, interval, budget)
         families += kink_families
         if not settled:
             complete = False
@@ -538,11 +526,75 @@ def _several_variables(expr, variables, interval, budget) -> CriticalResult:
     result.points = tuple(sorted(points.values(), key=_order))
     result.families = tuple(families)
     result.complete = complete
-    result.method = method
     if not result.points and not families and not complete:
         notes.append("no critical point was found, but the search was incomplete")
     result.notes = tuple(notes)
     return result
+
+
+def _solve_gradient(gradient, variables, budget, notes: list) -> list | None:
+    """sympy.solve's solutions of ∇f = 0 (messy radicals read as exact real roots), or None."""
+    unsigned = [_without_sign_factors(component) for component in gradient]
+    # polynomial equations have no kinks to look for and a quick numeric fallback: solve gets more
+    polynomial = all(component.is_polynomial(*variables) for component in unsigned)
+    solved, solutions = attempt(lambda: sympy.solve(unsigned, list(variables), dict=True), _share(budget, 0.7 if polynomial else 0.5))
+    if not (solved and isinstance(solutions, list)):
+        notes.append(f"the symbolic solver {solutions}")
+        return None
+    if any(_messy(value) for solution in solutions for value in solution.values()):
+        solutions = _as_real_roots(solutions, unsigned, variables, budget)
+    return solutions
+
+
+def _gradient_points(f, variables, solutions, interval, notes: list):
+    """(points, families, complete) from the solutions of ∇f = 0; incomplete where solve may have
+    given principal solutions only."""
+    if solutions is None:
+        return {}, [], False
+    points: dict = {}
+    families = []
+    for solution in solutions:
+        coordinates = tuple(solution.get(variable, variable) for variable in variables)
+        free = [variable for variable in variables if variable not in solution]
+        if any(not is_finite_real(value) for value in coordinates if not value.free_symbols):
+            continue
+        if free:
+            families.append(
+                Family(variables=variables, coordinates=coordinates, parameter=free[0], parameter_kind="real", reason="gradient_zero")
+            )
+            continue
+        if interval and any(inside_interval(value, interval) is False for value in coordinates):
+            continue
+        value = real_value(f, dict(zip(variables, coordinates)))
+        if value is None:
+            continue
+        points[coordinates] = critical_point(variables, coordinates, value, reason="gradient_zero")
+    if any(node.func in _PERIODIC for node in sympy.preorder_traversal(f)):
+        notes.append("∇f has periodic terms: solve lists principal solutions only; a numeric search adds others")
+        return points, families, False
+    if any(solution_value.has(sympy.LambertW) for solution in solutions for solution_value in solution.values()):
+        notes.append("solve gave LambertW, whose other real branch it may omit; a numeric search adds others")
+        return points, families, False
+    return points, families, True
+
+
+def _search_gradient(f, gradient, variables, interval, budget, points: dict, notes: list) -> None:
+    """Add the roots of ∇f = 0 that a numeric search finds in the window's box, identified exactly where possible."""
+    window = _window(interval)
+    roots: list = []
+    finished, _ = run_with_budget(
+        lambda: roots_in_box(gradient, variables, (float(window[0]), float(window[1])), sink=roots), _share(budget, 0.3)
+    )
+    if not finished:
+        notes.append("the numeric search ran out of time: only the points found so far are listed")
+    for root in sorted(roots):
+        if any(max(abs(a - b) for a, b in zip(root, point.numeric_coordinates)) < 1e-6 for point in points.values()):
+            continue
+        coordinates, approximate = _identify_point(gradient, variables, root)
+        value = real_value(f, dict(zip(variables, coordinates)))
+        if value is not None and coordinates not in points:
+            points[coordinates] = critical_point(variables, coordinates, value, reason="gradient_zero", approximate=approximate)
+    notes.append(f"numeric search in the box [{_show(window[0])}, {_show(window[1])}]^{len(variables)}: points are approximate and some may be missing")
 
 
 def kink_arguments(f, variables) -> list:
@@ -569,7 +621,7 @@ def _zero_set(argument) -> list:
 def partial_derivatives(f, variables, point, budget) -> list:
     """Each ∂f/∂v at the point by its definition (one-sided difference quotients):
     a value, "undefined", or None when it cannot be told."""
-    fp = value_at(f, point)
+    fp = real_value(f, point)
     answers = []
     for variable in variables:
         sides = []
@@ -632,7 +684,7 @@ def _kinks_of_several(f, gradient, variables, kinks, points, interval, budget):
             if coordinates in found or (interval and any(inside_interval(value, interval) is False for value in coordinates)):
                 continue
             where = dict(zip(variables, coordinates))
-            value = value_at(f, where)
+            value = real_value(f, where)
             if value is None:
                 continue
             partials = partial_derivatives(f, variables, where, budget)
@@ -752,7 +804,7 @@ def _family(variables, coordinates, reason) -> Family:
 
 
 def _endpoint(f, x, end) -> CriticalPoint:
-    value = value_at(f, {x: end}) if end.is_finite else None
+    value = real_value(f, {x: end}) if end.is_finite else None
     return critical_point((x,), (end,), value, reason="interval_endpoint")
 
 

@@ -13,7 +13,7 @@ import functools
 import sympy
 from sympy import S
 
-from .calculus import attempt, is_finite_real, sign_of
+from .constants import attempt, is_finite_real, sign_of
 
 
 STEP = sympy.Dummy("h", positive=True)  # one symbol for every one-sided approach: sympy's cache serves repeats
@@ -104,3 +104,14 @@ def limit_from_above(expression: sympy.Expr, step: sympy.Symbol, seconds: float 
     if not solved or value.has(sympy.Limit) or value.free_symbols:
         return None
     return value
+
+
+def one_sided_limit(expression: sympy.Expr, variable: sympy.Symbol, place: sympy.Expr, side: str) -> sympy.Expr:
+    """The limit from one side, approached as place ∓ ε with ε > 0.
+
+    Substituting first lets piecewise conditions, |u| and sign(u) settle on the side's branch;
+    sympy's own one-sided limit of a Piecewise can pick the wrong branch.
+    """
+    epsilon = sympy.Symbol("epsilon", positive=True)
+    shifted = expression.xreplace({variable: place - epsilon if side == "-" else place + epsilon})
+    return sympy.limit(shifted, epsilon, 0, dir="+")

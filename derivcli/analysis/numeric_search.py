@@ -13,7 +13,7 @@ import math
 import mpmath
 import sympy
 
-from .linear_algebra import solve_linear
+from derivcli.calculus import derivative, solve_linear
 
 DIGITS = 30
 
@@ -156,7 +156,6 @@ def roots_in_box(exprs, variables, box: tuple[float, float], budget_points: int 
     axis = [low + (high - low) * (index + 0.5) / per_axis for index in range(per_axis)]
     centre = (low + high) / 2
     starts = sorted(itertools.product(axis, repeat=count), key=lambda start: sum((value - centre) ** 2 for value in start))
-    from .calculus import derivative
 
     # (derivative drops the DiracDelta terms of kinks, which no numeric library knows)
     jacobian_expr = sympy.Matrix([[derivative(item, variable) for variable in variables] for item in exprs])

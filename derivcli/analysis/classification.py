@@ -15,17 +15,34 @@ import dataclasses
 import functools
 import itertools
 
+import mpmath
 import sympy
 from sympy import Abs, Dummy, Piecewise, S, sign
 
-from .analysis_results import Classification, CriticalPoint, Family
-from .calculus import HIGHEST_ORDER, attempt, tidy, derivative, derivative_values, first_nonzero_derivative, is_finite_real, real_function, sign_of, to_float, value_at
-from .sides import STEP, beside, defined_near, limit_from_above
-from .critical import critical_point, kink_arguments
-from .notation import derivative_name
-from .parsing import decimal_places
-from .errors import NoAnswerError
-from .guard import run_with_budget
+from derivcli.calculus import (
+    HIGHEST_ORDER,
+    STEP,
+    attempt,
+    beside,
+    defined_near,
+    derivative,
+    derivative_values,
+    first_nonzero_derivative,
+    is_finite_real,
+    limit_from_above,
+    real_function,
+    real_value,
+    sign_of,
+    tidy,
+    to_float,
+)
+from derivcli.errors import NoAnswerError
+from derivcli.guard import run_with_budget
+from derivcli.notation import derivative_name
+from derivcli.parsing import decimal_places
+
+from .critical import critical_point, differentiability, kink_arguments, partial_derivatives
+from .results import Classification, CriticalPoint, Family
 
 APPROXIMATE_TOLERANCE = 1e-8
 
@@ -36,7 +53,7 @@ def classify_point(expr, variables, point, budget: float | None = 4.0, critical:
     f = real_function(expr)
     coordinates = tuple(_constant(point[variable]) for variable in variables)
     approximate = bool(critical and critical.approximate)
-    value = value_at(f, dict(zip(variables, coordinates)))
+    value = real_value(f, dict(zip(variables, coordinates)))
     if value is None and not any(item.free_symbols for item in coordinates):
         where = ", ".join(f"{variable} = {coordinate}" for variable, coordinate in zip(variables, coordinates))
         raise NoAnswerError(f"f is not defined (or not real) at {where}")
@@ -176,7 +193,7 @@ def _nearby_critical_point(f, d, x, c, slope, budget) -> Classification | None:
     coordinates, distance = found
     if distance > 10.0 ** (2 - digits) * abs(place):
         return None  # farther than the rounding of a printed decimal explains
-    value = value_at(f, {x: c})
+    value = real_value(f, {x: c})
     given = critical_point((x,), (c,), value, reason="given", approximate=True)
     answer = _classify_rounded(f, (x,), coordinates, given, "derivative_zero", budget)
     if answer is None:
@@ -193,7 +210,6 @@ def _nearby_critical_point(f, d, x, c, slope, budget) -> Classification | None:
 def _root_near(f, variables, start) -> tuple[tuple, float] | None:
     """(coordinates, distance): Newton's method on ∇f = 0 (f′ = 0) at 40 digits from ``start``;
     None unless it lands on a real root where ∇f is below 1e-25."""
-    import mpmath
 
     system = sympy.lambdify(list(variables), [derivative(f, variable) for variable in variables], modules=["mpmath"])
     jacobian = sympy.lambdify(list(variables), _hessian(f, tuple(variables)).tolist(), modules=["mpmath"])
@@ -215,7 +231,7 @@ def _root_near(f, variables, start) -> tuple[tuple, float] | None:
 def _classify_rounded(f, variables, coordinates, given: CriticalPoint, reason: str, budget) -> Classification | None:
     """What the root near a rounded point is (marked approximate), reported for the point given;
     None when no test decides it there."""
-    value = value_at(f, dict(zip(variables, coordinates)))
+    value = real_value(f, dict(zip(variables, coordinates)))
     proxy = critical_point(variables, coordinates, value, reason=reason, approximate=True)
     if len(variables) == 1:
         answer = _one_variable(f, variables[0], proxy, True, budget)
@@ -256,15 +272,14 @@ def _derivative_value(f, d, x, c, budget):
     kinked = any(
         sign_of(argument.subs(x, c)) == 0 for argument in kink_arguments(f, (x,)) if not c.free_symbols
     )
-    value = value_at(d, {x: c})
+    value = real_value(d, {x: c})
     if value is not None and not kinked:
         return value
     if c.free_symbols:
         return value
-    from .critical import _differentiability
 
-    fc = value_at(f, {x: c})
-    verdict = _differentiability(f, d, x, c, fc, budget)
+    fc = real_value(f, {x: c})
+    verdict = differentiability(f, d, x, c, fc, budget)
     if verdict == "undefined":
         return "undefined"
     if verdict == "zero":
@@ -324,68 +339,85 @@ def _sign_change_test(f, d, x, c, result: Classification, budget, tolerance, exi
     Where f jumps at c, the one-sided limits of f, compared with f(c), decide a side
     instead (the derivative's sign says nothing across a jump).
     """
-    at = sympy.sstr(c)
     if c.free_symbols:
         names = ", ".join(sorted(str(symbol) for symbol in c.free_symbols))
         result.explanation = f"no test could decide for every value of {names}"
         return result
-    words = {1: "positive", -1: "negative", "missing": "f not defined", None: "unknown"}
-    fc = value_at(f, {x: c})
-    sides = {}
-    for direction, name in ((-1, "left"), (1, "right")):
-        if not _side_exists(f, x, c, direction):
-            sides[name] = "missing"
-            result.values[f"f′ {name} of {at}"] = words["missing"]
-            continue
-        if fc is not None and sympy.expand(beside(f, x, c, direction) - fc) == 0:
-            sides[name] = 0  # f(c ± h) = f(c) for every small h: flat on that side
-            result.values[f"f {name} of {at}"] = f"equal to f({at}) (f is constant there)"
-            continue
-        jump = _jump(f, x, c, fc, direction, budget)
-        if jump in (1, -1):
-            result.values[f"f {name} of {at}"] = f"jumps {'above' if jump > 0 else 'below'} f({at})"
-            sides[name] = jump  # +1: f is above f(c) on that side
-            continue
-        if jump is None:
-            sides[name] = None
-            result.values[f"f {name} of {at}"] = "limit unknown"
-            continue
-        slope = side_sign(d, x, c, direction, budget)
-        result.values[f"f′ {name} of {at}"] = words[slope]
-        # left of c, f falling (f′ < 0) towards c means f is above f(c) there; right of c, rising means above
-        sides[name] = None if slope is None else (-slope if direction < 0 else slope)
-    left, right = sides["left"], sides["right"]
+    fc = real_value(f, {x: c})
+    left, right = (_side_of(f, d, x, c, fc, direction, result, budget) for direction in (-1, 1))
     result.test = "first_derivative"
     if left is None or right is None:
         result.test = "none"
-        result.explanation = f"could not tell how f behaves on both sides of {x} = {at}"
+        result.explanation = f"could not tell how f behaves on both sides of {x} = {sympy.sstr(c)}"
         return result
+    if "missing" in (left, right):
+        return _end_of_domain(left, right, sympy.sstr(c), result)
+    if 0 in (left, right):
+        return _flat_side(left, right, sympy.sstr(c), result)
+    return _strict_sides(f, x, c, left, right, result, budget)
+
+
+_SIDE_WORDS = {1: "positive", -1: "negative", "missing": "f not defined", None: "unknown"}
+
+
+def _side_of(f, d, x, c, fc, direction: int, result: Classification, budget):
+    """Where f is beside c on one side, against f(c): 1 above, -1 below, 0 equal (constant there),
+    "missing" (f not defined there) or None (unknown); the evidence goes into result.values."""
+    at, name = sympy.sstr(c), "left" if direction < 0 else "right"
+    if not _side_exists(f, x, c, direction):
+        result.values[f"f′ {name} of {at}"] = _SIDE_WORDS["missing"]
+        return "missing"
+    if fc is not None and sympy.expand(beside(f, x, c, direction) - fc) == 0:
+        result.values[f"f {name} of {at}"] = f"equal to f({at}) (f is constant there)"
+        return 0  # f(c ± h) = f(c) for every small h: flat on that side
+    jump = _jump(f, x, c, fc, direction, budget)
+    if jump in (1, -1):
+        result.values[f"f {name} of {at}"] = f"jumps {'above' if jump > 0 else 'below'} f({at})"
+        return jump  # +1: f is above f(c) on that side
+    if jump is None:
+        result.values[f"f {name} of {at}"] = "limit unknown"
+        return None
+    slope = side_sign(d, x, c, direction, budget)
+    result.values[f"f′ {name} of {at}"] = _SIDE_WORDS[slope]
+    # left of c, f falling (f′ < 0) towards c means f is above f(c) there; right of c, rising means above
+    return None if slope is None else (-slope if direction < 0 else slope)
+
+
+def _end_of_domain(left, right, at: str, result: Classification) -> Classification:
+    """f is defined on one side only: a one-sided extremum, or nothing to say."""
     if left == "missing" and right == "missing":
         result.explanation = "f is defined on neither side of the point"
         return result
-    if left == "missing" or right == "missing":
-        side = right if left == "missing" else left
-        going = "right" if left == "missing" else "left"
-        if side == 0:
-            result.explanation = f"an end of the domain, and f is constant to the {going}"
-            return result
-        result.kind = "minimum" if side > 0 else "maximum"
-        result.explanation = (
-            f"an end of the domain: f is defined only to the {going}, and f is "
-            f"{'above' if side > 0 else 'below'} f({at}) there (a one-sided {result.words})"
-        )
+    side = right if left == "missing" else left
+    going = "right" if left == "missing" else "left"
+    if side == 0:
+        result.explanation = f"an end of the domain, and f is constant to the {going}"
         return result
+    result.kind = "minimum" if side > 0 else "maximum"
+    result.explanation = (
+        f"an end of the domain: f is defined only to the {going}, and f is "
+        f"{'above' if side > 0 else 'below'} f({at}) there (a one-sided {result.words})"
+    )
+    return result
+
+
+def _flat_side(left, right, at: str, result: Classification) -> Classification:
+    """f is constant on one side (or both): an extremum by the definition, not a strict one."""
     if left == 0 and right == 0:
         result.explanation = "f is constant on both sides: the point is a local minimum and a local maximum, neither strict"
         return result
-    if 0 in (left, right):
-        other, flat, moving = (right, "left", "right") if left == 0 else (left, "right", "left")
-        result.kind = "minimum" if other > 0 else "maximum"
-        result.explanation = (
-            f"f equals f({at}) to the {flat} (f is constant there) and is {'above' if other > 0 else 'below'} it to the {moving}: "
-            f"a {result.words}, not a strict one"
-        )
-        return result
+    other, flat, moving = (right, "left", "right") if left == 0 else (left, "right", "left")
+    result.kind = "minimum" if other > 0 else "maximum"
+    result.explanation = (
+        f"f equals f({at}) to the {flat} (f is constant there) and is {'above' if other > 0 else 'below'} it to the {moving}: "
+        f"a {result.words}, not a strict one"
+    )
+    return result
+
+
+def _strict_sides(f, x, c, left, right, result: Classification, budget) -> Classification:
+    """f is above or below f(c) on each side: a strict extremum, an inflection, or neither."""
+    at = sympy.sstr(c)
     jumps = any(str(value).startswith("jumps") for value in result.values.values())
     if left > 0 and right > 0:
         result.kind = "minimum"
@@ -429,7 +461,7 @@ def _concavity_changes(f, x, c, budget) -> bool:
 
 
 def _concavity(f, x, c, tolerance) -> str:
-    second = value_at(derivative(f, x, 2), {x: c})
+    second = real_value(derivative(f, x, 2), {x: c})
     if second is None:
         return "no concavity at the point (f″ does not exist)"
     second_sign = sign_of(second, tolerance)
@@ -448,47 +480,20 @@ def _concavity(f, x, c, tolerance) -> str:
 
 
 def _several_variables(f, variables, critical: CriticalPoint, approximate: bool, budget) -> Classification:
+    """The gradient at the point, then the Hessian test; paths through the point where it cannot decide."""
     point = critical.as_dict()
     tolerance = APPROXIMATE_TOLERANCE if approximate else None
     result = Classification(point=critical, kind="inconclusive", test="none", approximate=approximate)
-    from .critical import kink_arguments, partial_derivatives
-
     if not approximate and any(sign_of(argument.subs(point)) == 0 for argument in kink_arguments(f, variables)):
-        # a kink, cusp or edge passes through the point: the partial derivatives by their definition
-        partials = partial_derivatives(f, variables, point, budget)
-        result.gradient = tuple(None if item in ("undefined", None) else item for item in partials)
-        for variable, item in zip(variables, partials):
-            result.values[f"∂f/∂{variable}"] = "does not exist" if item == "undefined" else ("unknown" if item is None else item)
-        if None in partials:
-            result.explanation = "could not tell whether ∇f exists at the point"
-            return result
-        defined = [item for item in partials if item != "undefined"]
-        if any(sign_of(item) != 0 for item in defined):
-            result.kind = "not_critical"
-            result.test = "gradient"
-            result.explanation = "a partial derivative exists and is not 0: f increases along that axis"
-            return result
-        result.explanation = (
-            "∇f does not exist at the point: the Hessian test does not apply"
-            if "undefined" in partials
-            else "f is not smooth at the point (a kink passes through it): the Hessian test does not apply"
-        )
-        return _settle_by_paths(f, variables, point, critical.value, result, budget)
-    gradient = [value_at(derivative(f, variable), point) for variable in variables]
+        return _at_a_kink(f, variables, critical, result, budget)
+    gradient = [real_value(derivative(f, variable), point) for variable in variables]
     result.gradient = tuple(gradient)
     for variable, component in zip(variables, gradient):
         result.values[f"∂f/∂{variable}"] = component if component is not None else "does not exist"
     if any(component is None for component in gradient):
         result.explanation = "∇f does not exist at the point; the Hessian test does not apply"
         return _settle_by_paths(f, variables, point, critical.value, result, budget)
-    if critical.reason == "gradient_zero" and not approximate and all(_negligible(component) for component in gradient):
-        # solved exactly by sympy: 0 to 40 digits is enough (proving it for the radicals of a cubic's
-        # roots takes sympy minutes)
-        signs = [0] * len(gradient)
-    else:
-        signs = [sign_of(component, tolerance) for component in gradient]
-    if approximate:
-        signs = [0 if item is None and _tiny(component) else item for item, component in zip(signs, gradient)]
+    signs = _gradient_signs(gradient, critical, approximate, tolerance)
     if any(item not in (0, None) for item in signs) and critical.reason == "given" and not approximate:
         nearby = _nearby_critical_point_of_several(f, variables, critical, gradient, budget)
         if nearby is not None:
@@ -501,8 +506,50 @@ def _several_variables(f, variables, critical: CriticalPoint, approximate: bool,
     if any(item is None for item in signs):
         result.explanation = "could not tell whether ∇f is zero at the point"
         return result
-    hessian = _hessian(f, variables)
-    values = [[value_at(entry, point) for entry in row] for row in hessian.tolist()]
+    return _hessian_test(f, variables, critical, approximate, tolerance, result, budget)
+
+
+def _at_a_kink(f, variables, critical: CriticalPoint, result: Classification, budget) -> Classification:
+    """A kink, cusp or edge passes through the point: the partial derivatives by their definition,
+    then paths through the point (the Hessian test does not apply)."""
+    point = critical.as_dict()
+    partials = partial_derivatives(f, variables, point, budget)
+    result.gradient = tuple(None if item in ("undefined", None) else item for item in partials)
+    for variable, item in zip(variables, partials):
+        result.values[f"∂f/∂{variable}"] = "does not exist" if item == "undefined" else ("unknown" if item is None else item)
+    if None in partials:
+        result.explanation = "could not tell whether ∇f exists at the point"
+        return result
+    defined = [item for item in partials if item != "undefined"]
+    if any(sign_of(item) != 0 for item in defined):
+        result.kind = "not_critical"
+        result.test = "gradient"
+        result.explanation = "a partial derivative exists and is not 0: f increases along that axis"
+        return result
+    result.explanation = (
+        "∇f does not exist at the point: the Hessian test does not apply"
+        if "undefined" in partials
+        else "f is not smooth at the point (a kink passes through it): the Hessian test does not apply"
+    )
+    return _settle_by_paths(f, variables, point, critical.value, result, budget)
+
+
+def _gradient_signs(gradient, critical: CriticalPoint, approximate: bool, tolerance) -> list:
+    """The sign of each component of ∇f at the point (None where it cannot be told)."""
+    if critical.reason == "gradient_zero" and not approximate and all(_negligible(component) for component in gradient):
+        # solved exactly by sympy: 0 to 40 digits is enough (proving it for the radicals of a cubic's
+        # roots takes sympy minutes)
+        return [0] * len(gradient)
+    signs = [sign_of(component, tolerance) for component in gradient]
+    if approximate:
+        signs = [0 if item is None and _tiny(component) else item for item, component in zip(signs, gradient)]
+    return signs
+
+
+def _hessian_test(f, variables, critical: CriticalPoint, approximate: bool, tolerance, result: Classification, budget) -> Classification:
+    """∇f = 0: the signs of the Hessian's eigenvalues decide, or paths where it is semidefinite."""
+    point = critical.as_dict()
+    values = [[real_value(entry, point) for entry in row] for row in _hessian(f, variables).tolist()]
     if any(entry is None for row in values for entry in row):
         result.explanation = "the Hessian does not exist at the point"
         return _settle_by_paths(f, variables, point, critical.value, result, budget)
@@ -531,11 +578,10 @@ def _several_variables(f, variables, critical: CriticalPoint, approximate: bool,
         result.kind = "saddle"
         result.explanation = "∇f = 0 and the Hessian is indefinite (eigenvalues of both signs)"
         return result
+    result.test = "none"
     if None in eigen_signs or approximate:
-        result.test = "none"
         result.explanation = "the Hessian is (nearly) singular at an approximate point: inconclusive"
         return result
-    result.test = "none"
     result.explanation = "the Hessian is semidefinite (an eigenvalue is 0): the Hessian test is inconclusive"
     return _settle_by_paths(f, variables, point, critical.value, result, budget)
 
@@ -605,7 +651,6 @@ def _eigenvalues(matrix, budget):
     if finished and listed and len(listed) == matrix.shape[0]:
         return sorted(listed, key=lambda item: to_float(item) if to_float(item) is not None else 0.0)
     try:
-        import mpmath
 
         with mpmath.workdps(30):
             values = mpmath.eigsy(mpmath.matrix([[mpmath.mpf(to_float(entry)) for entry in row] for row in matrix.tolist()]))[0]
@@ -785,7 +830,7 @@ def classify_family(expr, variable, family: Family, budget: float | None = 4.0) 
 
     def classify(piece):
         member = piece.coordinates[0]
-        critical = critical_point((variable,), (member,), value_at(f, {variable: member}), reason=family.reason)
+        critical = critical_point((variable,), (member,), real_value(f, {variable: member}), reason=family.reason)
         answer = _one_variable(f, variable, critical, False, budget)
         answer.family = piece
         return answer
