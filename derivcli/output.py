@@ -71,17 +71,20 @@ class Environment:
     def console(self, stderr: bool = False, color: bool | None = None):
         """A rich console on stdout (or stderr); rich is imported only here.
 
-        ``color`` says whether it may write escape codes (None: when the stream is a terminal);
-        the width is the terminal's, else COLUMNS, whatever the colour.
+        ``color`` says whether it may write colours (None: when the stream is a terminal). A
+        terminal without colour keeps bold and dim, as NO_COLOR asks; elsewhere, without colour,
+        there are no escape codes at all. The width is the terminal's, else COLUMNS.
         """
         from rich.console import Console
 
         stream = self.stderr if stderr else self.stdout
+        terminal = self.is_terminal(stderr)
+        color = terminal if color is None else color
         width = None if _isatty(stream) else _columns(self.variables)
         return Console(
             file=stream,
-            force_terminal=self.is_terminal(stderr) if color is None else color,
-            no_color=False,
+            force_terminal=terminal or color,
+            no_color=not color,
             width=width,
             highlight=False,
             soft_wrap=False,

@@ -209,7 +209,8 @@ Colour never changes the layout. \fB\-\-color auto\fR (the default) colours the 
 layout on a terminal or when FORCE_COLOR is set, never when NO_COLOR is set, and leaves plain
 lines plain, so \fBx=$(FORCE_COLOR=1 deriv diff "x**2" \-\-at 3)\fR captures \fB6\fR.
 \fB\-\-color always\fR colours the terminal layout and wraps each plain line in escape codes
-(without them the line is unchanged); \fB\-\-color never\fR writes none.
+(without them the line is unchanged); \fB\-\-color never\fR writes no colour (on a terminal,
+bold and dim remain, as with NO_COLOR).
 JSON and LaTeX are never coloured.
 .TP
 \fB\-q\fR, \fB\-\-quiet\fR
