@@ -27,6 +27,7 @@ from derivcli.output import (
 _PLACEHOLDER = "\x00deriv-expression"
 _OPTION_LIKE = re.compile(r"-[A-Za-z]")  # a dash and a letter: an option, or a formula like -x
 _WORD_OF_LETTERS = re.compile(r"[a-z][a-z-]+")
+_SHOWN_WORD = 60  # characters of an unknown word quoted back in its error
 ENVIRONMENT_PREFIX = "DERIV"
 EXPECT_SEPARATOR = "=>"
 
@@ -132,14 +133,15 @@ def _reads_as_formula(word: str, names: set) -> bool:
 
 def _no_such_option(word: str, names: set, ctx, could_be_expression: bool) -> click.UsageError:
     """``no such option: -v``, named as typed, with the option it is probably meant to be."""
+    typed = word if len(word) <= _SHOWN_WORD else word[:_SHOWN_WORD] + "…"
     if not _OPTION_LIKE.match(word) and not word.startswith("--"):
-        return click.UsageError(f"got unexpected extra argument ({word})", ctx=ctx)
-    message = f"no such option: {word.split('=', 1)[0]}"
+        return click.UsageError(f"got unexpected extra argument ({typed})", ctx=ctx)
+    message = f"no such option: {typed.split('=', 1)[0]}"
     meant = _meant_option(word, names)
     if meant is not None:
         message += f"; did you mean {meant}?"
     if could_be_expression and not word.startswith("--"):
-        message += f" (for the formula {word}: {ctx.command_path} -- {word})"
+        message += f" (for the formula {typed}: {ctx.command_path} -- {typed})"
     return click.UsageError(message, ctx=ctx)
 
 
