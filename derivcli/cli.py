@@ -54,7 +54,7 @@ class ExpressionCommand(click.Command):
         expression = None
         if not positional and unknown and _reads_as_formula(args[unknown[0]], names):
             expression = unknown.pop(0)
-        if unknown:
+        if unknown and not ctx.resilient_parsing:  # (completion parses resiliently: no errors)
             could_be_expression = not positional and expression is None
             raise _no_such_option(args[unknown[0]], names, ctx, could_be_expression)
         if expression is None:
@@ -377,7 +377,8 @@ def cli(context):
     deriv classify "x**3 - 3*x"     minimum, maximum, saddle or inflection, and the test that decided
     deriv descend "x**2" --from 3   gradient descent you can watch
 
-    An EXPRESSION of '-' reads one formula a line from stdin. Exit statuses: 0 success,
+    An EXPRESSION of '-' reads one formula a line from stdin. Any option may also come from
+    the environment as DERIV_<COMMAND>_<OPTION> (DERIV_DIFF_TIMEOUT=5). Exit statuses: 0 success,
     1 an --expect check failed, 2 usage or parse error, 3 no mathematical answer,
     4 resource limit, 70 internal error, 130 interrupted. See 'man deriv'.
     """
