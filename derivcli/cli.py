@@ -20,52 +20,129 @@ import click
 from derivcli import __version__
 from derivcli.errors import DerivError, ExitStatus, InternalError, ParseError, UsageError
 from derivcli.guard import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Guard
-from derivcli.output import RICH, BatchProgress, Environment, Output, choose_mode, emit, report
+from derivcli.output import (
+    COLOR_CHOICES, QUIET, RICH, BatchProgress, Environment, Output, choose_color, choose_mode, emit, keep_line, report,
+)
 
-_LONG_OPTION = re.compile(r"--[A-Za-z][\w-]*(=.*)?\Z", re.DOTALL)
-_PLACEHOLDER = "\x00deriv-argument-{}"
+_PLACEHOLDER = "\x00deriv-expression"
+_OPTION_LIKE = re.compile(r"-[A-Za-z]")  # a dash and a letter: an option, or a formula like -x
+_WORD_OF_LETTERS = re.compile(r"[a-z][a-z-]+")
+_SHOWN_WORD = 60  # characters of an unknown word quoted back in its error
+ENVIRONMENT_PREFIX = "DERIV"
 EXPECT_SEPARATOR = "=>"
 
 
 class ExpressionCommand(click.Command):
-    """A command whose EXPRESSION may begin with a minus sign: ``deriv diff "-x**2"``.
+    """A command whose EXPRESSION may begin with a minus sign: ``deriv diff "-x**2"``, ``deriv diff -x``.
 
-    click would read ``-x**2`` as options; here a dash-led word that names no option of the
-    command, and is not an option's value, is taken as the expression.
+    click would read ``-x**2`` as options. Here the one dash-led word that names no option, is no
+    option's value, and stands where the expression is missing, is the expression, unless it
+    reads like a mistyped option (``-at``, ``--att``, ``-jsn``). Every other unknown dash-led word
+    is a usage error that names it as typed. Each option can also come from the environment:
+    ``DERIV_<COMMAND>_<LONG OPTION>`` (``DERIV_DIFF_TIMEOUT``, ``DERIV_DESCEND_MAX_ITER``).
     """
 
+    def __init__(self, name, *args, **kwargs):
+        super().__init__(name, *args, **kwargs)
+        for parameter in self.params:
+            if isinstance(parameter, click.Option) and parameter.envvar is None:
+                parameter.envvar = environment_variable(name, parameter)
+
     def parse_args(self, ctx, args):
+        names, valued = self._option_names(ctx)
+        positional, unknown = _sort_words(args, names, valued)
+        expression = None
+        if not positional and unknown and _reads_as_formula(args[unknown[0]], names):
+            expression = unknown.pop(0)
+        if unknown and not ctx.resilient_parsing:  # (completion parses resiliently: no errors)
+            could_be_expression = not positional and expression is None
+            raise _no_such_option(args[unknown[0]], names, ctx, could_be_expression)
+        if expression is None:
+            return super().parse_args(ctx, args)
+        text, args = args[expression], list(args)
+        args[expression] = _PLACEHOLDER
+        remaining = super().parse_args(ctx, args)
+        for key, value in ctx.params.items():
+            if value == _PLACEHOLDER:
+                ctx.params[key] = text
+        return remaining
+
+    def _option_names(self, ctx) -> tuple[set, set]:
+        """Every name of the command's options, and the names that take a value."""
         names, valued = set(ctx.help_option_names), set()
         for parameter in self.params:
             if isinstance(parameter, click.Option):
                 names.update(parameter.opts + parameter.secondary_opts)
                 if not parameter.is_flag and not parameter.count:
                     valued.update(parameter.opts)
-        hidden, rewritten, after_value_option = {}, [], False
-        for argument in args:
-            if argument == "--":
-                rewritten.append(argument)
-                after_value_option = False
-                continue
-            looks_like_option = argument.split("=", 1)[0] in names or _LONG_OPTION.match(argument)
-            if argument.startswith("-") and argument != "-" and not after_value_option and not looks_like_option:
-                placeholder = _PLACEHOLDER.format(len(hidden))
-                hidden[placeholder] = argument
-                argument = placeholder
-            after_value_option = argument in valued
-            rewritten.append(argument)
-        remaining = super().parse_args(ctx, rewritten)
-        for key, value in ctx.params.items():
-            ctx.params[key] = _restore(value, hidden)
-        return remaining
+        return names, valued
 
 
-def _restore(value, hidden: dict):
-    if isinstance(value, str):
-        return hidden.get(value, value)
-    if isinstance(value, tuple):
-        return tuple(_restore(item, hidden) for item in value)
-    return value
+def environment_variable(command: str, option: click.Option) -> str:
+    """``DERIV_<COMMAND>_<LONG OPTION>``: named after the option as typed (``--max-iter`` is
+    ``DERIV_DESCEND_MAX_ITER``, ``--json`` is ``DERIV_DIFF_JSON``), not after click's parameter."""
+    long_names = [name for name in option.opts if name.startswith("--")] or option.opts
+    stem = long_names[0].lstrip("-").replace("-", "_").upper()
+    return f"{ENVIRONMENT_PREFIX}_{command.upper()}_{stem}"
+
+
+def _sort_words(args, names: set, valued: set) -> tuple[list, list]:
+    """The positions of positional words and of dash-led words that name no option.
+
+    An option's value (``--at -1``) is neither, and so is everything click reads itself: known
+    options, ``--at=3``, clusters of known short flags (``-qh``) and whatever follows ``--``.
+    """
+    positional, unknown, takes_value = [], [], False
+    for index, word in enumerate(args):
+        if takes_value:
+            takes_value = False
+        elif word == "--":
+            positional += range(index + 1, len(args))
+            break
+        elif not word.startswith("-") or word == "-":
+            positional.append(index)
+        elif word.split("=", 1)[0] in names or all(f"-{letter}" in names for letter in word[1:]):
+            takes_value = word in valued
+        else:
+            unknown.append(index)
+    return positional, unknown
+
+
+def _meant_option(word: str, names: set) -> str | None:
+    """The option a dash-led word seems meant for (``-at`` and ``--att`` → ``--at``), or None."""
+    import difflib
+
+    stem = word.split("=", 1)[0].lstrip("-").lower()
+    by_stem = {name.lstrip("-"): name for name in sorted(names, key=len)}
+    if word.startswith("--"):
+        close = difflib.get_close_matches(stem, by_stem, n=1, cutoff=0.6)
+    elif not _WORD_OF_LETTERS.fullmatch(stem):
+        return None  # -x**2, -2, -y_hat, -sin(x): a formula's shape
+    elif stem in by_stem:
+        return by_stem[stem]
+    else:
+        close = difflib.get_close_matches(stem, by_stem, n=1, cutoff=0.75) if len(stem) > 2 else []
+    return by_stem[close[0]] if close else None
+
+
+def _reads_as_formula(word: str, names: set) -> bool:
+    """``-x``, ``-x**2``, ``-theta`` are formulas; ``--anything`` and a near-miss of an option
+    (``-at``, ``-jsn``, ``-order``) are not."""
+    return not word.startswith("--") and _meant_option(word, names) is None
+
+
+def _no_such_option(word: str, names: set, ctx, could_be_expression: bool) -> click.UsageError:
+    """``no such option: -v``, named as typed, with the option it is probably meant to be."""
+    typed = word if len(word) <= _SHOWN_WORD else word[:_SHOWN_WORD] + "…"
+    if not _OPTION_LIKE.match(word) and not word.startswith("--"):
+        return click.UsageError(f"got unexpected extra argument ({typed})", ctx=ctx)
+    message = f"no such option: {typed.split('=', 1)[0]}"
+    meant = _meant_option(word, names)
+    if meant is not None:
+        message += f"; did you mean {meant}?"
+    if could_be_expression and not word.startswith("--"):
+        message += f" (for the formula {typed}: {ctx.command_path} -- {typed})"
+    return click.UsageError(message, ctx=ctx)
 
 
 class DerivGroup(click.Group):
@@ -143,6 +220,10 @@ def _usage_error(error: click.ClickException) -> int:
         return ExitStatus.USAGE
     message = error.format_message()
     message = (message[:1].lower() + message[1:]).rstrip(".")
+    parameter = getattr(error, "param", None)
+    if context is not None and parameter is not None and parameter.name is not None:
+        if context.get_parameter_source(parameter.name) == click.core.ParameterSource.ENVIRONMENT:
+            message += f" (from the environment variable {parameter.envvar})"
     hint = f" (see '{context.command_path} --help')" if context is not None else ""
     sys.stderr.write(" ".join(f"deriv: error: {message}{hint}".split()) + "\n")
     return ExitStatus.USAGE
@@ -153,13 +234,13 @@ def output_options(steps: bool = False):
 
     def decorate(function):
         @functools.wraps(function)
-        def wrapper(*args, as_json, latex, plain, timeout, memory, debug, **kwargs):
+        def wrapper(*args, as_json, latex, plain, pretty, color, quiet, timeout, memory, debug, **kwargs):
             steps_choice = kwargs.pop("steps", None)
-            if as_json and latex:
-                raise click.UsageError("--json and --latex cannot be combined")
+            _refuse_together(("--json", as_json), ("--latex", latex), ("--quiet", quiet))
+            _refuse_together(("--plain", plain), ("--pretty", pretty))
             environment = click.get_current_context().find_object(Environment) or Environment()
-            mode = choose_mode(environment, as_json, latex, plain)
-            output = Output(mode, environment, steps_choice, timeout, memory, debug)
+            mode = choose_mode(environment, as_json, latex, plain, pretty, quiet)
+            output = Output(mode, environment, steps_choice, timeout, memory, debug, choose_color(environment, mode, color))
             return function(*args, output=output, **kwargs)
 
         options = [
@@ -168,6 +249,14 @@ def output_options(steps: bool = False):
             click.option("--latex", is_flag=True, help="LaTeX of the answer."),
             click.option("--plain", is_flag=True,
                          help="Plain answer lines even on a terminal (the piped form)."),
+            click.option("--pretty", is_flag=True,
+                         help="The terminal layout (trees, tables) even in a pipe."),
+            click.option("--color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True,
+                         help="Colour only, never the layout: auto colours the terminal layout on a "
+                              "terminal or with FORCE_COLOR (not with NO_COLOR); always colours plain "
+                              "lines too."),
+            click.option("-q", "--quiet", is_flag=True,
+                         help="Nothing on stdout: the exit status says it (errors still on stderr)."),
             click.option("--timeout", type=click.FloatRange(min=0, min_open=True, max=86400),
                          default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS",
                          help="Wall-clock limit of each computation."),
@@ -186,6 +275,13 @@ def output_options(steps: bool = False):
     return decorate
 
 
+def _refuse_together(*choices) -> None:
+    """A usage error when more than one of these (name, given) options is given."""
+    given = [name for name, chosen in choices if chosen]
+    if len(given) > 1:
+        raise click.UsageError(f"{' and '.join(given)} cannot be combined")
+
+
 def run(output: Output, job, request, renderer) -> int:
     """Run ``job(request)`` under the guard and emit the result; with ``-`` as the expression,
     once per line of stdin, in order, the exit status being the worst seen."""
@@ -199,7 +295,10 @@ def run(output: Output, job, request, renderer) -> int:
         worst = ExitStatus.SUCCESS
         with BatchProgress(output) as progress:
             for number, text, error in _stdin_lines(output.environment.stdin):
-                if error is None:
+                if error is None and _is_comment(text):
+                    keep_line(output)
+                    status = ExitStatus.SUCCESS
+                elif error is None:
                     try:
                         result = guard.run(job, _line_request(request, text))
                         status = _emit_safely(renderer, result, output, number, text)
@@ -244,9 +343,15 @@ def _line_request(request, text: str):
     return dataclasses.replace(request, **changes)
 
 
+def _is_comment(text: str) -> bool:
+    """A blank line or a '#' comment: no formula, but still a line of its own in the output."""
+    return not text or text.startswith("#")
+
+
 def _stdin_lines(stream):
-    """(line number, text, error) for each line that holds a formula; blank lines and lines
-    starting with '#' are skipped. Lines are read one at a time, so a stream of any length works."""
+    """(line number, text, error) for every line of stdin, comments and blank lines included,
+    so that the output can keep the input's line numbers. Lines are read one at a time, so a
+    stream of any length works."""
     binary = getattr(stream, "buffer", None)
     source = binary if binary is not None else stream
     for number, raw in enumerate(source, start=1):
@@ -256,10 +361,7 @@ def _stdin_lines(stream):
             except UnicodeDecodeError:
                 yield number, repr(raw[:40]), ParseError("the line is not valid UTF-8")
                 continue
-        text = raw.strip()
-        if not text or text.startswith("#"):
-            continue
-        yield number, text, None
+        yield number, raw.strip(), None
 
 
 @click.group(cls=DerivGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -275,7 +377,8 @@ def cli(context):
     deriv classify "x**3 - 3*x"     minimum, maximum, saddle or inflection, and the test that decided
     deriv descend "x**2" --from 3   gradient descent you can watch
 
-    An EXPRESSION of '-' reads one formula a line from stdin. Exit statuses: 0 success,
+    An EXPRESSION of '-' reads one formula a line from stdin. Any option may also come from
+    the environment as DERIV_<COMMAND>_<OPTION> (DERIV_DIFF_TIMEOUT=5). Exit statuses: 0 success,
     1 an --expect check failed, 2 usage or parse error, 3 no mathematical answer,
     4 resource limit, 70 internal error, 130 interrupted. See 'man deriv'.
     """
@@ -431,7 +534,7 @@ def descend_command(expression, start, wrt, learning_rate, max_iterations, toler
     from derivcli.render import descent as renderer  # lazy: only the renderer this command draws with
 
     # a bar for one long run on a terminal's stderr (a batch has its own line counter there)
-    progress = output.environment.is_terminal(stderr=True) and expression != "-"
+    progress = output.environment.is_terminal(stderr=True) and expression != "-" and output.mode != QUIET
     request = jobs.DescentRequest(expression, start, tuple(wrt), learning_rate, max_iterations,
                                   tolerance, method, momentum, every, progress, output.timeout, expect)
     return run(output, jobs.descend, request, renderer)

@@ -2,7 +2,11 @@
 
 The environment (streams and whether they are terminals) is an object, not a global, so tests can
 hand a command a pretend terminal (the habit of httpie's ``context.py``). Every command emits
-through :func:`emit`, so the four forms (rich, plain, json, latex) behave alike everywhere.
+through :func:`emit`, so the forms (rich, plain, json, latex, quiet) behave alike everywhere.
+
+Layout and colour are two decisions: the layout (:func:`choose_mode`) follows whether stdout is a
+terminal, ``--plain`` and ``--pretty``; colour (:func:`choose_color`) follows ``--color``,
+NO_COLOR and FORCE_COLOR, and never changes the layout.
 """
 
 from __future__ import annotations
@@ -13,7 +17,10 @@ from dataclasses import dataclass, field
 
 from derivcli.errors import DerivError, ExitStatus
 
-RICH, PLAIN, JSON, LATEX = "rich", "plain", "json", "latex"
+RICH, PLAIN, JSON, LATEX, QUIET = "rich", "plain", "json", "latex", "quiet"
+LINE_MODES = (PLAIN, LATEX)  # one record a line: a batch keeps input line k as output line k
+COLOR_CHOICES = ("auto", "always", "never")
+_BOLD, _RESET = "\x1b[1m", "\x1b[0m"
 _ERROR_KINDS = {
     ExitStatus.EXPECTATION_FAILED: "expectation_failed",
     ExitStatus.USAGE: "usage",
@@ -56,20 +63,28 @@ class Environment:
             return _isatty(self.stderr if stderr else self.stdout)
         return chosen
 
-    @property
-    def force_color(self) -> bool:
-        return bool(self.variables.get("FORCE_COLOR"))
+    def is_set(self, variable: str) -> bool:
+        """Whether NO_COLOR or FORCE_COLOR is set: present and not empty, whatever the value
+        (no-color.org, force-color.org; so FORCE_COLOR=0 forces colour too)."""
+        return bool(self.variables.get(variable))
 
-    def console(self, stderr: bool = False):
-        """A rich console on stdout (or stderr); rich is imported only here."""
+    def console(self, stderr: bool = False, color: bool | None = None):
+        """A rich console on stdout (or stderr); rich is imported only here.
+
+        ``color`` says whether it may write colours (None: when the stream is a terminal). A
+        terminal without colour keeps bold and dim, as NO_COLOR asks; elsewhere, without colour,
+        there are no escape codes at all. The width is the terminal's, else COLUMNS.
+        """
         from rich.console import Console
 
         stream = self.stderr if stderr else self.stdout
+        terminal = self.is_terminal(stderr)
+        color = terminal if color is None else color
         width = None if _isatty(stream) else _columns(self.variables)
         return Console(
             file=stream,
-            force_terminal=self.is_terminal(stderr) or self.force_color,
-            no_color="NO_COLOR" in self.variables,
+            force_terminal=terminal or color,
+            no_color=not color,
             width=width,
             highlight=False,
             soft_wrap=False,
@@ -100,6 +115,7 @@ class Output:
     timeout: float = 20.0
     memory: int = 2048
     debug: bool = False
+    color: bool = False
 
     @property
     def show_steps(self) -> bool:
@@ -110,6 +126,10 @@ class Output:
 
     def write(self, text: str = "") -> None:
         self.environment.stdout.write(text + "\n")
+
+    def console(self):
+        """The rich console of the terminal layout, coloured or not as decided."""
+        return self.environment.console(color=self.color)
 
     line: int | None = None
 
@@ -126,16 +146,41 @@ def _json_text(record: dict) -> str:
     return json.dumps(record, ensure_ascii=False)
 
 
-def choose_mode(environment: Environment, as_json: bool, latex: bool, plain: bool) -> str:
+def choose_mode(environment: Environment, as_json: bool = False, latex: bool = False, plain: bool = False,
+                pretty: bool = False, quiet: bool = False) -> str:
+    """The layout: the terminal one (rich) exactly when stdout is a terminal, unless --plain
+    or --pretty says otherwise. Colour variables play no part here."""
+    if quiet:
+        return QUIET
     if as_json:
         return JSON
     if latex:
         return LATEX
     if plain:
         return PLAIN
-    if environment.is_terminal() or environment.force_color:
+    if pretty or environment.is_terminal():
         return RICH
     return PLAIN
+
+
+def choose_color(environment: Environment, mode: str, choice: str = "auto") -> bool:
+    """Whether to write colour: ``--color always`` or ``never`` decides; ``auto`` colours the
+    terminal layout on a terminal or when FORCE_COLOR is set, never when NO_COLOR is set, and
+    leaves plain lines plain (a script that captures an answer gets just the answer).
+    JSON, LaTeX and quiet output are never coloured."""
+    if mode not in (RICH, PLAIN) or choice == "never":
+        return False
+    if choice == "always":
+        return True
+    if mode == PLAIN or environment.is_set("NO_COLOR"):
+        return False
+    return environment.is_terminal() or environment.is_set("FORCE_COLOR")
+
+
+def painted(text: str) -> str:
+    """A plain line in bold (the terminal layout's style of an answer); an empty line stays empty,
+    and without the escape codes the line is exactly the plain one."""
+    return f"{_BOLD}{text}{_RESET}" if text else text
 
 
 def error_line(error: DerivError, line: int | None = None) -> str:
@@ -166,10 +211,18 @@ def report(error: DerivError, output: Output, line: int | None = None, source: s
         if line is not None:
             record = {"line": line, "input": source, **record}
         output.write(_json_text(record))
-    elif output.mode == PLAIN and line is not None:
-        output.write("")
+    elif line is not None:
+        keep_line(output)
     output.environment.stderr.flush()
     return int(error.status)
+
+
+def keep_line(output: Output) -> None:
+    """An input line with no answer to show (a comment, a blank line, a failure): an empty line
+    where output is one record a line, so output line k stays input line k (paste, nl)."""
+    if output.mode in LINE_MODES:
+        output.write("")
+        output.environment.stdout.flush()
 
 
 def emit(renderer, result, output: Output, line: int | None = None, source: str | None = None) -> int:
@@ -190,9 +243,9 @@ def emit(renderer, result, output: Output, line: int | None = None, source: str 
         if not lines and line is not None:
             lines = [""]  # a batch keeps one record a line, even with no answer
         for text in lines:
-            output.write(text)
-    else:
-        console = output.environment.console()
+            output.write(painted(text) if output.color else text)
+    elif output.mode == RICH:
+        console = output.console()
         if line is not None:
             from rich.rule import Rule
 

@@ -67,6 +67,10 @@ EXAMPLES = [
      'deriv diff "sin(x)**2" \\-\\-expect "sin(2*x)"'),
     ("A file of formulas on stdin, one per line, each with its expected derivative after =>:",
      "printf 'x**2 => 2*x\\\\nsin(x) => cos(x)\\\\n' | deriv diff \\-"),
+    ("Each formula beside its derivative (comments and failed lines give empty ones):",
+     "paste \\-d '|' formulas.txt <(deriv diff \\- < formulas.txt)"),
+    ("A CI check that prints nothing, only its exit status:",
+     'deriv diff "sin(x)**2" \\-\\-expect "sin(2*x)" \\-q'),
     ("Exit 1 unless these are the critical points, and unless the origin is a saddle:",
      'deriv critical "x**3 \\- 3*x" \\-\\-expect "x=\\-1; x=1"\n'
      'deriv classify "x**2 \\- y**2" \\-\\-at x=0,y=0 \\-\\-expect saddle'),
@@ -101,7 +105,10 @@ def option_lines(parameter: click.Option) -> list[str]:
         help_text += f" Default: {default}."
     if parameter.required:
         help_text += " Required."
-    return [".TP", f"\\fB{escape(names)}\\fR{escape(metavar)}", escape(help_text)]
+    text = escape(help_text)
+    if parameter.envvar:  # \% keeps roff from hyphenating the name
+        text += f" Environment: \\%{escape(parameter.envvar)}."
+    return [".TP", f"\\fB{escape(names)}\\fR{escape(metavar)}", text]
 
 
 def help_paragraphs(text: str) -> list[str]:
@@ -169,22 +176,45 @@ Variable
 (several variables are a usage error that lists them).
 .TP
 Standard input
-An \fIEXPRESSION\fR of \fB\-\fR reads one formula a line; blank lines and lines starting with
-\fB#\fR are skipped. A line \fBEXPR => EXPECTED\fR carries its own \fB\-\-expect\fR.
-A bad line reports its error and the others still run; the exit status is the worst seen.
+An \fIEXPRESSION\fR of \fB\-\fR reads one formula a line; a line \fBEXPR => EXPECTED\fR
+carries its own \fB\-\-expect\fR. A bad line reports its error on stderr with its line number
+(\fBderiv: error: line 3: \fR...) and the others still run; the exit status is the worst seen.
+Piped (and with \fB\-\-latex\fR), every input line has its output line: a blank line, a line
+starting with \fB#\fR and a failed line give an empty one, so that output line \fIk\fR answers
+input line \fIk\fR when each answer is one line (\fBpaste\fR and \fBnl\fR line up).
+With \fB\-\-json\fR, each formula's record carries its \fBline\fR number.
+.TP
+Options and formulas
+An expression may begin with a minus sign (\fB\-x\fR, \fB\-x**2\fR) where the expression is
+expected. Any other dash-led word that names no option is a usage error naming it as typed, and
+so is a near miss of an option (\fB\-at\fR, \fB\-jsn\fR), with a suggestion;
+a formula that looks like one goes after \fB\-\-\fR: \fBderiv diff \-\- \-at\fR.
 """
 
 OUTPUT = r"""
 .SH OUTPUT
 .TP
 On a terminal
-Rich output: step trees, tables, plots and colour (honouring NO_COLOR, FORCE_COLOR and COLUMNS).
+Rich output: step trees, tables, plots and colour, as wide as the terminal (else COLUMNS).
+\fB\-\-pretty\fR gives this layout in a pipe too.
 .TP
 Piped
 Just the answer, one item a line, no decoration, in sympy's string syntax
 (\fB2*x\fR, \fB6\fR, \fBx=\-1\fR) so that other programs can read it back.
 \fB\-\-plain\fR gives this form on a terminal too; \fB\-\-steps\fR adds the working as a
 plain-text tree.
+.TP
+Colour
+Colour never changes the layout. \fB\-\-color auto\fR (the default) colours the terminal
+layout on a terminal or when FORCE_COLOR is set, never when NO_COLOR is set, and leaves plain
+lines plain, so \fBx=$(FORCE_COLOR=1 deriv diff "x**2" \-\-at 3)\fR captures \fB6\fR.
+\fB\-\-color always\fR colours the terminal layout and wraps each plain line in escape codes
+(without them the line is unchanged); \fB\-\-color never\fR writes no colour (on a terminal,
+bold and dim remain, as with NO_COLOR).
+JSON and LaTeX are never coloured.
+.TP
+\fB\-q\fR, \fB\-\-quiet\fR
+Nothing on stdout: the exit status is the answer; errors are still one line each on stderr.
 .TP
 \fB\-\-json\fR
 One JSON object; with \fB\-\fR input, JSON Lines, each with \fBline\fR and \fBinput\fR.
@@ -205,13 +235,21 @@ ENVIRONMENT = r"""
 .SH ENVIRONMENT
 .TP
 .B NO_COLOR
-When set, no colour on a terminal.
+When set and not empty, no colour (unless \fB\-\-color always\fR).
 .TP
 .B FORCE_COLOR
-When set and not empty, rich terminal output even when stdout is not a terminal.
+When set and not empty, whatever its value (0 too), colour in the terminal layout even when
+stdout is not a terminal (with \fB\-\-pretty\fR). It changes neither the layout nor plain lines.
 .TP
 .B COLUMNS
 The width of rich output when it cannot be read from the terminal.
+.TP
+.B DERIV_\fICOMMAND\fB_\fIOPTION\fR
+Any option of a command, named after its long form with dashes as underscores:
+\fB\%DERIV_DIFF_TIMEOUT=5\fR, \fB\%DERIV_EVAL_NUMERIC=1\fR, \fB\%DERIV_DESCEND_MAX_ITER=100\fR,
+\fB\%DERIV_CRITICAL_COLOR=never\fR. A flag takes 1, true, yes or on (0, false, no, off to unset it);
+a repeatable option takes several values separated by spaces. An option on the command line wins.
+Each option above names its variable.
 .TP
 .B _DERIV_COMPLETE
 Shell completion: \fBeval "$(_DERIV_COMPLETE=bash_source deriv)"\fR in \fI~/.bashrc\fR;

@@ -185,13 +185,6 @@ def test_plain_forces_the_piped_form_on_a_terminal(invoke):
     assert result.output == "9\n"
 
 
-def test_force_color_gives_rich_output_in_a_pipe(process):
-    result = process("eval", "x**2", "--at", "1/3", env={"FORCE_COLOR": "1", "COLUMNS": "80"})
-    assert result.returncode == 0
-    assert "\x1b[" in result.stdout
-    assert "f(x) = x²" in strip_ansi(result.stdout)
-
-
 def test_no_color_on_a_terminal_drops_colours():
     command = " ".join(f"'{part}'" for part in deriv_command())
     coloured = re.compile(r"\x1b\[[0-9;]*(3[0-7]|9[0-7]|38;[0-9;]+)m")

@@ -45,6 +45,15 @@ def test_every_command_and_option_is_in_the_page_and_the_help(name, invoke):
         assert option in help_text, f"{option} of {name} missing from --help"
 
 
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_option_names_its_environment_variable_in_the_page(name):
+    section = page_text().split(f".SS deriv {name}\n", 1)[1].split(".SS ", 1)[0].split(".SH ", 1)[0]
+    for parameter in cli.commands[name].params:
+        if isinstance(parameter, click.Option):
+            assert parameter.envvar.startswith(f"DERIV_{name.upper()}_")
+            assert f"Environment: \\%{parameter.envvar}." in section, parameter.envvar
+
+
 def test_every_option_the_page_names_exists():
     known = {option for name in COMMANDS for option in options_of(name)} | {"--help", "--version"}
     named = set(re.findall(r"(?<![\w-])--[a-z][a-z-]*[a-z]", page_text().replace("\\-", "-")))

@@ -141,7 +141,7 @@ def test_terminal_table(invoke):
 def test_batch_from_stdin(invoke):
     lines = "x**2\n\n# a comment\nfoo(x)\n1/x\nx**3 => 8\nx => 5\n"
     result = invoke("eval", "-", "--at", "2", input=lines)
-    assert result.stdout.splitlines() == ["4", "", "1/2", "8", "2"]
+    assert result.stdout.splitlines() == ["4", "", "", "", "1/2", "8", "2"]  # line k answers line k
     assert "line 4: unknown function" in result.stderr
     assert "line 7: expected 5" in result.stderr
     assert result.exit_code == 2
