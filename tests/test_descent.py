@@ -17,9 +17,8 @@ from derivcli.descent import (
     MAX_ITERATIONS,
     NOT_A_MINIMUM,
     gradient_descent,
-    solve_linear,
-    symmetric_eigen,
 )
+from derivcli.linear_algebra import solve_linear, symmetric_eigen
 from derivcli.errors import NoAnswerError, UsageError
 
 x, y, z = sympy.symbols("x y z", real=True)
