@@ -12,19 +12,31 @@ The wing, one job a module: ``results`` (the result objects and stop reasons), `
 (settings, the start point, f at the start), ``stopping`` (the loop's stop as reason and
 message), ``diagnosis`` (minimum or not; divergence, stall and learning-rate hints), ``engine``
 (``gradient_descent``, the story of a run), ``base`` (what descent takes from the exact-math base).
+On data (``descend --data``): ``data`` (the CSV read, cells by float() only), ``objective`` (the
+per-sample loss averaged over the rows, vectorised with numpy), ``fitting`` (full-batch and
+mini-batch runs), ``fit_diagnosis`` (2/λ_max, feature scaling, the normal equations, the loss
+map), ``training`` (``train`` and ``compare``, the stories).
 
 Exports: gradient_descent, DescentResult, TraceRow, METHODS, the reasons CONVERGED,
 MAX_ITERATIONS, DIVERGED, NOT_A_MINIMUM, SINGULAR_HESSIAN, and LOOP_NAMES and newton_direction
-(the generated loop's names and its Newton step).  Outside code imports only these, from here.
+(the generated loop's names and its Newton step); for data and comparisons objective_from_data,
+train, compare, Schedule, Comparison, DataFit, LossMap, Verification, read_settings, Settings.
+Outside code imports only these, from here.
 """
 
 from derivcli.descent.engine import gradient_descent
+from derivcli.descent.fitting import Schedule
 from derivcli.descent.loops import LOOP_NAMES, newton_direction
+from derivcli.descent.objective import objective_from_data
 from derivcli.descent.results import (
-    CONVERGED, DIVERGED, MAX_ITERATIONS, METHODS, NOT_A_MINIMUM, SINGULAR_HESSIAN, DescentResult, TraceRow,
+    CONVERGED, DIVERGED, MAX_ITERATIONS, METHODS, NOT_A_MINIMUM, SINGULAR_HESSIAN, Comparison, DataFit,
+    DescentResult, LossMap, TraceRow, Verification,
 )
+from derivcli.descent.start import Settings, read_settings
+from derivcli.descent.training import compare, train
 
 __all__ = [
     "CONVERGED", "DIVERGED", "LOOP_NAMES", "MAX_ITERATIONS", "METHODS", "NOT_A_MINIMUM", "SINGULAR_HESSIAN",
-    "DescentResult", "TraceRow", "gradient_descent", "newton_direction",
+    "Comparison", "DataFit", "DescentResult", "LossMap", "Schedule", "Settings", "TraceRow", "Verification",
+    "compare", "gradient_descent", "newton_direction", "objective_from_data", "read_settings", "train",
 ]

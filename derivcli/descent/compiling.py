@@ -8,6 +8,7 @@ is printed from sympy objects with deriv's own names (x0, x1, c0, ...): no user 
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -112,19 +113,26 @@ class Compiled:
         temporaries = sympy.numbered_symbols("c", real=True)
         # odd roots are real roots, as everywhere in deriv: (-8)**(1/3) is -2
         shared, reduced = sympy.cse([real_branch(output) for output in outputs], symbols=temporaries)
-        printer = _NumericPrinter({"fully_qualified_modules": False})
+        printer = self._printer()
         lines = [f"{indent}{symbol} = {printer.doprint(value)}" for symbol, value in shared]
         lines += [f"{indent}{name} = {printer.doprint(value)}" for name, value in zip(names, reduced)]
         for module, functions in printer.module_imports.items():
-            if module == _MPMATH:
-                for function in functions:
-                    self.namespace[f"mp_{function}"] = _real_mpmath(function)
-                continue
-            if module != "math":
-                raise ValueError(f"needs the {module} module")
-            for function in functions:
-                self.namespace[function] = getattr(math, function)
+            self._bind(module, functions)
         return "\n".join(lines)
+
+    def _printer(self):
+        return _NumericPrinter({"fully_qualified_modules": False})
+
+    def _bind(self, module: str, functions) -> None:
+        """Put the functions the printer used from ``module`` into the namespace."""
+        if module == _MPMATH:
+            for function in functions:
+                self.namespace[f"mp_{function}"] = _real_mpmath(function)
+            return
+        if module != "math":
+            raise ValueError(f"needs the {module} module")
+        for function in functions:
+            self.namespace[function] = getattr(math, function)
 
     def function(self, name: str, outputs: Sequence[sympy.Expr]) -> Callable:
         """A Python function of the coordinates returning the outputs as a tuple."""
@@ -143,6 +151,64 @@ class Compiled:
         scope = dict(self.namespace)
         exec(code, scope)  # noqa: S102 - generated from sympy objects, see above
         return scope[name]
+
+
+class Vectorised(Compiled):
+    """A per-sample loss, its gradient and Hessian in the weights, printed for numpy arrays of
+    samples (the columns), with the mean (or sum) over the samples taken in the same function.
+
+    numpy is imported only here, lazily: it is needed for ``descend --data`` and nowhere else,
+    so it stays out of deriv's start-up.
+    """
+
+    def __init__(self, expr: sympy.Expr, weights: Sequence[sympy.Symbol], columns: Sequence[sympy.Symbol]):
+        import numpy  # lazy, see the docstring
+
+        self.numpy = numpy
+        self.data = [sympy.Symbol(f"d{j}", real=True) for j in range(len(columns))]
+        super().__init__(expr.xreplace(dict(zip(columns, self.data))), weights, with_hessian=True)
+        self.namespace["total"] = numpy.add.reduce
+
+    def _printer(self):
+        from sympy.printing.numpy import NumPyPrinter  # lazy with numpy itself
+
+        return NumPyPrinter({"fully_qualified_modules": False})
+
+    def _bind(self, module: str, functions) -> None:
+        if module == "numpy":
+            for function in functions:
+                self.namespace[function] = getattr(self.numpy, function)
+        elif module == "functools" and set(functions) <= {"reduce"}:
+            self.namespace["reduce"] = functools.reduce
+        else:  # math.erf and the like work on one number, not on a column of them
+            raise ValueError(f"no vectorised form: {sorted(functions)[0]}")
+
+    def reduced(self, name: str, outputs: Sequence[sympy.Expr]) -> Callable:
+        """``name(weights..., columns..., count, factor)``: each output summed over the samples
+        and multiplied by ``factor`` (1/count for the mean); one that involves no column is
+        the same for every sample, so it is multiplied by count instead of summed."""
+        result_names = [f"out{i}" for i in range(len(outputs))]
+        data = set(self.data)
+        totals = [f"total({result})*factor" if output.free_symbols & data else f"{result}*count*factor"
+                  for result, output in zip(result_names, outputs)]
+        arguments = ", ".join(str(c) for c in [*self.coordinates, *self.data])
+        source = (
+            f"def {name}({arguments}, count, factor):\n"
+            + self.block(outputs, result_names, "    ")
+            + f"\n    return ({', '.join(totals)},)\n"
+        )
+        return self.define(name, source)
+
+    def per_sample(self, name: str, outputs: Sequence[sympy.Expr]) -> Callable:
+        """``name(weights..., columns...)``: each output as one value per sample."""
+        result_names = [f"out{i}" for i in range(len(outputs))]
+        arguments = ", ".join(str(c) for c in [*self.coordinates, *self.data])
+        source = (
+            f"def {name}({arguments}):\n"
+            + self.block(outputs, result_names, "    ")
+            + f"\n    return ({', '.join(result_names)},)\n"
+        )
+        return self.define(name, source)
 
 
 @dataclass

@@ -177,15 +177,17 @@ def divergence_hint(names, settings: Settings, start: Start, stable: float | Non
             f"direction at the start (smallest curvature {start.lowest_curvature:.3g} < 0, a saddle shape): "
             "descent gathers speed that way, and f may be unbounded below"
         )
-    text = _rate_against_bound(learning_rate, formula, stable, curvature, fell_without_bound)
+    text = rate_against_bound(learning_rate, formula, stable, curvature, fell_without_bound)
     if try_rate is None:
         return text
-    return text + _tried_rates(settings, stable, try_rate, fell_without_bound)
+    return text + tried_rates(settings, stable, try_rate, fell_without_bound)
 
 
-def _rate_against_bound(learning_rate, formula, bound, curvature, fell_without_bound) -> str:
-    """The learning rate compared with the stability bound of the start."""
-    at_start = f"(c = {curvature:.6g} is the curvature of f at the start)"
+def rate_against_bound(learning_rate, formula, bound, curvature, fell_without_bound,
+                       curvature_words: str = "c = {} is the curvature of f at the start") -> str:
+    """The learning rate compared with the stability bound of the start (``curvature_words``
+    names the curvature, with {} for its value)."""
+    at_start = "(" + curvature_words.format(f"{curvature:.6g}") + ")"
     if math.isclose(learning_rate, bound, rel_tol=1e-9):
         return (
             f"lr = {learning_rate:g} equals {formula} = {bound:.6g} {at_start}, so each step overshoots "
@@ -207,7 +209,7 @@ def _rate_against_bound(learning_rate, formula, bound, curvature, fell_without_b
     )
 
 
-def _tried_rates(settings: Settings, bound: float, try_rate: TryRate, fell_without_bound: bool) -> str:
+def tried_rates(settings: Settings, bound: float, try_rate: TryRate, fell_without_bound: bool) -> str:
     """Try smaller rates (each run short enough that the trials stay cheap) and name one that
     was seen to converge, or at least not to diverge."""
     budget = min(settings.max_iterations, TRIAL_ITERATIONS)

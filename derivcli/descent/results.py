@@ -35,6 +35,47 @@ class TraceRow(NamedTuple):
 
 
 @dataclass
+class Verification:
+    """Fitted weights against the normal-equations solution of linear least squares."""
+
+    weights: tuple[float, ...]        # the normal-equations solution (numpy.linalg.lstsq)
+    difference: float                 # max |fitted − solution| / max(1, |solution|)
+    tolerance: float
+    agrees: bool
+
+
+@dataclass
+class LossMap:
+    """The loss on a grid of two weights (rows of values, top row the largest second weight)
+    and the path of the iterates over it: a contour sketch for the renderer to draw."""
+
+    names: tuple[str, str]
+    first: tuple[float, float]        # the range of the first weight (left to right)
+    second: tuple[float, float]       # the range of the second weight (bottom to top)
+    values: list[list[float]]
+    path: list[tuple[float, float]]
+    sampled_rows: int | None = None   # the rows the map was drawn from, when fewer than all
+
+
+@dataclass
+class DataFit:
+    """What a run on data adds to a descent: the rows, how they were used, and the checks."""
+
+    source: str
+    rows: int
+    columns: tuple[str, ...]
+    reduction: str                    # "mean" or "sum"
+    unit: str                         # "iteration" (full batch) or "epoch" (mini-batches)
+    batch_size: int | None
+    epochs: int | None
+    seed: int | None
+    scales: dict[str, float]          # root-mean-square size of each used column
+    quadratic: bool                   # the loss is quadratic in the weights (constant Hessian)
+    verification: Verification | None = None
+    loss_map: LossMap | None = None
+
+
+@dataclass
 class DescentResult:
     """Everything a renderer needs to show a descent; plain data, picklable."""
 
@@ -62,6 +103,7 @@ class DescentResult:
     stable_learning_rate: float | None = None
     classification: str | None = None
     final_curvature: float | None = None
+    data: DataFit | None = None
 
     expectation: Exception | None = None  # a failed --expect check (exit 1)
 
@@ -76,3 +118,19 @@ class DescentResult:
     def as_point_text(self) -> str:
         """The final point in ``--at`` syntax: ``x=1.0,y=2.0``."""
         return format_point(dict(zip(self.variables, self.point)))
+
+
+@dataclass
+class Comparison:
+    """Several runs from the same start, one a learning rate or method: compared side by side."""
+
+    runs: list[DescentResult]
+    labels: list[str]
+
+    @property
+    def problems(self) -> list:
+        """No answer (exit 3) only when no run converged; otherwise each run's reason is shown."""
+        if any(run.converged for run in self.runs):
+            return [run.expectation for run in self.runs if run.expectation is not None]
+        return [NoAnswerError(f"none of the {len(self.runs)} runs converged",
+                              "see each run's reason in the table")]
