@@ -500,43 +500,63 @@ def classify_command(expression, point, wrt, interval, inflections, expect, outp
               help="Start point: 3, x=3 or \"x=1,y=2\" (a value for every variable of f); --at is the same option, as in the other commands.")
 @click.option("--wrt", multiple=True, metavar="VAR",
               help="A variable to descend along (repeat; default: every variable of f). "
-                   "The others keep their --from value.")
-@click.option("--lr", "learning_rate", type=click.FloatRange(min=0, min_open=True), default=None,
-              metavar="RATE", help="Learning rate, the step size  [default: 0.1; 1 for newton]")
+                   "The others keep their --from value. With --data: the weights.")
+@click.option("--lr", "learning_rates", type=click.FloatRange(min=0, min_open=True), multiple=True,
+              metavar="RATE", help="Learning rate, the step size  [default: 0.1; 1 for newton]; "
+                                   "repeat to compare runs side by side.")
 @click.option("--max-iter", "max_iterations", type=click.IntRange(min=1), default=1000,
               show_default=True, metavar="N", help="Stop after N iterations.")
 @click.option("--tol", "tolerance", type=click.FloatRange(min=0), default=1e-10, show_default=True,
               metavar="TOL", help="Converged when |grad f| (or the step) is below TOL.")
-@click.option("--method", type=click.Choice(["gd", "momentum", "newton"]), default="gd",
-              show_default=True, help="Plain gradient descent, heavy-ball momentum, or Newton's method.")
+@click.option("--method", "methods", type=click.Choice(["gd", "momentum", "newton"]), multiple=True,
+              help="Plain gradient descent, heavy-ball momentum, or Newton's method  [default: gd]; "
+                   "repeat to compare.")
 @click.option("--momentum", type=click.FloatRange(min=0, max=1, max_open=True), default=0.9,
               show_default=True, metavar="BETA", help="Share of the last step kept (--method momentum).")
 @click.option("--every", type=click.IntRange(min=1), default=None, metavar="K",
               help="Keep every K-th iteration in the trace  [default: 1, or about 1000 rows in all]")
 @click.option("--expect", metavar="POINT",
               help="Exit 1 unless it converges to this point (each coordinate within 1e-6, relative).")
+@click.option("--data", metavar="FILE.csv",
+              help="Train on data: EXPRESSION is a per-sample loss in the weights and the CSV's column "
+                   "names (header row; '-' reads stdin); the objective is its mean over the rows.")
+@click.option("--sum", "total", is_flag=True, help="With --data: the sum over the rows instead of the mean.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=None, metavar="K",
+              help="With --data: mini-batches of K shuffled rows (1 is SGD)  [default: all rows]")
+@click.option("--epochs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="With --data: passes over the rows  [default: 100 with --batch-size, else --max-iter]")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, metavar="S",
+              help="With --batch-size: the seed of the shuffling (the same seed, the same run).")
+@click.option("--verify", is_flag=True,
+              help="With --data: exit 1 unless the weights match the normal-equations solution (least squares).")
 @output_options()
-def descend_command(expression, start, wrt, learning_rate, max_iterations, tolerance, method,
-                    momentum, every, expect, output):
-    """Gradient descent (gd, momentum, Newton) that you can watch.
+def descend_command(expression, start, wrt, learning_rates, max_iterations, tolerance, methods,
+                    momentum, every, expect, data, total, batch_size, epochs, seed, verify, output):
+    """Gradient descent (gd, momentum, Newton) that you can watch, on a formula or on data.
 
     \b
     deriv descend "(5 - y_hat)**2" --wrt y_hat --from 3 --lr 0.1
     deriv descend "x**2" --from 3 --lr 1.5          diverges, and says why
     deriv descend "(1-x)**2 + 100*(y-x**2)**2" --from "x=-1,y=1" --method newton
+    deriv descend "(y - (w*x + b))**2" --data points.csv --wrt w --wrt b --from w=0,b=0
+    deriv descend "x**2" --from 3 --lr 0.1 --lr 0.5 --lr 0.9   three runs side by side
 
-    Exit status 0 when it converged to a minimum; 1 when --expect names another point; 3 when
-    it diverged, stopped at the iteration limit, or stopped somewhere that is not a minimum
-    (the reason on stderr).
+    Exit status 0 when it converged to a minimum (in a comparison: when any run did); 1 when
+    --expect names another point or --verify disagrees; 3 when it diverged, stopped at the
+    iteration limit, or stopped somewhere that is not a minimum (the reason on stderr).
     Piped, it prints the final point in --at syntax.
     """
     from derivcli import jobs  # lazy: sympy loads only once a command runs
     from derivcli.render import descent as renderer  # lazy: only the renderer this command draws with
 
+    for name, value in (("--sum", total), ("--batch-size", batch_size), ("--epochs", epochs), ("--verify", verify)):
+        if value and data is None:
+            raise UsageError(f"{name} needs --data")
     # a bar for one long run on a terminal's stderr (a batch has its own line counter there)
     progress = output.environment.is_terminal(stderr=True) and expression != "-" and output.mode != QUIET
-    request = jobs.DescentRequest(expression, start, tuple(wrt), learning_rate, max_iterations,
-                                  tolerance, method, momentum, every, progress, output.timeout, expect)
+    request = jobs.DescentRequest(expression, start, tuple(wrt), tuple(learning_rates), max_iterations,
+                                  tolerance, tuple(methods) or ("gd",), momentum, every, progress, output.timeout,
+                                  expect, data, total, batch_size, epochs, seed, verify)
     return run(output, jobs.descend, request, renderer)
 
 

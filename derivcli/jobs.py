@@ -8,6 +8,8 @@ where the command checks answers, ``expect``.
 
 from __future__ import annotations
 
+import math
+import sys
 from dataclasses import dataclass
 
 from derivcli import evaluation
@@ -85,30 +87,39 @@ def differentiate(request: DifferentiationRequest):
 
 @dataclass
 class DescentRequest:
-    """``deriv descend``: gradient descent, momentum or Newton's method from a start point."""
+    """``deriv descend``: gradient descent, momentum or Newton's method from a start point, on a
+    formula or (with ``data``, a CSV path or ``-``) on a per-sample loss averaged over rows.
+    Several ``methods`` or ``learning_rates`` compare runs side by side."""
 
     expression: str
     start: str = ""
     wrt: tuple = ()
-    learning_rate: float | None = None
+    learning_rates: tuple = ()
     max_iterations: int = 1000
     tolerance: float = 1e-10
-    method: str = "gd"
+    methods: tuple = ("gd",)
     momentum: float = 0.9
     every: int | None = None
     progress: bool = False
     time_limit: float | None = None
     expect: str | None = None
+    data: str | None = None
+    total: bool = False
+    batch_size: int | None = None
+    epochs: int | None = None
+    seed: int = 0
+    verify: bool = False
 
 EXPECT_TOLERANCE = 1e-6  # relative: a descent's end point is a decimal approximation of the minimum
 
 
 def descend(request: DescentRequest):
-    """Descend along the --wrt variables (default: all of f's); others keep their --from value."""
-    import math
-
+    """Descend along the --wrt variables (default: all of f's); others keep their --from value.
+    With --data, descend on the loss over the rows; with several --lr or --method, compare."""
     from derivcli import descent  # lazy: a command loads only its own engine
 
+    if request.data is not None:
+        return _descend_on_data(request)
     expression = parse_expression(request.expression)
     variables = choose_variables(expression, request.wrt, several=True)
     unused = [str(v) for v in variables if request.wrt and v not in expression.free_symbols]
@@ -118,25 +129,99 @@ def descend(request: DescentRequest):
     fixed = {symbol: value for symbol, value in point.items() if symbol not in variables}
     if request.expect is not None:
         parse_point(request.expect, variables)  # a usage error before any work
-    every = request.every or max(1, math.ceil(request.max_iterations / 1000))
+    start = [point[v] for v in variables]
+
+    def run_one(settings, progress=None):
+        return descent.gradient_descent(
+            expression.xreplace(fixed), variables, start, method=settings.method,
+            learning_rate=settings.learning_rate, momentum=request.momentum,
+            max_iterations=settings.max_iterations, tolerance=settings.tolerance, every=settings.every,
+            progress=progress,
+        )
+
+    if _compares(request):
+        return _comparison(request, run_one, request.max_iterations)
+    result = _with_progress(request, run_one, _settings(request, request.max_iterations))
+    if request.expect is not None and result.converged:
+        result.expectation = compare_point_near(dict(zip(variables, result.point)), request.expect, variables, EXPECT_TOLERANCE)
+    return result
+
+
+def _compares(request: DescentRequest) -> bool:
+    return len(request.methods) > 1 or len(request.learning_rates) > 1
+
+
+def _every(request: DescentRequest, iterations: int) -> int:
+    return request.every or max(1, math.ceil(iterations / 1000))
+
+
+def _settings(request: DescentRequest, iterations: int):
+    """The settings of a single run (the first --method, the one --lr or the default)."""
+    from derivcli import descent  # lazy: a command loads only its own engine
+
+    rate = request.learning_rates[0] if request.learning_rates else None
+    return descent.read_settings(request.methods[0], rate, request.momentum, iterations, request.tolerance,
+                                 _every(request, iterations))
+
+
+def _comparison(request: DescentRequest, run_one, iterations: int):
+    from derivcli import descent  # lazy: a command loads only its own engine
+
+    if request.expect is not None:
+        raise UsageError("--expect checks one run", hint="compare runs without --expect, or give one --lr and --method")
+    return descent.compare(run_one, request.methods, request.learning_rates, request.momentum,
+                           iterations, request.tolerance, _every(request, iterations))
+
+
+def _with_progress(request: DescentRequest, run_one, settings):
+    """One run, with a progress bar on a terminal's stderr when asked."""
     progress = None
     if request.progress:
         from derivcli.render.descent import ProgressBar  # lazy: rich only for a terminal
 
         progress = ProgressBar(time_limit=request.time_limit)
     try:
-        result = descent.gradient_descent(
-            expression.xreplace(fixed), variables, [point[v] for v in variables],
-            method=request.method, learning_rate=request.learning_rate, momentum=request.momentum,
-            max_iterations=request.max_iterations, tolerance=request.tolerance, every=every,
-            progress=progress,
-        )
+        return run_one(settings, progress)
     finally:
         if progress is not None:
             progress.close()
-    if request.expect is not None and result.converged:
-        result.expectation = compare_point_near(dict(zip(variables, result.point)), request.expect, variables, EXPECT_TOLERANCE)
-    return result
+
+
+def _descend_on_data(request: DescentRequest):
+    """``--data``: the loss over the rows of a CSV file (or stdin), one run or a comparison."""
+    from derivcli import descent  # lazy: a command loads only its own engine
+
+    if request.expect is not None:
+        raise UsageError("--expect is for formulas; with --data use --verify (least squares)")
+    expression = parse_expression(request.expression)
+    objective = _read_objective(request, expression)
+    point = parse_point(request.start, list(objective.weights))
+    start = [point[w] for w in objective.weights]
+    iterations = request.epochs if request.epochs and request.batch_size is None else request.max_iterations
+    schedule = descent.Schedule(request.batch_size, request.epochs, request.seed)
+
+    def run_one(settings, progress=None):
+        return descent.train(objective, start, settings, schedule, request.verify)
+
+    if _compares(request):
+        return _comparison(request, run_one, iterations)
+    return run_one(_settings(request, iterations))
+
+
+def _read_objective(request: DescentRequest, expression):
+    """The objective over the data file (or stdin) named by --data."""
+    from derivcli import descent  # lazy: a command loads only its own engine
+
+    reduction = "sum" if request.total else "mean"
+    if request.data == "-":
+        if request.expression == "-":
+            raise UsageError("stdin cannot hold both the formulas and the data", hint="give --data a file")
+        return descent.objective_from_data(expression, request.wrt, sys.stdin, "the data on stdin", reduction)
+    try:
+        with open(request.data, encoding="utf-8", newline="") as stream:
+            return descent.objective_from_data(expression, request.wrt, stream, request.data, reduction)
+    except OSError as error:
+        raise UsageError(f"cannot read the data file {request.data}: {error.strerror or error}") from None
 
 
 # ---------------------------------------------------------------- critical and classify (issue 4)

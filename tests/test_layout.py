@@ -165,8 +165,6 @@ def test_every_package_says_what_its_wing_does():
 def test_no_function_is_too_long_to_read_at_once():
     long = []
     for name, path in modules().items():
-        if name == "derivcli.descent":
-            continue  # being split into descent/ (issue 11); this exemption goes with it
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 length = node.end_lineno - node.lineno + 1

@@ -8,12 +8,13 @@ the reason on stderr and exit status 3).  ``--json``: everything, with the trace
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 
 import sympy
 
-from derivcli.descent import DescentResult
+from derivcli.descent import Comparison, DescentResult
 from derivcli.render.mathtext import unicode_math
 
 PLOT_HEIGHT = 8
@@ -52,7 +53,10 @@ def point_text(result: DescentResult, point, digits: int = 12) -> str:
 
 def plain(result: DescentResult, output) -> list[str]:
     """The final point in ``--at`` syntax when the descent converged; nothing otherwise (the
-    reason goes to stderr; in a batch the output layer keeps an empty line in its place)."""
+    reason goes to stderr; in a batch the output layer keeps an empty line in its place).
+    A comparison: one line a run, ``point<TAB>reason<TAB>label``."""
+    if isinstance(result, Comparison):
+        return [f"{run.as_point_text()}\t{run.reason}\t{label}" for run, label in zip(result.runs, result.labels)]
     for warning in result.warnings:
         output.warn(warning)
     if not result.converged:
@@ -65,7 +69,10 @@ def _point_record(result: DescentResult, point) -> dict:
 
 
 def to_json(result: DescentResult, output) -> dict:
-    return {
+    """Everything, with the trace; a comparison is ``{"runs": [one record a run, with its label]}``."""
+    if isinstance(result, Comparison):
+        return {"runs": [{"label": label, **to_json(run, output)} for run, label in zip(result.runs, result.labels)]}
+    record = {
         "expression": sympy.sstr(result.expression),
         "variables": list(result.variables),
         "gradient": [sympy.sstr(g) for g in result.gradient],
@@ -100,10 +107,30 @@ def to_json(result: DescentResult, output) -> dict:
             for row in result.trace
         ],
     }
+    if result.data is not None:
+        record["data"] = _data_record(result)
+    return record
+
+
+def _data_record(result: DescentResult) -> dict:
+    data = result.data
+    check = data.verification
+    return {
+        "source": data.source, "rows": data.rows, "columns": list(data.columns), "reduction": data.reduction,
+        "unit": data.unit, "batch_size": data.batch_size, "epochs": data.epochs, "seed": data.seed,
+        "column_scales": dict(data.scales), "quadratic": data.quadratic,
+        "verification": None if check is None else {
+            "normal_equations": _point_record(result, check.weights), "difference": check.difference,
+            "tolerance": check.tolerance, "agrees": check.agrees,
+        },
+    }
 
 
 def latex(result: DescentResult, output) -> str:
-    """The final point and value, e.g. ``y_{hat} = 5.0,\\ f = 1.1 \\cdot 10^{-19}``."""
+    """The final point and value, e.g. ``y_{hat} = 5.0,\\ f = 1.1 \\cdot 10^{-19}``; a
+    comparison: one such line a run."""
+    if isinstance(result, Comparison):
+        return " \\\\\n".join(rf"\text{{{label}:}}\ " + latex(run, output) for run, label in zip(result.runs, result.labels))
     if output is not None:
         for warning in result.warnings:
             output.warn(warning)
@@ -183,11 +210,48 @@ def learning_rate_story(result: DescentResult) -> str:
 
 def shown_problems(result: DescentResult) -> list:
     """The problems the terminal view already states in full (the ✗ line and its hint)."""
+    if isinstance(result, Comparison):
+        return []
     return result.problems if not result.converged else []
 
 
 def rich(result: DescentResult, output):
-    return DescentView(result)
+    return ComparisonView(result) if isinstance(result, Comparison) else DescentView(result)
+
+
+class ComparisonView:
+    """Several runs: their loss curves on one plot with a legend, and a table of how each ended."""
+
+    def __init__(self, comparison: Comparison):
+        self.comparison = comparison
+
+    def __rich_console__(self, console, options):
+        from rich.table import Table
+        from rich.text import Text
+
+        runs, labels = self.comparison.runs, self.comparison.labels
+        first = runs[0]
+        function = function_name(first)
+        yield Text.assemble(("compare ", "bold"), f"{len(runs)} runs of ", (f"{function} = ", "bold"),
+                            unicode_math(first.expression), f" from {point_text(first, first.start, 6)}")
+        yield Text("")
+        width = max(20, min(72, options.max_width - 16))
+        unit = first.data.unit if first.data else "iteration"
+        for line in loss_curves(list(zip(labels, (run.trace for run in runs))), width, PLOT_HEIGHT, function, unit):
+            yield line
+        yield Text("")
+        table = Table(box=None, padding=(0, 1), header_style="bold")
+        for header in ("run", f"{unit}s", "final loss" if first.data else "final f", "final point", "reason"):
+            table.add_column(header, overflow="fold")
+        for index, (run, label) in enumerate(zip(runs, labels)):
+            marker = Text(f"{MARKERS[index % len(MARKERS)]} {label}", style=COLOURS[index % len(COLOURS)])
+            reason = Text(run.reason.replace("_", " "), style="green" if run.converged else "red")
+            table.add_row(marker, str(run.iterations), number(run.value, 6), point_text(run, run.point, 6), reason)
+        yield table
+        notes = [(f"{label}:", run.hint) for run, label in zip(runs, labels) if run.hint]
+        if notes:
+            yield Text("")
+            yield labelled_lines(notes)
 
 
 class DescentView:
@@ -201,12 +265,9 @@ class DescentView:
 
         result = self.result
         one = len(result.variables) == 1
-        function = f"f({', '.join(result.variables)})"
-        yield Text.assemble(("descend ", "bold"), (f"{function} = ", "bold"), unicode_math(result.expression))
-        if one:
-            yield Text.assemble("  f′ = ", unicode_math(result.gradient[0]))
-        else:
-            yield Text.assemble("  ∇f = (", ", ".join(unicode_math(g) for g in result.gradient), ")")
+        function = function_name(result)
+        unit = result.data.unit if result.data else "iteration"
+        yield from header_lines(result, function)
         settings = f"lr = {number(result.learning_rate)}"
         if result.method == "momentum":
             settings += f", β = {number(result.momentum)}"
@@ -222,7 +283,7 @@ class DescentView:
         height = console.height or 25
         budget = max(6, min(20, height - 22))
         rows = thin(result.trace, budget)
-        yield iteration_table(result, rows, options.max_width)
+        yield iteration_table(result, rows, options.max_width, unit)
         if len(rows) < len(result.trace) or result.every > 1:
             kept = f"every {result.every}th iteration" if result.every > 1 else "every iteration"
             yield Text(
@@ -234,14 +295,18 @@ class DescentView:
         if len(result.trace) >= 3:
             width = max(20, min(72, options.max_width - 16))
             plot_height = PLOT_HEIGHT if height >= 36 else PLOT_HEIGHT - 3  # shorter on small screens
-            for line in loss_curve(result.trace, width, plot_height, function):
+            for line in loss_curve(result.trace, width, plot_height, function, unit):
                 yield line
+            yield Text("")
+        if result.data and result.data.loss_map:
+            yield from path_map(result.data.loss_map, options.max_width)
             yield Text("")
 
         yield Text.assemble(("final point  ", "bold"), point_text(result, result.point))
+        loss, slope = ("L", "∇L") if result.data else ("f", "∇f")
         yield Text.assemble(
-            ("  f = ", ""), number(result.value, 12), f"   ‖∇f‖ = {number(result.gradient_norm, 3)}"
-            if not one else f"   |f′| = {number(result.gradient_norm, 3)}",
+            (f"  {loss} = ", ""), number(result.value, 12), f"   ‖{slope}‖ = {number(result.gradient_norm, 3)}"
+            if not one else f"   |{loss}′| = {number(result.gradient_norm, 3)}",
         )
         if result.converged:
             verdict = Text.assemble(("✓ ", "green bold"), (result.message, "green"))
@@ -250,12 +315,79 @@ class DescentView:
         else:
             verdict = Text.assemble(("✗ ", "red bold"), (result.message, "red"))
         yield verdict
+        if result.data and result.data.verification:
+            yield verification_line(result)
         notes = [("hint:", result.hint)] if result.hint else []
         notes += [("warning:", warning) for warning in result.warnings]
         if notes:
             yield labelled_lines(notes)
         yield Text("")
-        yield Text(learning_rate_story(result), style="italic")
+        story = data_learning_rate_story(result) if result.data else learning_rate_story(result)
+        yield Text(story, style="italic")
+
+
+def function_name(result: DescentResult) -> str:
+    """f(x, y) for a formula, L(w, b) for a loss over data."""
+    return f"{'L' if result.data else 'f'}({', '.join(result.variables)})"
+
+
+def header_lines(result: DescentResult, function: str):
+    """The function (or the loss over the rows) and its gradient."""
+    from rich.text import Text
+
+    data = result.data
+    if data is None:
+        yield Text.assemble(("descend ", "bold"), (f"{function} = ", "bold"), unicode_math(result.expression))
+        if len(result.variables) == 1:
+            yield Text.assemble("  f′ = ", unicode_math(result.gradient[0]))
+        else:
+            yield Text.assemble("  ∇f = (", ", ".join(unicode_math(g) for g in result.gradient), ")")
+        return
+    over = f"{data.reduction} over {data.rows} rows of {data.source}"
+    yield Text.assemble(("descend ", "bold"), (f"{function} = ", "bold"), f"{over}: ", unicode_math(result.expression))
+    taken = "averaged" if data.reduction == "mean" else "summed"
+    for name, gradient in zip(result.variables, result.gradient):
+        yield Text.assemble(f"  ∂L/∂{name} = ", unicode_math(gradient), f", {taken} over {data.rows} rows")
+    if data.unit == "epoch":
+        yield Text(f"  mini-batches of {data.batch_size} rows, shuffled with seed {data.seed}; "
+                   "the loss is shown on the full data after each epoch", style="dim")
+
+
+def verification_line(result: DescentResult):
+    """The fitted weights against the normal equations."""
+    from rich.text import Text
+
+    check = result.data.verification
+    solution = ", ".join(f"{name} = {number(v, 12)}" for name, v in zip(result.variables, check.weights))
+    if check.agrees:
+        return Text.assemble(("✓ ", "green bold"), (f"agrees with the normal equations ({solution}): "
+                                                     f"largest difference {check.difference:.2g}", "green"))
+    return Text.assemble(("✗ ", "red bold"), (f"differs from the normal equations ({solution}) by "
+                                              f"{check.difference:.3g}", "red"))
+
+
+def data_learning_rate_story(result: DescentResult) -> str:
+    """The learning rate on data: the bound 2/λ_max of the averaged Hessian of the loss."""
+    lr = number(result.learning_rate)
+    if result.method == "newton":
+        return (f"Newton's method steps by H⁻¹·∇L, H the Hessian of the loss averaged over the rows; "
+                f"lr = {lr} scales it (1 is the full step, which lands on the minimum of a quadratic loss).")
+    text = f"The learning rate lr = {lr} is the step size: each step moves the weights by lr × ∇L."
+    c = result.curvature
+    if c is None or not c > 0:
+        return text
+    formula = "2/λ_max" if result.method == "gd" else "2(1+β)/λ_max"
+    bound = result.stable_learning_rate
+    where = "everywhere (the loss is quadratic in the weights)" if result.data.quadratic else "at the start"
+    if math.isclose(result.learning_rate, bound, rel_tol=1e-9):
+        verdict = "exactly at it, so the weights swing back and forth"
+    elif result.learning_rate > bound:
+        verdict = "above it, so each step overshoots by more than it gains"
+    else:
+        verdict = "below it, so the steps settle"
+    return text + (f" The largest eigenvalue of the averaged Hessian, λ_max = {number(c)} {where}, is the "
+                   f"sharpest curvature of the loss: steps are stable while lr < {formula} = {number(bound)}; "
+                   f"lr = {lr} is {verdict}.")
 
 
 def labelled_lines(notes):
@@ -271,13 +403,14 @@ def labelled_lines(notes):
     return grid
 
 
-def iteration_table(result: DescentResult, rows, width: int):
+def iteration_table(result: DescentResult, rows, width: int, unit: str = "iteration"):
     """The iterations as a table, with as many digits as the width allows (never cut with …)."""
     from rich.table import Table
 
     one = len(result.variables) == 1
-    function = f"f({', '.join(result.variables)})"
-    headers = ["iteration", *result.variables, function, "|f′|" if one else "‖∇f‖", "step"]
+    function = function_name(result)
+    slope = ("|L′|" if one else "‖∇L‖") if result.data else ("|f′|" if one else "‖∇f‖")
+    headers = [unit, *result.variables, function, slope, "step"]
     for point_digits, value_digits, small_digits, padding in ((10, 8, 3, 2), (7, 6, 3, 2), (5, 4, 2, 1), (3, 3, 2, 1)):
         cells = [
             [str(row.iteration), *(number(v, point_digits) for v in row.point), number(row.value, value_digits),
@@ -305,28 +438,42 @@ def thin(trace, budget: int):
     return [trace[i] for i in picks]
 
 
-def loss_curve(trace, width: int, height: int, function: str) -> list:
+MARKERS = "•×○+◆▲■▼◇△□▽"
+COLOURS = ("cyan", "magenta", "yellow", "green", "blue", "red")
+
+
+def loss_curve(trace, width: int, height: int, function: str, unit: str = "iteration") -> list:
     """A small dot plot of f against the iteration (log scale when f > 0 spans decades)."""
+    return loss_curves([("", trace)], width, height, function, unit)
+
+
+def loss_curves(series, width: int, height: int, function: str, unit: str = "iteration") -> list:
+    """The loss of several runs, ``series`` = [(label, trace)], on one dot plot with a legend
+    (one marker and colour a run; log scale when f > 0 spans decades)."""
     from rich.text import Text
 
-    values = [row.value for row in trace]
-    first, last = trace[0].iteration, trace[-1].iteration
+    values = [row.value for _, trace in series for row in trace]
+    first = min(trace[0].iteration for _, trace in series)
+    last = max(trace[-1].iteration for _, trace in series)
     # f > 0 spanning decades: log10(f); f < 0 spanning decades (f running off downwards): −log10(−f)
     sign = 1 if min(values) > 0 else -1 if max(values) < 0 else 0
     magnitudes = [abs(v) for v in values]
     logarithmic = sign != 0 and max(magnitudes) / min(magnitudes) > 1e3
-    heights = [sign * math.log10(v) for v in magnitudes] if logarithmic else values
+
+    def height_of(v: float) -> float:
+        return sign * math.log10(abs(v)) if logarithmic else v
+
+    heights = [height_of(v) for v in values]
     low, high = min(heights), max(heights)
     span = high - low or 1.0
-    columns: list[list[float]] = [[] for _ in range(width)]
-    for row, h in zip(trace, heights):
-        position = 0 if last == first else round((row.iteration - first) / (last - first) * (width - 1))
-        columns[position].append(h)
-    grid = [[" "] * width for _ in range(height)]
-    for position, column in enumerate(columns):
-        for h in column:
-            level = round((h - low) / span * (height - 1))
-            grid[height - 1 - level][position] = "•"
+    grid = [[(" ", None)] * width for _ in range(height)]
+    for index, (_, trace) in enumerate(series):
+        mark = (MARKERS[index % len(MARKERS)], COLOURS[index % len(COLOURS)])
+        for row in trace:
+            position = 0 if last == first else round((row.iteration - first) / (last - first) * (width - 1))
+            level = round((height_of(row.value) - low) / span * (height - 1))
+            grid[height - 1 - level][position] = mark
+
     def label(h: float) -> str:
         if not logarithmic:
             return number(h, 3)
@@ -337,15 +484,81 @@ def loss_curve(trace, width: int, height: int, function: str) -> list:
     top, bottom = label(high), label(low)
     margin = max(len(top), len(bottom))
     scale = " (log scale)" if sign > 0 else f" (log scale of −{function})"
-    title = f"{function} against the iteration" + (scale if logarithmic else "")
+    title = f"{function} against the {unit}" + (scale if logarithmic else "")
     lines = [Text("  " + title, style="bold")]
     for index, cells in enumerate(grid):
         tick = top if index == 0 else bottom if index == height - 1 else ""
-        lines.append(Text.assemble(f"  {tick:>{margin}} ┤", ("".join(cells), "cyan")))
+        line = Text(f"  {tick:>{margin}} ┤")
+        for (character, style), run in itertools.groupby(cells):
+            line.append(character * len(list(run)), style=style)
+        lines.append(line)
     axis = f"  {'':>{margin}} └" + "─" * width
     lines.append(Text(axis, style="dim"))
     left, right = str(first), str(last)
     lines.append(Text(f"  {'':>{margin}}  {left}{right:>{width - len(left)}}", style="dim"))
+    if len(series) > 1:
+        legend = Text("  ")
+        for index, (name, _) in enumerate(series):
+            legend.append(f"{MARKERS[index % len(MARKERS)]} {name}", style=COLOURS[index % len(COLOURS)])
+            legend.append("   ")
+        lines.append(legend)
+    return lines
+
+
+SHADES = " .:-=+*#"
+
+
+def path_map(loss_map, width: int) -> list:
+    """The loss over two weights as shaded level bands (log of L − min L), with the path of the
+    iterates drawn on it: S the start, E the end, • the iterates between."""
+    from rich.text import Text
+
+    values = [v for row in loss_map.values for v in row if math.isfinite(v)]
+    if not values:
+        return []
+    columns = min(len(loss_map.values[0]), max(20, width - 12))
+    lowest = min(values)
+    spread = max(values) - lowest or 1.0
+
+    def band(v: float) -> int:
+        if not math.isfinite(v):
+            return len(SHADES) - 1
+        relative = (v - lowest) / spread  # 0 … 1, taken on a log scale so the valley shows its rings
+        return min(len(SHADES) - 1, int(len(SHADES) * math.log1p(999 * relative) / math.log(1000)))
+
+    grid = [[SHADES[band(v)] for v in row[:columns]] for row in loss_map.values]
+    height = len(grid)
+    (x0, x1), (y0, y1) = loss_map.first, loss_map.second
+
+    def cell(point):
+        i = round((point[0] - x0) / (x1 - x0) * (len(loss_map.values[0]) - 1))
+        j = round((y1 - point[1]) / (y1 - y0) * (height - 1))
+        return (j, i) if 0 <= i < columns and 0 <= j < height else None
+
+    for point in loss_map.path[1:-1]:
+        where = cell(point)
+        if where:
+            grid[where[0]][where[1]] = "•"
+    for point, mark in ((loss_map.path[0], "S"), (loss_map.path[-1], "E")):
+        where = cell(point)
+        if where:
+            grid[where[0]][where[1]] = mark
+    first, second = loss_map.names
+    lines = [Text(f"  the loss over ({first}, {second}) and the path from S to E "
+                  "(darker: higher loss, bands on a log scale)", style="bold")]
+    top, bottom = number(y1, 3), number(y0, 3)
+    margin = max(len(top), len(bottom), len(second))
+    for index, cells in enumerate(grid):
+        tick = top if index == 0 else bottom if index == height - 1 else second if index == height // 2 else ""
+        line = Text(f"  {tick:>{margin}} │")
+        for character, run in itertools.groupby(cells):
+            style = "bold red" if character in "SE" else "bold cyan" if character == "•" else "dim"
+            line.append(character * len(list(run)), style=style)
+        lines.append(line)
+    left, right = number(x0, 3), number(x1, 3)
+    lines.append(Text(f"  {'':>{margin}}  {left}{first:^{max(1, columns - len(left) - len(right))}}{right}", style="dim"))
+    if loss_map.sampled_rows:
+        lines.append(Text(f"  (drawn from {loss_map.sampled_rows} evenly spaced rows)", style="dim"))
     return lines
 
 

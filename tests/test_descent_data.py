@@ -1,0 +1,174 @@
+"""descend --data: fits checked against numpy's least squares, reproducible SGD, the 2/λ_max
+bound computed independently, comparisons, and bad data files through real processes."""
+
+import json
+import random
+
+import numpy
+import pytest
+
+from conftest import strip_ansi
+
+LINEAR = "(y - (w*x + b))**2"
+
+
+def write_points(path, rows=200, seed=3, scale=1.0):
+    generator = random.Random(seed)
+    xs = [generator.uniform(-2, 2) * scale for _ in range(rows)]
+    ys = [1.5 * x / scale - 0.7 + generator.gauss(0, 0.3) for x in xs]
+    path.write_text("x,y\n" + "".join(f"{x!r},{y!r}\n" for x, y in zip(xs, ys)))
+    return numpy.array(xs), numpy.array(ys)
+
+
+@pytest.fixture
+def points(tmp_path):
+    path = tmp_path / "points.csv"
+    xs, ys = write_points(path)
+    return path, xs, ys
+
+
+def least_squares(xs, ys):
+    design = numpy.column_stack([xs, numpy.ones_like(xs)])
+    return numpy.linalg.lstsq(design, ys, rcond=None)[0]
+
+
+def descend_json(invoke, *arguments):
+    result = invoke("descend", *arguments, "--json")
+    return result, json.loads(result.stdout)
+
+
+def test_full_batch_weights_match_numpy_least_squares(invoke, points):
+    path, xs, ys = points
+    result, record = descend_json(invoke, LINEAR, "--data", str(path), "--wrt", "w", "--wrt", "b",
+                                  "--from", "w=0,b=0", "--lr", "0.1", "--max-iter", "20000", "--verify")
+    assert result.exit_code == 0, record["message"]
+    w, b = least_squares(xs, ys)
+    assert record["point"]["w"] == pytest.approx(w, abs=1e-6)
+    assert record["point"]["b"] == pytest.approx(b, abs=1e-6)
+    assert record["data"]["verification"]["agrees"] is True
+    assert record["data"]["rows"] == 200
+
+
+def test_sum_objective_has_the_same_minimum_and_a_rows_times_larger_loss(invoke, points):
+    path, xs, ys = points
+    _, mean = descend_json(invoke, LINEAR, "--data", str(path), "--from", "w=0,b=0", "--lr", "0.1",
+                           "--max-iter", "20000")
+    _, total = descend_json(invoke, LINEAR, "--data", str(path), "--from", "w=0,b=0", "--lr", "0.0005",
+                            "--max-iter", "20000", "--sum", "--tol", "1e-8")
+    w, b = least_squares(xs, ys)
+    assert total["point"]["w"] == pytest.approx(w, abs=1e-6)
+    residual = ys - (w * xs + b)
+    assert mean["value"] == pytest.approx(numpy.mean(residual**2), rel=1e-9)
+    assert total["value"] == pytest.approx(numpy.sum(residual**2), rel=1e-9)
+
+
+def test_newton_on_a_quadratic_loss_lands_in_one_step(invoke, points):
+    path, xs, ys = points
+    _, record = descend_json(invoke, LINEAR, "--data", str(path), "--from", "w=5,b=-3", "--method", "newton")
+    assert record["converged"] and record["iterations"] == 1
+    assert [record["point"]["w"], record["point"]["b"]] == pytest.approx(least_squares(xs, ys), abs=1e-9)
+
+
+def test_sgd_with_a_seed_is_reproducible_and_lands_near_the_minimum(invoke, points):
+    path, xs, ys = points
+    arguments = (LINEAR, "--data", str(path), "--from", "w=0,b=0", "--lr", "0.02", "--batch-size", "10",
+                 "--epochs", "30")
+    _, first = descend_json(invoke, *arguments, "--seed", "7")
+    _, again = descend_json(invoke, *arguments, "--seed", "7")
+    _, other = descend_json(invoke, *arguments, "--seed", "8")
+    assert first["point"] == again["point"] and first["trace"] == again["trace"]
+    assert first["point"] != other["point"]
+    assert first["data"]["unit"] == "epoch" and len(first["trace"]) == 31  # epoch 0 and each epoch
+    assert [first["point"]["w"], first["point"]["b"]] == pytest.approx(least_squares(xs, ys), abs=0.05)
+
+
+def test_the_stable_bound_is_two_over_the_largest_eigenvalue(invoke, points):
+    path, xs, ys = points
+    hessian = 2 * numpy.array([[numpy.mean(xs * xs), numpy.mean(xs)], [numpy.mean(xs), 1.0]])
+    largest = numpy.linalg.eigvalsh(hessian)[-1]
+    result, record = descend_json(invoke, LINEAR, "--data", str(path), "--wrt", "w", "--wrt", "b",
+                                  "--from", "w=0,b=0", "--lr", str(2.5 / largest))
+    assert result.exit_code == 3 and record["reason"] == "diverged"
+    assert record["curvature"] == pytest.approx(largest, rel=1e-12)
+    assert record["stable_learning_rate"] == pytest.approx(2 / largest, rel=1e-12)
+    assert "2/λ_max" in record["hint"]
+    suggested = float(record["hint"].split("--lr ")[1].split()[0])
+    assert suggested < 2 / largest  # a rate below the bound, one that was run
+
+
+def test_divergence_on_unscaled_features_mentions_feature_scaling(process, tmp_path):
+    path = tmp_path / "unscaled.csv"
+    write_points(path, scale=1000.0)
+    done = process("descend", LINEAR, "--data", str(path), "--from", "w=0,b=0", "--lr", "0.01")
+    assert done.returncode == 3
+    assert "diverged" in done.stderr and "feature scaling" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_comparison_has_one_curve_and_one_row_per_run(invoke, points):
+    path, _, _ = points
+    arguments = (LINEAR, "--data", str(path), "--from", "w=0,b=0", "--lr", "0.01", "--lr", "0.1", "--lr", "1.0")
+    screen = strip_ansi(invoke("descend", *arguments, terminal=True).stdout)
+    legend = [line for line in screen.splitlines() if "lr = 0.01" in line and "lr = 1" in line]
+    assert len(legend) == 1 and legend[0].count("lr = ") == 3
+    rows = [line for line in screen.splitlines() if line.strip().startswith(("•", "×", "○"))
+            and ("converged" in line or "diverged" in line or "max iterations" in line)]
+    assert len(rows) == 3
+    result, record = descend_json(invoke, *arguments)
+    assert [run["learning_rate"] for run in record["runs"]] == [0.01, 0.1, 1.0]
+    assert [run["reason"] for run in record["runs"]][2] == "diverged"
+    assert all(run["start"] == {"b": 0.0, "w": 0.0} for run in record["runs"])
+    assert result.exit_code == 0  # some run converged
+
+
+def test_methods_compare_from_the_same_start(invoke, points):
+    path, _, _ = points
+    result = invoke("descend", LINEAR, "--data", str(path), "--from", "w=0,b=0", "--method", "gd",
+                    "--method", "momentum", "--method", "newton", "--lr", "0.1", "--max-iter", "3000", "--plain")
+    lines = result.stdout.splitlines()
+    assert [line.split("\t")[2] for line in lines] == ["gd", "momentum", "newton"]
+
+
+def test_data_from_stdin(invoke, points):
+    path, xs, ys = points
+    result = invoke("descend", LINEAR, "--data", "-", "--from", "w=0,b=0", "--lr", "0.1", "--max-iter", "20000",
+                    "--plain", input=path.read_text())
+    assert result.exit_code == 0
+    fitted = dict(part.split("=") for part in result.stdout.strip().split(","))
+    assert float(fitted["w"]) == pytest.approx(least_squares(xs, ys)[0], abs=1e-6)
+
+
+BAD_FILES = [
+    ("empty", "", 2, "is empty"),
+    ("header only", "x,y\n", 2, "no rows"),
+    ("ragged", "x,y\n1,2\n3\n", 2, "line 3"),
+    ("not a number", "x,y\n1,2\n3,abc\n", 2, "'abc' is not a number"),
+    ("nan", "x,y\n1,nan\n", 2, "not a finite number"),
+    ("infinity", "x,y\n1,2\n-inf,3\n", 2, "not a finite number"),
+    ("function name", "sin,x,y\n1,2,3\n", 2, "named like a function"),
+    ("code in a cell", "x,y\n1,__import__('os').system('echo hacked')\n", 2, "is not a number"),
+    ("a million columns", ",".join(f"c{i}" for i in range(1_000_000)) + "\n", 2, "limit"),
+]
+
+
+@pytest.mark.parametrize("name, text, status, words", BAD_FILES, ids=[case[0] for case in BAD_FILES])
+def test_bad_data_files_are_clear_errors(process, tmp_path, name, text, status, words):
+    path = tmp_path / "bad.csv"
+    path.write_text(text)
+    done = process("descend", LINEAR, "--data", str(path), "--from", "w=0,b=0")
+    assert done.returncode == status, done.stderr
+    assert done.stderr.startswith("deriv: error: ") and words in done.stderr
+    assert "Traceback" not in done.stderr and "hacked" not in done.stdout  # quoted in the error, never run
+
+
+def test_a_weight_that_is_a_column_and_a_missing_file(process, points):
+    path, _, _ = points
+    done = process("descend", LINEAR, "--data", str(path), "--wrt", "x", "--wrt", "b", "--from", "x=0,b=0")
+    assert done.returncode == 2 and "both a weight" in done.stderr
+    done = process("descend", LINEAR, "--data", str(path) + ".missing", "--from", "w=0,b=0")
+    assert done.returncode == 2 and "cannot read" in done.stderr
+
+
+def test_data_options_need_data(invoke):
+    result = invoke("descend", "x**2", "--from", "1", "--batch-size", "4")
+    assert result.exit_code == 2
