@@ -18,6 +18,9 @@ from fractions import Fraction
 
 import sympy
 
+from derivcli.domain import (
+    NONZERO, Condition, call_conditions, constant_verdict, domain_violation, power_conditions,
+)
 from derivcli.errors import NoAnswerError, ParseError, UsageError
 
 MAX_LENGTH = 4000
@@ -44,7 +47,7 @@ def _log(value, base=None):
     return sympy.log(value) if base is None else sympy.log(value, base)
 
 
-# name -> (builder, allowed argument counts)
+# name -> (builder, allowed argument counts); sympy's own spellings beside the textbook ones
 FUNCTIONS = {
     "sin": (sympy.sin, {1}), "cos": (sympy.cos, {1}), "tan": (sympy.tan, {1}),
     "sec": (sympy.sec, {1}), "csc": (sympy.csc, {1}), "cot": (sympy.cot, {1}),
@@ -52,11 +55,15 @@ FUNCTIONS = {
     "acot": (sympy.acot, {1}), "asec": (sympy.asec, {1}), "acsc": (sympy.acsc, {1}),
     "arcsin": (sympy.asin, {1}), "arccos": (sympy.acos, {1}), "arctan": (sympy.atan, {1}),
     "arccot": (sympy.acot, {1}), "arcsec": (sympy.asec, {1}), "arccsc": (sympy.acsc, {1}),
+    "atan2": (sympy.atan2, {2}), "arctan2": (sympy.atan2, {2}),
     "sinh": (sympy.sinh, {1}), "cosh": (sympy.cosh, {1}), "tanh": (sympy.tanh, {1}),
     "coth": (sympy.coth, {1}), "sech": (sympy.sech, {1}), "csch": (sympy.csch, {1}),
     "asinh": (sympy.asinh, {1}), "acosh": (sympy.acosh, {1}), "atanh": (sympy.atanh, {1}),
     "acoth": (sympy.acoth, {1}), "asech": (sympy.asech, {1}), "acsch": (sympy.acsch, {1}),
+    "arcsinh": (sympy.asinh, {1}), "arccosh": (sympy.acosh, {1}), "arctanh": (sympy.atanh, {1}),
+    "arccoth": (sympy.acoth, {1}), "arcsech": (sympy.asech, {1}), "arccsch": (sympy.acsch, {1}),
     "arsinh": (sympy.asinh, {1}), "arcosh": (sympy.acosh, {1}), "artanh": (sympy.atanh, {1}),
+    "arcoth": (sympy.acoth, {1}), "arsech": (sympy.asech, {1}), "arcsch": (sympy.acsch, {1}),
     "exp": (sympy.exp, {1}),
     "log": (_log, {1, 2}), "ln": (sympy.log, {1}),
     "log10": (lambda value: sympy.log(value, 10), {1}),
@@ -65,11 +72,38 @@ FUNCTIONS = {
     "abs": (sympy.Abs, {1}), "Abs": (sympy.Abs, {1}),
     "sign": (sympy.sign, {1}),
     "min": (sympy.Min, {2, 3, 4}), "max": (sympy.Max, {2, 3, 4}),
+    "Min": (sympy.Min, {2, 3, 4}), "Max": (sympy.Max, {2, 3, 4}),
+    "sinc": (sympy.sinc, {1}),
     "erf": (sympy.erf, {1}), "erfc": (sympy.erfc, {1}), "erfi": (sympy.erfi, {1}),
+    "erfinv": (sympy.erfinv, {1}), "erfcinv": (sympy.erfcinv, {1}),
+    "fresnels": (sympy.fresnels, {1}), "fresnelc": (sympy.fresnelc, {1}),
     "gamma": (sympy.gamma, {1}), "loggamma": (sympy.loggamma, {1}),
-    "digamma": (sympy.digamma, {1}),
+    "digamma": (sympy.digamma, {1}), "trigamma": (sympy.trigamma, {1}),
+    "polygamma": (sympy.polygamma, {2}),
+    "lowergamma": (sympy.lowergamma, {2}), "uppergamma": (sympy.uppergamma, {2}),
+    "LambertW": (sympy.LambertW, {1}),
     "Ei": (sympy.Ei, {1}), "Si": (sympy.Si, {1}), "Ci": (sympy.Ci, {1}), "li": (sympy.li, {1}),
+    "Shi": (sympy.Shi, {1}), "Chi": (sympy.Chi, {1}), "Li": (sympy.Li, {1}),
+    "E1": (sympy.E1, {1}), "expint": (sympy.expint, {2}),
+    "besselj": (sympy.besselj, {2}), "bessely": (sympy.bessely, {2}),
+    "besseli": (sympy.besseli, {2}), "besselk": (sympy.besselk, {2}),
+    "jn": (sympy.jn, {2}), "yn": (sympy.yn, {2}),
+    "airyai": (sympy.airyai, {1}), "airybi": (sympy.airybi, {1}),
+    "airyaiprime": (sympy.airyaiprime, {1}), "airybiprime": (sympy.airybiprime, {1}),
+    "polylog": (sympy.polylog, {2}),
+    "elliptic_k": (sympy.elliptic_k, {1}), "elliptic_e": (sympy.elliptic_e, {1}),
+    "elliptic_f": (sympy.elliptic_f, {2}),
 }
+# the sympy function whose domain a name's call has, where the builder is not that function
+_DOMAIN_OF = {"log": sympy.log, "log10": sympy.log, "log2": sympy.log}
+# name -> (index of the order argument, whether it must be a whole number ≥ 0): orders are
+# numbers of bounded size, so polygamma(10**9, x) is refused rather than computed
+ORDERS = {
+    "polygamma": (0, True), "jn": (0, True), "yn": (0, True), "expint": (0, False),
+    "besselj": (0, False), "bessely": (0, False), "besseli": (0, False), "besselk": (0, False),
+    "lowergamma": (0, False), "uppergamma": (0, False), "polylog": (0, False),
+}
+MAX_ORDER = 100
 PIECEWISE_NAMES = {"piecewise", "Piecewise"}
 _KNOWN_FUNCTIONS = "sin cos tan exp log ln sqrt abs asin sinh erf gamma … (see 'man deriv')"
 OTHERWISE_NAMES = {"otherwise", "True"}
@@ -86,13 +120,10 @@ _TOKEN = re.compile(
   | (?P<number>(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+(?![A-Za-z_]))?)
   | (?P<name>[A-Za-z_\u0370-\u03ff][A-Za-z0-9_\u0370-\u03ff]*)
   | (?P<superscript>[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ⁿˣʸᶻ]+)
-  | (?P<operator>\*\*|<=|>=|[-+*/^(),<>])
+  | (?P<operator>\*\*|<=|>=|==|[-+*/^(),<>=])
   | (?P<root>[√∛])
     """,
     re.VERBOSE,
-)
-_DEFINITION = re.compile(
-    r"^\s*[A-Za-z][A-Za-z0-9_]*\s*(?:\(\s*[A-Za-z][A-Za-z0-9_]*(?:\s*,\s*[A-Za-z][A-Za-z0-9_]*)*\s*\))?\s*=(?!=)"
 )
 _NAME = re.compile(r"[A-Za-z\u0370-\u03ff][A-Za-z0-9_\u0370-\u03ff]*")
 _DECIMAL = re.compile(r"(?P<mantissa>\d+\.\d*|\.\d+|\d+)(?:[eE](?P<exponent>[+-]?\d+))?")
@@ -118,20 +149,24 @@ def _syntax_reason(error: Exception) -> str:
     return "too complex"
 
 
-def _python_source(text: str, allow_undefined_functions: bool) -> str:
-    """Rewrite the accepted notation into Python expression syntax, token by token."""
+def _scan(text: str) -> list[_Token]:
+    """Check the raw text and split it into tokens of the accepted notation."""
     if not isinstance(text, str) or not text.strip():
         raise ParseError("empty expression", hint="give a formula such as 'x**2'")
     if len(text) > MAX_LENGTH:
         raise ParseError(f"expression is too long ({len(text)} characters; the limit is {MAX_LENGTH})")
     if any(ord(character) < 32 and character not in "\t" for character in text):
         raise ParseError("expression contains control characters")
-    text = _DEFINITION.sub("", text, count=1)
     for old, new in _REPLACEMENTS.items():
         text = text.replace(old, new)
-    tokens = _tokenize(text)
-    tokens = _expand_roots(tokens)
-    return _join(tokens, allow_undefined_functions)
+    return _tokenize(text)
+
+
+def _python_source(tokens: list[_Token], allow_undefined_functions: bool) -> str:
+    """Rewrite one side's tokens into Python expression syntax."""
+    if not tokens:
+        raise ParseError("empty expression", hint="give a formula such as 'x**2'")
+    return _join(_expand_roots(tokens), allow_undefined_functions)
 
 
 def _tokenize(text: str) -> list[_Token]:
@@ -164,6 +199,60 @@ def _tokenize(text: str) -> list[_Token]:
             depth -= 1
         tokens.append(_Token(kind, value))
     return tokens
+
+
+@dataclass(frozen=True)
+class _Sides:
+    """The formula's tokens, split at its '=': a header ``f(x) =`` is dropped (its variables kept);
+    any other '=' leaves two sides of an equation."""
+
+    left: list
+    right: list | None = None
+    header_variables: tuple = ()
+
+
+def _split_sides(tokens: list[_Token]) -> _Sides:
+    """Only ``NAME =`` or ``NAME(VARS) =`` whose NAME is not used on the right is a header;
+    every other single ``=`` or ``==`` makes an equation; two of them cannot be read."""
+    marks = [index for index, token in enumerate(tokens) if token.text in ("=", "==")]
+    if not marks:
+        return _Sides(tokens)
+    if len(marks) > 1:
+        raise ParseError("the formula has more than one '=' sign",
+                         hint="give one formula, an optional header such as f(x) = …, or one equation")
+    left, right = tokens[:marks[0]], tokens[marks[0] + 1:]
+    if not left:
+        raise ParseError("nothing stands before '='", hint="write the formula alone, such as x**2")
+    header = _header_variables(left, right) if tokens[marks[0]].text == "=" else None
+    if header is not None:
+        return _Sides(right, header_variables=header)
+    if not right:
+        raise ParseError("nothing stands after '='", hint="write the formula alone, such as x**2")
+    return _Sides(left, right)
+
+
+def _header_variables(left: list[_Token], right: list[_Token]) -> tuple | None:
+    """The variables of a header ``NAME =`` (none) or ``NAME(VARS) =``; None if ``left`` is no header."""
+    name = left[0]
+    if name.kind != "name" or not _is_free_name(name.text):
+        return None
+    if any(token.kind == "name" and token.text == name.text for token in right):
+        return None
+    if len(left) == 1:
+        return ()
+    inner = left[2:-1]
+    if len(left) < 4 or left[1].text != "(" or left[-1].text != ")" or len(inner) % 2 == 0:
+        return None
+    names, commas = inner[::2], inner[1::2]
+    if all(token.kind == "name" and _is_free_name(token.text) for token in names) \
+            and all(token.text == "," for token in commas):
+        return tuple(token.text for token in names)
+    return None
+
+
+def _is_free_name(name: str) -> bool:
+    """Whether ``name`` can name a variable or a function of a header (not a constant or a known function)."""
+    return not (name in CONSTANTS or name in FUNCTIONS or name in PIECEWISE_NAMES or name in OTHERWISE_NAMES)
 
 
 def _check_name(name: str) -> None:
@@ -284,32 +373,89 @@ def _is_call(name: str, allow_undefined_functions: bool) -> bool:
     )
 
 
-def _check_size(tree: ast.AST) -> None:
-    """Reject trees with too many nodes or too deep, without recursing."""
+_CHAINS = ((ast.Add, ast.Sub), (ast.Mult, ast.Div))
+
+
+def _continues_chain(parent: ast.AST, child: ast.AST) -> bool:
+    """Whether ``child`` is the left operand of a flat chain ``a + b - c`` or ``a*b/c`` that
+    ``parent`` continues: that is writing at one level, not nesting."""
+    if not (isinstance(parent, ast.BinOp) and isinstance(child, ast.BinOp) and child is parent.left):
+        return False
+    return any(isinstance(parent.op, chain) and isinstance(child.op, chain) for chain in _CHAINS)
+
+
+def _check_size(tree: ast.AST, budget: int = MAX_NODES) -> int:
+    """Reject trees with too many parts or too deep, without recursing; the parts left over.
+
+    Depth is real nesting (parentheses, calls, powers, signs): a long sum or product written out
+    flat is one level, however many terms it has. Size counts the values and operations."""
     count = 0
     stack = [(tree, 0)]
     while stack:
         node, depth = stack.pop()
+        if not isinstance(node, (ast.expr, ast.Expression)):
+            continue  # operator, context and comparison tokens are part of their node
         count += 1
-        if count > MAX_NODES:
+        if count > budget:
             raise ParseError(f"expression is too large (more than {MAX_NODES} parts)")
         if depth > MAX_DEPTH:
             raise ParseError(f"expression nests too deeply (more than {MAX_DEPTH} levels)")
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+        stack.extend((child, depth if _continues_chain(node, child) else depth + 1)
+                     for child in ast.iter_child_nodes(node))
+    return budget - count
+
+
+def _chain(node: ast.BinOp, chain: tuple) -> tuple:
+    """The leftmost operand of a flat chain and its (operation, operand) pairs, in reading order."""
+    pairs = []
+    while isinstance(node, ast.BinOp) and isinstance(node.op, chain):
+        pairs.append((node, node.right))
+        node = node.left
+    pairs.reverse()
+    return node, pairs
 
 
 class _Builder:
-    """Walk an ``ast`` tree and build the sympy expression it describes."""
+    """Walk ``ast`` trees and build the sympy expressions they describe.
+
+    Besides the expression it collects what sympy's simplification would lose: the domain
+    conditions of the formula as written (``conditions``) and the names read (``symbols``).
+    """
 
     def __init__(self, allow_undefined_functions: bool):
         self.allow_undefined_functions = allow_undefined_functions
         self.symbols: dict[str, sympy.Symbol] = {}
+        self.conditions: list[Condition] = []
+        self.branches: list = []  # conditions of the piecewise branches being built
+        self.source = b""
+
+    def side(self, tree: ast.Expression, source: str) -> sympy.Expr:
+        """The expression of one side of the formula, parsed from ``source``."""
+        self.source = source.encode("utf-8")
+        return self._expression(tree.body)
 
     def build(self, node: ast.AST):
         method = getattr(self, "_" + type(node).__name__, None)
         if method is None:
             raise ParseError(f"{_describe(node)} is not allowed in an expression")
         return method(node)
+
+    def written(self, node: ast.AST) -> str:
+        """The part of the formula ``node`` stands for, as written (spaces removed)."""
+        segment = self.source[node.col_offset:node.end_col_offset].decode("utf-8", "replace")
+        return segment.replace(" ", "")
+
+    def require(self, conditions, node: ast.AST) -> None:
+        """Record the domain conditions (requirement, quantity, phrase[, exponent]) of ``node``."""
+        where = sympy.And(*self.branches) if self.branches else None
+        for requirement, quantity, phrase, *exponent in conditions:
+            exponent = exponent[0] if exponent else None
+            if constant_verdict(requirement, quantity, exponent) is True:
+                continue
+            condition = Condition(requirement, quantity, self.written(node), phrase, exponent, where)
+            if not any((c.requirement, c.quantity, c.exponent, c.where)
+                       == (requirement, quantity, exponent, where) for c in self.conditions):
+                self.conditions.append(condition)
 
     def _Constant(self, node: ast.Constant):
         value = node.value
@@ -319,10 +465,7 @@ class _Builder:
             if value.bit_length() > MAX_DIGITS * 3.33:
                 raise ParseError(f"number is too large (more than {MAX_DIGITS} digits)")
             return sympy.Integer(value)
-        return _decimal(self.literal_text(node))
-
-    def literal_text(self, node: ast.Constant) -> str:
-        return self.source_segments[node]
+        return _decimal(self.written(node))
 
     def _Name(self, node: ast.Name):
         name = node.id
@@ -349,9 +492,41 @@ class _Builder:
         raise ParseError(f"{_describe(node)} is not allowed in an expression")
 
     def _BinOp(self, node: ast.BinOp):
-        left = self._expression(node.left)
-        right = self._expression(node.right)
-        return _bounded(_arithmetic(node, left, right))
+        if isinstance(node.op, _CHAINS[0]):
+            return self._sum(node)
+        if isinstance(node.op, _CHAINS[1]):
+            return self._product(node)
+        if not isinstance(node.op, ast.Pow):
+            raise ParseError(f"the operator {_describe(node)} is not allowed")
+        base = self._expression(node.left)
+        exponent = self._expression(node.right)
+        self.require(power_conditions(base, exponent), node)
+        return _bounded(_power(base, exponent))
+
+    def _sum(self, node: ast.BinOp):
+        """A flat chain a + b − c …, built at once (a long polynomial is no deeper than a short one)."""
+        first, pairs = _chain(node, _CHAINS[0])
+        terms = [self._expression(first)]
+        for operation, operand in pairs:
+            term = self._expression(operand)
+            terms.append(-term if isinstance(operation.op, ast.Sub) else term)
+        _check_numbers(terms, lambda term: term)
+        return _bounded(sympy.Add(*terms))
+
+    def _product(self, node: ast.BinOp):
+        """A flat chain a·b/c …; every divisor as written must not be 0."""
+        first, pairs = _chain(node, _CHAINS[1])
+        factors = [self._expression(first)]
+        for operation, operand in pairs:
+            factor = self._expression(operand)
+            if isinstance(operation.op, ast.Div):
+                if factor.is_zero:
+                    raise NoAnswerError("division by zero in the expression itself")
+                self.require([(NONZERO, factor, "division by zero")], operation)
+                factor = sympy.Pow(factor, -1)
+            factors.append(factor)
+        _check_numbers(factors, lambda factor: factor.as_coeff_Mul()[0])
+        return _bounded(sympy.Mul(*factors))
 
     def _Call(self, node: ast.Call):
         if not isinstance(node.func, ast.Name):
@@ -367,7 +542,9 @@ class _Builder:
             if len(arguments) not in counts:
                 wanted = " or ".join(str(count) for count in sorted(counts))
                 raise ParseError(f"{name}() takes {wanted} argument(s), not {len(arguments)}")
-            return function(*arguments)
+            _check_order(name, arguments)
+            self.require(call_conditions(_DOMAIN_OF.get(name, function), arguments), node)
+            return _bounded(function(*arguments))
         if self.allow_undefined_functions and name in UNDEFINED_FUNCTION_NAMES and arguments:
             return sympy.Function(name)(*arguments)
         raise ParseError(
@@ -376,13 +553,19 @@ class _Builder:
         )
 
     def _piecewise(self, node: ast.Call):
-        """piecewise((expr, condition), …, (expr, otherwise))."""
-        pieces = []
+        """piecewise((expr, condition), …, (expr, otherwise)); a branch's domain conditions apply
+        only where that branch is taken."""
+        pieces, earlier = [], []
         for index, argument in enumerate(node.args):
             if not (isinstance(argument, ast.Tuple) and len(argument.elts) == 2):
                 raise ParseError("piecewise takes pairs: piecewise((-x, x < 0), (x, otherwise))")
-            value = self._expression(argument.elts[0])
             condition = self._condition(argument.elts[1], last=index == len(node.args) - 1)
+            self.branches.append(sympy.And(condition, *[sympy.Not(before) for before in earlier]))
+            try:
+                value = self._expression(argument.elts[0])
+            finally:
+                self.branches.pop()
+            earlier.append(condition)
             pieces.append((value, condition))
         if not pieces:
             raise ParseError("piecewise needs at least one (expression, condition) pair")
@@ -417,21 +600,32 @@ class _Builder:
         raise ParseError("a comparison may only appear as a piecewise condition")
 
 
-def _arithmetic(node: ast.BinOp, left: sympy.Expr, right: sympy.Expr) -> sympy.Expr:
-    operator = node.op
-    if isinstance(operator, ast.Add):
-        return left + right
-    if isinstance(operator, ast.Sub):
-        return left - right
-    if isinstance(operator, ast.Mult):
-        return left * right
-    if isinstance(operator, ast.Div):
-        if right.is_zero:
-            raise NoAnswerError("division by zero in the expression itself")
-        return left / right
-    if isinstance(operator, ast.Pow):
-        return _power(left, right)
-    raise ParseError(f"the operator {_describe(node)} is not allowed")
+def _check_order(name: str, arguments: list) -> None:
+    """The order argument of polygamma, besselj, … is a number of bounded size (a whole number ≥ 0
+    where the function needs one): sympy expands or computes with it."""
+    if name not in ORDERS:
+        return
+    index, whole = ORDERS[name]
+    order = arguments[index]
+    if order.free_symbols or not order.is_extended_real:
+        raise ParseError(f"the order of {name} (its argument {index + 1}) must be a real number")
+    if whole and not (order.is_Integer and order >= 0):
+        raise ParseError(f"the order of {name} (its argument {index + 1}) must be a whole number ≥ 0")
+    if abs(order) > MAX_ORDER:
+        raise ParseError(f"the order of {name} is too large (the limit is {MAX_ORDER})")
+
+
+def _check_numbers(parts: list, coefficient) -> None:
+    """Refuse a flat sum or product whose exact numbers together exceed MAX_RESULT_BITS twice over
+    before sympy multiplies them out (10**4000*10**4000*…): a chain's result is no larger than
+    the sum of its numbers' sizes."""
+    bits = 0
+    for part in parts:
+        number = coefficient(part)
+        if number.is_Rational:
+            bits += abs(number.p).bit_length() + number.q.bit_length()
+    if bits > 2 * MAX_RESULT_BITS:
+        raise ParseError(f"a number in the expression is too large (more than {MAX_RESULT_BITS} bits)")
 
 
 def _bounded(value: sympy.Expr) -> sympy.Expr:
@@ -495,32 +689,196 @@ def _short_number(number: sympy.Expr) -> str:
     return sympy.sstr(number)
 
 
-def _attach_sources(builder: _Builder, tree: ast.AST, source: str) -> None:
-    builder.source_segments = {
-        node: ast.get_source_segment(source, node)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Constant)
-    }
+@dataclass(frozen=True)
+class Formula:
+    """A parsed formula with what sympy's simplification would hide.
+
+    ``expression`` is the sympy expression (for an equation: left − right). ``domain`` holds the
+    conditions of the formula as written (see derivcli.domain): ``x/x`` is 1 but keeps x ≠ 0.
+    ``symbols`` names every variable read, in reading order, so a renderer can say that
+    ``theta`` or ``y_hat`` was read as one name. ``equation`` is (left, right) when the text
+    is an equation such as ``sin(y) = x`` rather than a formula with an optional header.
+    """
+
+    expression: sympy.Expr
+    domain: tuple = ()
+    symbols: tuple = ()
+    equation: tuple | None = None
+
+    def names_read_whole(self) -> tuple:
+        """The names of more than one character read as one variable (``theta``, ``xy``)."""
+        return tuple(name for name in self.symbols if len(name) > 1)
+
+    def violation(self, point: dict) -> str | None:
+        """Why ``point`` is outside the domain of the formula as written, or None."""
+        return domain_violation(self.domain, point)
+
+
+def parse_formula(text: str, allow_undefined_functions: bool = False,
+                  allow_equation: bool = False) -> Formula:
+    """Parse user text into a :class:`Formula`, or raise ParseError saying what is wrong.
+
+    ``allow_undefined_functions`` lets ``f(x)``, ``g(x)``, ``h(x)`` stand for unknown functions
+    (``diff`` uses it). An equation is returned only with ``allow_equation``; otherwise it is a
+    usage error that says it was read as one, never a formula with a side dropped.
+    """
+    sides = _split_sides(_scan(text))
+    builder = _Builder(allow_undefined_functions)
+    budget = MAX_NODES
+    expressions = []
+    for tokens in (sides.left, sides.right):
+        if tokens is None:
+            continue
+        source = _python_source(tokens, allow_undefined_functions)
+        try:
+            tree = ast.parse(source, mode="eval")
+        except (SyntaxError, ValueError, MemoryError, RecursionError) as error:
+            raise ParseError(f"cannot parse {_quote(text)}: {_syntax_reason(error)}") from None
+        budget = _check_size(tree, budget)
+        expressions.append(builder.side(tree, source))
+    _check_names(builder.symbols, sides.header_variables)
+    domain, symbols = tuple(builder.conditions), tuple(builder.symbols)
+    if sides.right is None:
+        return Formula(expressions[0], domain, symbols)
+    if not allow_equation:
+        raise UsageError(
+            f"{_quote(text)} was read as an equation (its left side is not a header such as f(x) =): "
+            "implicit differentiation needs --implicit, which deriv does not offer yet",
+            hint="to differentiate a formula, give it alone, or after a header whose name is not used on the right",
+        )
+    left, right = expressions
+    return Formula(left - right, domain, symbols, equation=(left, right))
 
 
 def parse_expression(text: str, allow_undefined_functions: bool = False) -> sympy.Expr:
-    """Parse user text into a sympy expression, or raise ParseError saying what is wrong.
+    """The sympy expression of a formula (see :func:`parse_formula`; an equation is a usage error)."""
+    return parse_formula(text, allow_undefined_functions).expression
 
-    ``allow_undefined_functions`` lets ``f(x)``, ``g(x)``, ``h(x)`` stand for unknown functions
-    (``diff`` uses it); elsewhere they are unknown names.
+
+# --- names that were meant as something else ---------------------------------------------------
+
+_GLUED_BUILDERS = {
+    sympy.sin, sympy.cos, sympy.tan, sympy.sec, sympy.csc, sympy.cot,
+    sympy.asin, sympy.acos, sympy.atan, sympy.acot, sympy.asec, sympy.acsc,
+    sympy.sinh, sympy.cosh, sympy.tanh, sympy.coth, sympy.sech, sympy.csch,
+    sympy.asinh, sympy.acosh, sympy.atanh, sympy.acoth, sympy.asech, sympy.acsch,
+    sympy.exp, sympy.log, _log, sympy.sqrt, sympy.cbrt, sympy.Abs,
+}
+# elementary functions written without parentheses in print (sin x, ln x): glued to a name they are refused
+GLUED_FUNCTIONS = tuple(sorted(
+    (name for name, (builder, _) in FUNCTIONS.items()
+     if name.islower() and (builder in _GLUED_BUILDERS or name in ("log10", "log2"))),
+    key=len, reverse=True,
+))
+GREEK_NAMES = frozenset(
+    "alpha beta gamma delta epsilon zeta eta theta iota kappa mu nu xi omicron rho sigma tau "
+    "upsilon phi chi psi omega".split()
+)
+_ARGUMENT = re.compile(r"\d*(?:[A-Za-z\u0370-\u03ff]|(?P<word>[A-Za-z]+))")
+
+
+def _check_names(symbols: dict, header_variables: tuple) -> None:
+    """Refuse the names that silently misread a formula: ``sinx`` (meant sin(x)) and ``xy`` beside
+    x and y (meant x*y). A lone ``theta``, ``y_hat`` or ``xy`` stays one variable."""
+    letters = {name for name in symbols if len(name) == 1} | set(header_variables)
+    for name in symbols:
+        if "_" in name or len(name) < 2:
+            continue
+        glued = _glued_function(name, set(symbols) | set(header_variables))
+        if glued is not None:
+            function, argument = glued
+            raise ParseError(f"{name!r} reads as the function {function} glued to {argument}",
+                             hint=f"write {function}({argument}) for the function")
+        if name.isascii() and name.isalpha() and all(letter in letters for letter in name):
+            product = "*".join(name)
+            raise ParseError(f"{name!r} could be one variable or the product {product} of variables used here",
+                             hint=f"write {product} for the product, or rename the variable")
+
+
+def _glued_function(name: str, names: set) -> tuple | None:
+    """(function, argument) when ``name`` is an elementary function followed by its argument:
+    a letter (``sinx``), digits and a letter (``sin2x``), a Greek name, pi, or a name used elsewhere."""
+    for function in GLUED_FUNCTIONS:
+        if not name.startswith(function) or len(name) == len(function):
+            continue
+        rest = name[len(function):]
+        match = _ARGUMENT.fullmatch(rest)
+        if match is None:
+            continue
+        word = match.group("word")
+        if word is None or word in GREEK_NAMES or word in CONSTANTS or word in names:
+            return function, rest
+    return None
+
+
+# --- families of points -------------------------------------------------------------------------
+
+_FAMILY = re.compile(r"^(?P<point>.*?)\s*\(\s*(?P<parameter>[A-Za-z][\w]*)\s+(?P<kind>integer|real)\s*\)\s*$",
+                     re.DOTALL)
+
+
+@dataclass(frozen=True)
+class PointFamily:
+    """Infinitely many points, as critical prints them: ``x=pi/2 + pi*n (n integer)``.
+
+    ``point`` maps each variable to its coordinate, an expression in ``parameter``; ``kind`` is
+    "integer" (n runs over the integers) or "real" (a line or curve, ``x=0,y=y (y real)``).
     """
-    source = _python_source(text, allow_undefined_functions)
-    try:
-        tree = ast.parse(source, mode="eval")
-    except (SyntaxError, ValueError, MemoryError, RecursionError) as error:
-        raise ParseError(f"cannot parse {_quote(text)}: {_syntax_reason(error)}") from None
-    _check_size(tree)
-    builder = _Builder(allow_undefined_functions)
-    _attach_sources(builder, tree, source)
-    expression = builder.build(tree.body)
-    if not isinstance(expression, sympy.Expr):
-        raise ParseError(f"{_quote(text)} is not an expression")
-    return expression
+
+    point: dict
+    parameter: sympy.Symbol
+    kind: str
+
+    def member(self, value) -> dict:
+        """The point of the family at parameter ``value``."""
+        return {variable: coordinate.xreplace({self.parameter: value})
+                for variable, coordinate in self.point.items()}
+
+
+def is_family(text: str) -> bool:
+    """Whether ``text`` names a family of points (it ends in ``(n integer)`` or ``(y real)``)."""
+    return isinstance(text, str) and _FAMILY.match(text) is not None
+
+
+def parse_family(text: str, variables: list[sympy.Symbol]) -> PointFamily:
+    """Read what critical prints for a family, ``x=pi/2 + pi*n (n integer)`` or
+    ``x=0,y=y (y real)``, as a :class:`PointFamily` over ``variables``."""
+    match = _FAMILY.match(text) if isinstance(text, str) and len(text) <= MAX_LENGTH else None
+    if match is None:
+        raise UsageError(f"{_quote(str(text))} is not a family of points",
+                         hint="a family reads like x=pi/2 + pi*n (n integer)")
+    name, kind = match.group("parameter"), match.group("kind")
+    by_name = {str(variable): variable for variable in variables}
+    if kind == "real":
+        if name not in by_name:
+            raise UsageError(f"the parameter {name!r} of a real family must be one of the variables")
+        parameter = by_name[name]
+    else:
+        if name in by_name:
+            raise UsageError(f"the integer parameter {name!r} is also a variable here")
+        parameter = sympy.Symbol(name, integer=True)
+    point = _read_point(match.group("point"), variables, _FamilyValues(name, parameter))
+    if not any(coordinate.has(parameter) for coordinate in point.values()):
+        raise UsageError(f"{_quote(text)} does not depend on its parameter {name}",
+                         hint=f"give the point without '({name} {kind})'")
+    return PointFamily(point, parameter, kind)
+
+
+class _FamilyValues:
+    """Reads a family's coordinates: constants and the one parameter."""
+
+    def __init__(self, name: str, parameter: sympy.Symbol):
+        self.name, self.parameter = name, parameter
+
+    def __call__(self, text: str) -> sympy.Expr:
+        value = parse_expression(text)
+        others = sorted(str(symbol) for symbol in value.free_symbols if str(symbol) != self.name)
+        if others:
+            raise ParseError(f"{_quote(text)} may depend only on the parameter {self.name} (it contains {', '.join(others)})")
+        value = value.xreplace({symbol: self.parameter for symbol in value.free_symbols})
+        if value.has(sympy.oo, -sympy.oo, sympy.zoo, sympy.nan):
+            raise ParseError(f"{_quote(text)} is not finite")
+        return value
 
 
 def parse_value(text: str) -> sympy.Expr:
@@ -537,13 +895,29 @@ def parse_value(text: str) -> sympy.Expr:
 def parse_point(text: str, variables: list[sympy.Symbol]) -> dict[sympy.Symbol, sympy.Expr]:
     """Read ``3``, ``x=3`` or ``x=1,y=2`` as values for ``variables``, all of them and no others.
 
-    A bare value (or bare values in order) is allowed when it is unambiguous.
+    A bare value (or bare values in order) is allowed when it is unambiguous. A family
+    (``x=pi*n (n integer)``) is a usage error that names one of its points; see parse_family.
     """
     if not isinstance(text, str) or not text.strip():
         raise UsageError("empty point", hint="write a point as 3, x=3 or \"x=1,y=2\"")
     if len(text) > MAX_LENGTH:
         raise UsageError("point is too long")
-    text = re.sub(r"\s*\(\s*\w+\s+integer\s*\)\s*$", "", text.strip())
+    text = text.strip()
+    family = _FAMILY.match(text)
+    if family is not None:
+        try:
+            found = parse_family(text, variables)
+        except UsageError:  # x=pi (n integer) is one point; other faults show when it is read
+            found = None
+        if found is not None:
+            raise UsageError(f"{_quote(text)} names infinitely many points ({found.parameter} {found.kind})",
+                             hint=f"give one of them, such as {format_point(found.member(0))}")
+        text = family.group("point")
+    return _read_point(text, variables, parse_value)
+
+
+def _read_point(text: str, variables: list, read_value) -> dict:
+    """The values of ``x=1,y=2`` (or bare ``1, 2``) for ``variables``, each read by ``read_value``."""
     parts = _split_top_level(text)
     named = [part for part in parts if _is_assignment(part)]
     by_name = {str(variable): variable for variable in variables}
@@ -558,7 +932,7 @@ def parse_point(text: str, variables: list[sympy.Symbol]) -> dict[sympy.Symbol, 
                 raise UsageError(f"{name!r} is not a variable here (the variables are: {known})")
             if by_name[name] in point:
                 raise UsageError(f"{name!r} is given twice in the point")
-            point[by_name[name]] = parse_value(value_text)
+            point[by_name[name]] = read_value(value_text)
     else:
         if len(parts) != len(variables):
             names = ", ".join(by_name) or "none"
@@ -567,7 +941,7 @@ def parse_point(text: str, variables: list[sympy.Symbol]) -> dict[sympy.Symbol, 
                 hint="name them: " + ",".join(f"{name}=…" for name in by_name),
             )
         for variable, part in zip(variables, parts):
-            point[variable] = parse_value(part)
+            point[variable] = read_value(part)
     missing = [str(variable) for variable in variables if variable not in point]
     if missing:
         raise UsageError(f"the point gives no value for {', '.join(missing)}")
