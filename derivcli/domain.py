@@ -76,6 +76,16 @@ def domain_violation(conditions, point: dict) -> str | None:
     return None
 
 
+def domain_symbols(conditions) -> set:
+    """Every symbol the conditions mention."""
+    symbols = set()
+    for condition in conditions:
+        symbols |= condition.quantity.free_symbols
+        if condition.exponent is not None:
+            symbols |= condition.exponent.free_symbols
+    return symbols
+
+
 def undecided_conditions(conditions, point: dict) -> tuple:
     """The conditions that could not be decided at ``point`` (neither proven nor refuted)."""
     return tuple(condition for condition in conditions if condition.holds_at(point) is None)

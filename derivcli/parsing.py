@@ -19,7 +19,8 @@ from fractions import Fraction
 import sympy
 
 from derivcli.domain import (
-    NONZERO, Condition, call_conditions, constant_verdict, domain_violation, power_conditions,
+    NONZERO, Condition, call_conditions, constant_verdict, domain_symbols, domain_violation,
+    power_conditions,
 )
 from derivcli.errors import NoAnswerError, ParseError, UsageError
 
@@ -712,6 +713,10 @@ class Formula:
     def violation(self, point: dict) -> str | None:
         """Why ``point`` is outside the domain of the formula as written, or None."""
         return domain_violation(self.domain, point)
+
+    def domain_symbols(self) -> set:
+        """The variables the domain conditions mention (``x`` of ``x/x``, though the expression is 1)."""
+        return domain_symbols(self.domain)
 
 
 def parse_formula(text: str, allow_undefined_functions: bool = False,
