@@ -48,6 +48,11 @@ def _log(value, base=None):
     return sympy.log(value) if base is None else sympy.log(value, base)
 
 
+def _erfcinv(value):
+    """erfcinv(u) as erfinv(1 − u), the same function: sympy cannot evaluate erfcinv numerically."""
+    return sympy.erfinv(1 - value)
+
+
 # name -> (builder, allowed argument counts); sympy's own spellings beside the textbook ones
 FUNCTIONS = {
     "sin": (sympy.sin, {1}), "cos": (sympy.cos, {1}), "tan": (sympy.tan, {1}),
@@ -76,7 +81,7 @@ FUNCTIONS = {
     "Min": (sympy.Min, {2, 3, 4}), "Max": (sympy.Max, {2, 3, 4}),
     "sinc": (sympy.sinc, {1}),
     "erf": (sympy.erf, {1}), "erfc": (sympy.erfc, {1}), "erfi": (sympy.erfi, {1}),
-    "erfinv": (sympy.erfinv, {1}), "erfcinv": (sympy.erfcinv, {1}),
+    "erfinv": (sympy.erfinv, {1}), "erfcinv": (_erfcinv, {1}),
     "fresnels": (sympy.fresnels, {1}), "fresnelc": (sympy.fresnelc, {1}),
     "gamma": (sympy.gamma, {1}), "loggamma": (sympy.loggamma, {1}),
     "digamma": (sympy.digamma, {1}), "trigamma": (sympy.trigamma, {1}),
@@ -96,7 +101,7 @@ FUNCTIONS = {
     "elliptic_f": (sympy.elliptic_f, {2}),
 }
 # the sympy function whose domain a name's call has, where the builder is not that function
-_DOMAIN_OF = {"log": sympy.log, "log10": sympy.log, "log2": sympy.log}
+_DOMAIN_OF = {"log": sympy.log, "log10": sympy.log, "log2": sympy.log, "erfcinv": sympy.erfcinv}
 # name -> (index of the order argument, whether it must be a whole number ≥ 0): orders are
 # numbers of bounded size, so polygamma(10**9, x) is refused rather than computed
 ORDERS = {
