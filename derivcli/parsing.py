@@ -432,6 +432,7 @@ class _Builder:
         self.allow_undefined_functions = allow_undefined_functions
         self.symbols: dict[str, sympy.Symbol] = {}
         self.conditions: list[Condition] = []
+        self.seen: set = set()
         self.branches: list = []  # conditions of the piecewise branches being built
         self.source = b""
 
@@ -458,10 +459,11 @@ class _Builder:
             exponent = exponent[0] if exponent else None
             if constant_verdict(requirement, quantity, exponent) is True:
                 continue
-            condition = Condition(requirement, quantity, self.written(node), phrase, exponent, where)
-            if not any((c.requirement, c.quantity, c.exponent, c.where)
-                       == (requirement, quantity, exponent, where) for c in self.conditions):
-                self.conditions.append(condition)
+            key = (requirement, quantity, exponent, where)
+            if key not in self.seen:  # x/x + 1/x needs x ≠ 0 once, named by its first part
+                self.seen.add(key)
+                self.conditions.append(Condition(requirement, quantity, self.written(node), phrase,
+                                                 exponent, where))
 
     def _Constant(self, node: ast.Constant):
         value = node.value
