@@ -16,7 +16,8 @@ from derivcli import evaluation
 from derivcli.calculus import compare_point_near, compare_point_sets
 from derivcli.errors import UsageError
 from derivcli.parsing import (
-    choose_variables, format_point, parse_expression, parse_interval, parse_point, parse_value, sorted_symbols,
+    choose_variables, format_point, parse_expression, parse_formula, parse_interval, parse_point, parse_value,
+    sorted_symbols,
 )
 
 
@@ -66,20 +67,22 @@ def differentiate(request: DifferentiationRequest):
     """Parse, differentiate (one checked tree per pass), then evaluate and check."""
     from derivcli import derivation  # lazy, as each engine below: a command loads only its own
 
-    expression = parse_expression(request.expression, allow_undefined_functions=True)
+    formula = parse_formula(request.expression, allow_undefined_functions=True)
+    expression = formula.expression
     if len(request.wrt) > 1 and request.order > 1:
         raise UsageError("--order applies to one variable",
                          hint="for mixed partials repeat --wrt in order: --wrt x --wrt x --wrt y")
     variables = choose_variables(expression, request.wrt)
     if len(variables) == 1:
         variables = variables * request.order
-    every = sorted_symbols(expression.free_symbols | set(variables))
+    every = sorted_symbols(expression.free_symbols | formula.domain_symbols() | set(variables))
     point = parse_point(request.at, every) if request.at is not None else None
     expected = None
     if request.expect is not None:
         expected = (parse_value(request.expect) if point is not None
                     else parse_expression(request.expect, allow_undefined_functions=True))
-    return derivation.answer(expression, variables, point, expected, request.strict, request.simplify)
+    return derivation.answer(expression, variables, point, expected, request.strict, request.simplify,
+                             domain=formula.domain)
 
 
 # --- deriv descend ------------------------------------------------------------------------------

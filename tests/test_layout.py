@@ -14,8 +14,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "derivcli"
 
-FOUNDATION = {"derivcli", "derivcli.errors", "derivcli.guard", "derivcli.output", "derivcli.notation",
-              "derivcli.parsing"}
+FOUNDATION = {"derivcli", "derivcli.errors", "derivcli.guard", "derivcli.output", "derivcli.notation"}
 SHELL = {"derivcli.cli", "derivcli.jobs", "derivcli.__main__"}
 ENGINES = ("derivcli.evaluation", "derivcli.derivation", "derivcli.analysis", "derivcli.descent")
 LAYERS = {"foundation": 0, "calculus": 1, "engine": 2, "render": 3, "shell": 4}
@@ -40,7 +39,7 @@ def wing(name: str) -> str:
 
 
 def layer(name: str) -> str:
-    if name in FOUNDATION:
+    if name in FOUNDATION or wing(name) == "derivcli.parsing":
         return "foundation"
     if name in SHELL:
         return "shell"

@@ -194,3 +194,168 @@ def test_common_notations_that_are_refused_say_how_to_write_them():
     with pytest.raises(ParseError) as bars:
         parse_expression("ln|x|")
     assert bars.value.hint == "write |x| as abs(x)"
+
+
+# --- the domain of the formula as written (parsing.conditions) -------------------------------------
+
+from derivcli.parsing import undecided_conditions  # noqa: E402
+from derivcli.parsing import is_family, parse_family, parse_formula  # noqa: E402
+
+
+@pytest.mark.parametrize("text, outside, inside", [
+    ("1/x", 0, 1),
+    ("x**(-2)", 0, -1),
+    ("x**(1/2)", -1, 0),
+    ("x**0.25", -1, 0),
+    ("x**(-1/2)", 0, 1),
+    ("x**pi", -1, 0),
+    ("x**(1/3)", None, -8),  # odd roots are real roots
+    ("log(x)", 0, 1),
+    ("log(x, x)", 1, 2),
+    ("log(2, x)", -2, 3),
+    ("tan(x)", sympy.pi / 2, 0),
+    ("cot(x)", 0, 1),
+    ("asin(x)", 2, 1),
+    ("acosh(x)", 0, 1),
+    ("atanh(x)", 1, 0),
+    ("acoth(x)", 1, 2),
+    ("asec(x)", 0, -1),
+    ("asech(x)", 0, 1),
+    ("gamma(x)", -2, -sympy.Rational(5, 2)),
+    ("polygamma(1, x)", 0, sympy.pi),
+    ("loggamma(x)", 0, 1),
+    ("LambertW(x)", -1, -sympy.exp(-1)),
+    ("erfinv(x)", 1, 0),
+    ("atan2(x, x)", 0, 1),
+    ("li(x)", 1, 0),
+    ("x**x", -sympy.Rational(1, 2), -1),  # (−1)**(−1) is real
+    ("0**x", -1, 0),
+    ("piecewise((1/x, x > 1), (0, otherwise))", None, 0),
+])
+def test_domain_conditions_of_the_written_parts(text, outside, inside):
+    formula = parse_formula(text)
+    if outside is not None:
+        assert formula.violation({x: outside}) is not None, formula.domain
+    assert formula.violation({x: inside}) is None, formula.domain
+
+
+def test_a_violation_names_the_part_the_point_and_the_reason():
+    assert parse_formula("sin(x) + 1/(x - 2)").violation({x: 2}) == \
+        "1/(x-2) is undefined at x = 2 (division by zero)"
+    assert parse_formula("sqrt(log(x))").violation({x: sympy.Rational(1, 2)}) == \
+        "sqrt(log(x)) is undefined at x = 1/2 (even root of a negative number)"
+
+
+def test_the_innermost_part_is_blamed_first():
+    assert parse_formula("sqrt(log(x))").violation({x: -1}).startswith("log(x) is undefined")
+
+
+def test_constant_parts_that_always_hold_leave_no_condition():
+    assert parse_formula("x**2/2 + sqrt(2)*x + 2**x + log(3)").domain == ()
+
+
+def test_a_zero_sympy_cannot_prove_is_undecided_not_satisfied():
+    """1/(sin(x)**2 + cos(x)**2 - 1) at x = pi/7: the denominator is 0, which neither sympy's
+    exact test nor a 30-digit evaluation can confirm; the condition is undecided."""
+    formula = parse_formula("1/(sin(x)**2 + cos(x)**2 - 1)")
+    point = {x: sympy.pi / 7}
+    assert formula.violation(point) is None
+    assert len(undecided_conditions(formula.domain, point)) == 1
+
+
+def test_the_domain_symbols_include_cancelled_variables():
+    formula = parse_formula("y/y + x")
+    assert {str(symbol) for symbol in formula.domain_symbols()} == {"y"}
+
+
+# --- headers and equations ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("f(x) = x^2", x**2),
+    ("f(x, y) = x*y", x * y),
+    ("y = 3x", 3 * x),
+    ("loss = (y - y_hat)**2", (y - y_hat) ** 2),
+])
+def test_headers(text, expected):
+    assert parse_expression(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "sin(y) = x", "y = x + y", "pi = x", "e = x", "x**2 = 4", "f(2) = x", "f(x) = 2*f(x)", "x == 1",
+])
+def test_equations_are_not_headers(text):
+    with pytest.raises(UsageError, match="read as an equation"):
+        parse_expression(text, allow_undefined_functions=True)
+    assert parse_formula(text, allow_undefined_functions=True, allow_equation=True).equation is not None
+
+
+@pytest.mark.parametrize("text, message", [
+    ("x = y = 1", "more than one"), ("= x", "nothing stands before"), ("x**2 =", "nothing stands after"),
+    ("f(x) =", "empty expression"),
+])
+def test_malformed_equals_signs(text, message):
+    with pytest.raises(ParseError, match=message):
+        parse_expression(text)
+
+
+# --- names --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "sinx", "cosx", "lnx", "sqrtx", "expx", "arcsinx", "sinhx", "log10x", "sinθ", "sinpi", "absx",
+    "sintheta", "sinab + ab",
+])
+def test_glued_function_names_are_refused(text):
+    with pytest.raises(ParseError, match="glued"):
+        parse_expression(text)
+
+
+@pytest.mark.parametrize("text", [
+    "sinusoid", "cosine_rule", "expected", "theta", "signal", "x_y + x + y", "ab + a", "y_hat*x",
+])
+def test_names_that_only_resemble_others_stay_variables(text):
+    parse_expression(text)
+
+
+# --- sizes --------------------------------------------------------------------------------------
+
+def test_a_flat_chain_is_one_level_deep():
+    assert parse_expression(" + ".join(f"x**{k}" for k in range(200))) == sum(x**k for k in range(200))
+    assert parse_expression("*".join(["x"] * 500)) == x**500
+    assert parse_expression("/".join(["x"] * 100)) == x**-98
+
+
+def test_a_long_chain_of_huge_numbers_is_refused_before_it_is_multiplied_out():
+    with pytest.raises(ParseError, match="too large"):
+        parse_expression("*".join(["10**3900"] * 400))
+    with pytest.raises(ParseError, match="too large"):
+        parse_expression("+".join(["1/3**8000"] * 200))
+
+
+# --- families -----------------------------------------------------------------------------------
+
+def test_families_of_points():
+    n = sympy.Symbol("n", integer=True)
+    family = parse_family("x=pi*n + pi/2 (n integer)", [x])
+    assert family.point == {x: sympy.pi * n + sympy.pi / 2} and family.parameter == n
+    assert family.member(2) == {x: 5 * sympy.pi / 2}
+    assert parse_family("x=pi*n,y=0 (n integer)", [x, y]).member(1) == {x: sympy.pi, y: 0}
+    assert is_family("x=y,y=y (y real)") and not is_family("x=1")
+
+
+@pytest.mark.parametrize("text, message", [
+    ("x=pi*m (n integer)", "only on the parameter n"),
+    ("x=1,y=2 (n integer)", "does not depend on its parameter"),
+    ("x=n (x integer)", "also a variable"),
+    ("x=1,y=y (t real)", "must be one of the variables"),
+    ("x=1", "not a family"),
+])
+def test_bad_families(text, message):
+    with pytest.raises(UsageError, match=message):
+        parse_family(text, [x, y])
+
+
+def test_a_family_given_as_one_point_names_a_member():
+    with pytest.raises(UsageError, match="infinitely many points") as error:
+        parse_point("x=pi*n + pi/2 (n integer)", [x])
+    assert error.value.hint == "give one of them, such as x=pi/2"
+    assert parse_point("x=pi (n integer)", [x]) == {x: sympy.pi}

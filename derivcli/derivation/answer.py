@@ -15,6 +15,7 @@ from ..calculus import (
     derivative_value_at,
     value_at,
 )
+from ..parsing import domain_violation
 from ..errors import DerivError, ExpectationFailed, NoAnswerError
 from ..guard import run_with_budget
 from ..notation import derivative_name
@@ -84,12 +85,19 @@ def slope_at(derivative, raw, previous, point, name) -> sympy.Expr:
     raise NoAnswerError(f"{name} does not exist at {variable} = {sympy.sstr(place)}: the function jumps there")
 
 
-def answer(expression, variables, point=None, expected=None, strict=False, simplify=True) -> Differentiation:
-    """Differentiate, evaluate at ``point`` and run the --expect and --strict checks."""
+def answer(expression, variables, point=None, expected=None, strict=False, simplify=True,
+           domain=()) -> Differentiation:
+    """Differentiate, evaluate at ``point`` and run the --expect and --strict checks.
+
+    ``domain`` holds the conditions of the formula as written (parsing.Formula.domain): a point
+    outside it has no derivative even where sympy's simplified expression has one (x/x at 0)."""
     derivation = differentiate(expression, variables, simplify)
     partial = len(expression.free_symbols | set(variables)) > 1
     result = Differentiation(derivation, point, strict=strict, partial=partial)
     if point is not None:
+        outside = domain_violation(domain, point)
+        if outside is not None:
+            raise NoAnswerError(f"{result.name(1)} does not exist where f does not: {outside}")
         check_computable(expression, point)  # too large to compute is not "does not exist"
         try:
             value_at(expression, point)  # f itself must exist there

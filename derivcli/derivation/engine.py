@@ -24,7 +24,7 @@ _BY_FUNCTION = {
 _BY_FUNCTION.update({
     exp: rules.ExponentialRule, log: rules.LogarithmRule, Abs: rules.AbsRule,
     sympy.sign: rules.SignRule, Piecewise: rules.PiecewiseRule,
-    sympy.Max: rules.ExtremumRule, sympy.Min: rules.ExtremumRule,
+    sympy.Max: rules.ExtremumRule, sympy.Min: rules.ExtremumRule, sympy.atan2: rules.Atan2Rule,
 })
 
 _SYMBOL_NAMES = ("u", "v", "w", "t", "s", "z")

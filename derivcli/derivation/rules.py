@@ -11,7 +11,7 @@ import sympy
 from sympy import Abs, Add, Derivative, Integer, Mul, Piecewise, Pow, Subs, exp, log
 
 from .step import Step
-from .tables import FAMILIES
+from .tables import FAMILIES, SPECIAL
 
 
 class Rule:
@@ -379,8 +379,9 @@ class FunctionRule(OuterRule):
 
 
 class KnownDerivativeRule(OuterRule):
-    """F(u)′ = F′(u) as sympy's table lists it for special functions: erf(u)′ = 2·e^(−u²)/√π,
-    Γ(u)′ = Γ(u)·ψ(u), Ei(u)′ = eᵘ/u, …"""
+    """F(u)′ = F′(u) from the table of special functions (tables.SPECIAL): erf(u)′ = 2·e^(−u²)/√π,
+    Γ(u)′ = Γ(u)·ψ(u), J_ν(u)′ = (J_(ν−1)(u) − J_(ν+1)(u))/2, …; for a function or argument the
+    table lacks, sympy's own derivative of F, said so in the formula."""
 
     rule_id, name = "known_derivative", "known derivative (from the table)"
 
@@ -395,13 +396,35 @@ class KnownDerivativeRule(OuterRule):
         def function(u):
             return expression.func(*arguments[:index], u, *arguments[index + 1:])
 
-        def derivative(u):
-            return function(u).fdiff(index + 1)
-
+        formula, table = SPECIAL.get((expression.func, index + 1), (None, None))
+        if table is None:
+            def derivative(u):
+                return function(u).fdiff(index + 1)
+            formula = f"the derivative of {expression.func.__name__} in its argument {index + 1}, from sympy"
+        else:
+            def derivative(u):
+                return table(*arguments[:index], u, *arguments[index + 1:])
         u = deriver.symbol
-        shown = function(u)
         return (arguments[index], function, derivative,
-                {"formula": "", "parameters": {f"d/d{u} {shown}": derivative(u)}})
+                {"formula": formula, "parameters": {f"d/d{u} {function(u)}": derivative(u)}})
+
+
+class Atan2Rule(Rule):
+    """atan2(y, x)′ = (x·y′ − y·x′)/(x² + y²): on each half-plane atan2(y, x) is atan(y/x) plus a
+    constant, so the chain rule (atan u)′ = 1/(1 + u²) with the quotient rule (y/x)′ = (y′·x − y·x′)/x²
+    gives it; written over x² + y², it holds on x = 0 too (all but the origin)."""
+
+    rule_id, name = "inverse_trig", "inverse trig (atan2)"
+    formula = "atan2(y, x)′ = (x·y′ − y·x′)/(x² + y²)"
+
+    @classmethod
+    def derive(cls, expression, deriver) -> Step:
+        y, x = expression.args
+        rise = deriver.derive(y, role="y")
+        run = deriver.derive(x, role="x")
+        result = (x * rise.result - y * run.result) / (x**2 + y**2)
+        return cls.step(expression, deriver, result, [rise, run], parameters={"y": y, "x": x},
+                        note="atan(y/x) by the chain and quotient rules; undefined at the origin only")
 
 
 class FunctionDerivativeRule(Rule):
