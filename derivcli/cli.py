@@ -26,6 +26,7 @@ from derivcli.output import (
 
 _PLACEHOLDER = "\x00deriv-expression"
 _OPTION_LIKE = re.compile(r"-[A-Za-z]")  # a dash and a letter: an option, or a formula like -x
+_LONG_OPTION = re.compile(r"--[A-Za-z]")  # two dashes and a letter: a long option, never a formula
 _WORD_OF_LETTERS = re.compile(r"[a-z][a-z-]+")
 _SHOWN_WORD = 60  # characters of an unknown word quoted back in its error
 ENVIRONMENT_PREFIX = "DERIV"
@@ -126,9 +127,11 @@ def _meant_option(word: str, names: set) -> str | None:
 
 
 def _reads_as_formula(word: str, names: set) -> bool:
-    """``-x``, ``-x**2``, ``-theta`` are formulas; ``--anything`` and a near-miss of an option
-    (``-at``, ``-jsn``, ``-order``) are not."""
-    return not word.startswith("--") and _meant_option(word, names) is None
+    """``-x``, ``-x**2``, ``-theta`` and ``---x`` (signs on signs) are formulas; ``--anything`` and a
+    near-miss of an option (``-at``, ``-jsn``, ``-order``) are not."""
+    if word.startswith("--"):
+        return not _LONG_OPTION.match(word)
+    return _meant_option(word, names) is None
 
 
 def _no_such_option(word: str, names: set, ctx, could_be_expression: bool) -> click.UsageError:

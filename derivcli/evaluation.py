@@ -14,6 +14,7 @@ import sympy
 from derivcli.calculus import compare_values, derivative_value_at, value_at
 from derivcli.errors import DerivError, NoAnswerError, ResourceLimitError
 from derivcli.notation import derivative_name
+from derivcli.parsing import domain_violation
 
 
 MAX_EXACT_BITS = 13_000
@@ -58,8 +59,11 @@ class Evaluation:
         return found
 
 
-def evaluate(expression, variable, points, order=0, numeric=False, digits=15, expected=None) -> Evaluation:
-    """Values of f, f′ … f⁽ᵒʳᵈᵉʳ⁾ at each point; with ``expected``, compare f's values to it."""
+def evaluate(expression, variable, points, order=0, numeric=False, digits=15, expected=None, domain=()) -> Evaluation:
+    """Values of f, f′ … f⁽ᵒʳᵈᵉʳ⁾ at each point; with ``expected``, compare f's values to it.
+
+    ``domain`` holds the conditions of the formula as written (parsing.Formula.domain): a point
+    outside it has no value, nor derivatives, even where sympy's simplified expression has one."""
     derivatives = [expression]
     for _ in range(order):
         derivatives.append(sympy.diff(derivatives[-1], variable))
@@ -68,7 +72,11 @@ def evaluate(expression, variable, points, order=0, numeric=False, digits=15, ex
     for point in points:
         entry = PointValues(point)
         try:
-            entry.values = [value_at(expression, point)] + [
+            value = value_at(expression, point)  # its reasons first: they say more (0/0 and its limit)
+            outside = domain_violation(domain, point)
+            if outside is not None:
+                raise NoAnswerError(outside)
+            entry.values = [value] + [
                 derivative_value_at(derivative, point, derivative_name([variable] * order),
                                     derivatives[order - 1])
                 for order, derivative in enumerate(derivatives[1:], start=1)

@@ -16,8 +16,8 @@ from derivcli import evaluation
 from derivcli.calculus import compare_point_near, compare_point_sets
 from derivcli.errors import UsageError
 from derivcli.parsing import (
-    choose_variables, format_point, parse_expression, parse_formula, parse_interval, parse_point, parse_value,
-    sorted_symbols,
+    choose_variables, format_point, is_family, is_stretch, parse_expression, parse_family, parse_formula,
+    parse_interval, parse_point, parse_stretch, parse_value, sorted_symbols,
 )
 
 
@@ -35,15 +35,18 @@ class EvaluationRequest:
 
 
 def evaluate(request: EvaluationRequest) -> evaluation.Evaluation:
-    expression = parse_expression(request.expression)
-    variable = choose_variables(expression, [request.wrt] if request.wrt else ())[0]
-    variables = sorted_symbols(expression.free_symbols | {variable})
+    formula = parse_formula(request.expression)
+    expression = formula.expression
+    written = expression.free_symbols | formula.domain_symbols()  # x/x is 1, but x must be given
+    variable = choose_variables(expression, [request.wrt] if request.wrt else (), written=written)[0]
+    variables = sorted_symbols(written | {variable})
     if request.order == 0:
-        variables = sorted_symbols(expression.free_symbols) or [variable]
+        variables = sorted_symbols(written) or [variable]
     points = [parse_point(text, variables) for text in request.points]
     expected = parse_value(request.expect) if request.expect else None
     return evaluation.evaluate(
-        expression, variable, points, request.order, request.numeric, request.digits, expected
+        expression, variable, points, request.order, request.numeric, request.digits, expected,
+        domain=formula.domain,
     )
 
 
@@ -72,7 +75,7 @@ def differentiate(request: DifferentiationRequest):
     if len(request.wrt) > 1 and request.order > 1:
         raise UsageError("--order applies to one variable",
                          hint="for mixed partials repeat --wrt in order: --wrt x --wrt x --wrt y")
-    variables = choose_variables(expression, request.wrt)
+    variables = choose_variables(expression, request.wrt, written=formula.domain_symbols())
     if len(variables) == 1:
         variables = variables * request.order
     every = sorted_symbols(expression.free_symbols | formula.domain_symbols() | set(variables))
@@ -261,11 +264,13 @@ class ClassifyRequest:
 def find_critical_points(request: CriticalRequest):
     from derivcli import analysis  # lazy: a command loads only its own engine
 
-    expression = parse_expression(request.expression)
-    variables = choose_variables(expression, request.wrt, several=True)
+    formula = parse_formula(request.expression)
+    expression = formula.expression
+    variables = choose_variables(expression, request.wrt, several=True, written=formula.domain_symbols())
     interval = parse_interval(request.interval)
     budget = request.timeout * ANALYSIS_BUDGET_SHARE
-    result = analysis.critical_report(expression, variables, interval, budget=budget, plot=request.plot)
+    result = analysis.critical_report(expression, variables, interval, budget=budget, plot=request.plot,
+                                      domain=formula.domain)
     if request.expect is not None:
         families = [family.text() for family in result.families if not family.members]
         failure = compare_point_sets([point.as_dict() for point in result.points], families, request.expect, result.variables)
@@ -274,25 +279,48 @@ def find_critical_points(request: CriticalRequest):
     return result
 
 
+def _family_at(text, variables, analysis):
+    """What critical prints for infinitely many points, read back for classify --at: a family
+    (``x=pi*n + pi/2 (n integer)``) or a flat stretch (``-1<=x<=1``); None for a single point."""
+    if text is None:
+        return None
+    if is_stretch(text):
+        variable, low, high = parse_stretch(text, variables)
+        return analysis.Family(variables=(variable,), coordinates=(variable,), parameter=variable,
+                               parameter_kind="interval", low=low, high=high)
+    if is_family(text):
+        family = parse_family(text, variables)
+        return analysis.Family(variables=tuple(family.point), coordinates=tuple(family.point.values()),
+                               parameter=family.parameter, parameter_kind=family.kind)
+    return None
+
+
 def classify_points(request: ClassifyRequest):
     from derivcli import analysis  # lazy: a command loads only its own engine
 
-    expression = parse_expression(request.expression)
-    variables = choose_variables(expression, request.wrt, several=True)
+    formula = parse_formula(request.expression)
+    expression = formula.expression
+    variables = choose_variables(expression, request.wrt, several=True, written=formula.domain_symbols())
     interval = parse_interval(request.interval)
-    point = parse_point(request.at, variables) if request.at is not None else None
+    family = _family_at(request.at, variables, analysis)
+    point = parse_point(request.at, variables) if request.at is not None and family is None else None
     kind = None
     if request.expect is not None:
         kind = analysis.expected_kind(request.expect)  # a usage error before any work when it names no kind
-        if point is None:
+        if point is None and family is None:
             raise UsageError("--expect checks the kind of one point: give it with --at",
                              hint='deriv classify "x**2" --at 0 --expect minimum')
     budget = request.timeout * ANALYSIS_BUDGET_SHARE
     result = analysis.classify_report(
-        expression, variables, point, interval, request.inflections, budget=budget, plot=request.plot
+        expression, variables, point, interval, request.inflections, budget=budget, plot=request.plot,
+        domain=formula.domain, family=family,
     )
     if kind is not None:
-        failure = analysis.compare_kind(result.classifications[0].kind, kind, format_point(point))
-        if failure is not None:
-            result.problems.append(failure)
+        found = result.family_classifications if family is not None else result.classifications
+        where = family.text() if family is not None else format_point(point)
+        for item in found:
+            failure = analysis.compare_kind(item.kind, kind, where)
+            if failure is not None:
+                result.problems.append(failure)
+                break
     return result

@@ -389,7 +389,8 @@ def test_sign_terms_in_a_sum_are_not_dropped():
     assert [point.coordinates[0] for point in points] == [0, 1]
     assert [point.reason for point in points] == ["derivative_undefined", "derivative_zero"]
     flat = critical_points(Abs(x - 1) + Abs(x + 1), [x])
-    assert any("whole interval" in note for note in flat.notes)
+    stretches = [family for family in flat.families if family.parameter_kind == "interval"]
+    assert [(item.low, item.high) for item in stretches] == [(-1, 1)]
 
 
 def test_cube_root_has_a_vertical_inflection_not_an_extremum():
@@ -492,9 +493,14 @@ def test_extrema_that_are_not_strict_are_still_extrema(expr, point, kind):
 
 def test_points_inside_a_flat_stretch_are_not_called_strict_extrema():
     answer = classify_point(sympy.Max(x, 0), [x], {x: -1})
-    assert answer.kind == "inconclusive" and "constant on both sides" in answer.explanation
+    assert answer.kind == "minimum" and "flat stretch x<=0" in answer.explanation and "not a strict one" in answer.explanation
+    assert _signs_nearby(sympy.Max(x, 0), [x], (-1,)) == {0}  # inside the stretch f is flat: f(x) ≥ f(-1) holds
     whole = classify_critical_points(sympy.Min(x**2, 1), [x])
-    assert [(item.point.coordinates[0], item.kind) for item in whole.classifications] == [(-1, "maximum"), (0, "minimum"), (1, "maximum")]
+    assert [(item.point.coordinates[0], item.kind) for item in whole.classifications] == [(0, "minimum")]
+    # min(x², 1) = 1 for |x| ≥ 1: two flat stretches, each a (non-strict) maximum
+    assert [(item.family.text(), item.kind) for item in whole.family_classifications] == [("x<=-1", "maximum"), ("1<=x", "maximum")]
+    for place in (-1, 1):  # at the ends, f falls on one side: by the definition a maximum
+        _check_by_definition(sympy.Min(x**2, 1), [x], (place,), "maximum")
 
 
 def _box_extremes_by_sampling(expr, variables, low, high, steps=60):
@@ -676,5 +682,6 @@ def test_one_sided_signs_of_a_step_need_no_sympy_limit(monkeypatch):
         raise NotImplementedError("as if sympy.limit ran out of time")
 
     monkeypatch.setattr(sympy, "limit", unavailable)
+    assert [classify_point(sympy.Min(x**2, 1), [x], {x: place}).kind for place in (-1, 0, 1)] == ["maximum", "minimum", "maximum"]
     result = classify_critical_points(sympy.Min(x**2, 1), [x])
-    assert [(item.point.coordinates[0], item.kind) for item in result.classifications] == [(-1, "maximum"), (0, "minimum"), (1, "maximum")]
+    assert [item.kind for item in result.classifications + result.family_classifications] == ["minimum", "maximum", "maximum"]

@@ -30,21 +30,57 @@ from derivcli.calculus import (
     first_nonzero_derivative,
     is_finite_real,
     limit_from_above,
+    local_scale,
+    negligible,
     real_function,
     real_value,
     sign_of,
     tidy,
     to_float,
+    tolerance_for,
 )
 from derivcli.errors import NoAnswerError
 from derivcli.guard import run_with_budget
 from derivcli.notation import derivative_name
 from derivcli.parsing import decimal_places
 
-from .critical import critical_point, differentiability, kink_arguments, partial_derivatives
+from .critical import critical_point, critical_points, differentiability, kink_arguments, partial_derivatives
 from .results import Classification, CriticalPoint, Family
 
-APPROXIMATE_TOLERANCE = 1e-8
+
+
+class _Scales:
+    """Zero tests at an approximate point, each relative to how large its quantity is nearby
+    (calculus.local_scale): the verdict is the same for f, 10¹²·f and f + 7.  None of this
+    applies at an exact point, where signs are decided exactly."""
+
+    def __init__(self, f, variables, point: dict):
+        self.variables, self.point = tuple(variables), dict(point)
+        self._known: dict = {}
+
+    def scale(self, *expressions) -> float | None:
+        """The largest size of the expressions around the point (remembered)."""
+        if expressions not in self._known:
+            self._known[expressions] = local_scale(expressions, self.variables, self.point)
+        return self._known[expressions]
+
+    def tolerance(self, *expressions) -> float | None:
+        """What sign_of must treat as undecided for a value of these expressions here."""
+        return tolerance_for(self.scale(*expressions))
+
+    def negligible(self, value, *expressions) -> bool:
+        """Whether the value counts as zero against the expressions' scale."""
+        return negligible(value, self.scale(*expressions))
+
+
+def _tolerance(scales: _Scales | None, *expressions) -> float | None:
+    return None if scales is None else scales.tolerance(*expressions)
+
+
+def _eigenvalue_tolerance(scales: _Scales, hessian) -> float | None:
+    """Eigenvalues are at most n times the largest entry: the tolerance of n·max|Hᵢⱼ| nearby."""
+    tolerance = scales.tolerance(*hessian)
+    return None if tolerance is None else tolerance * hessian.rows
 
 
 def classify_point(expr, variables, point, budget: float | None = 4.0, critical: CriticalPoint | None = None) -> Classification:
@@ -89,7 +125,7 @@ def _label(order: int, at) -> str:
 def _one_variable(f, x, critical: CriticalPoint, approximate: bool, budget) -> Classification:
     c = critical.coordinates[0]
     at = sympy.sstr(c)
-    tolerance = APPROXIMATE_TOLERANCE if approximate else None
+    scales = _Scales(f, (x,), {x: c}) if approximate else None
     d = derivative(f, x)
     result = Classification(point=critical, kind="inconclusive", test="none", approximate=approximate)
     if critical.reason == "derivative_undefined":
@@ -101,12 +137,12 @@ def _one_variable(f, x, critical: CriticalPoint, approximate: bool, budget) -> C
     if slope == "undefined":
         result.concavity = "no concavity at the point (f′ does not exist)"
         result.values[_label(1, at)] = "does not exist"
-        return _sign_change_test(f, d, x, c, result, budget, tolerance, exists=False)
+        return _sign_change_test(f, d, x, c, result, budget, exists=False)
     if slope is None:
         result.explanation = f"could not decide whether f′ exists at {x} = {at}"
         return result
-    slope_sign = sign_of(slope, tolerance)
-    if slope_sign is None and approximate and _tiny(slope):
+    slope_sign = sign_of(slope, _tolerance(scales, d))
+    if slope_sign is None and approximate and scales.negligible(slope, d):
         slope_sign = 0
     result.values[_label(1, at)] = slope
     if slope_sign is None:
@@ -117,7 +153,7 @@ def _one_variable(f, x, critical: CriticalPoint, approximate: bool, budget) -> C
         if nearby is not None:
             return nearby
     if slope_sign != 0:
-        result.concavity = _concavity(f, x, c, tolerance)
+        result.concavity = _concavity(f, x, c, scales)
         result.kind = "not_critical"
         result.test = "derivative_sign"
         result.trend = "increasing" if slope_sign > 0 else "decreasing"
@@ -128,7 +164,7 @@ def _one_variable(f, x, critical: CriticalPoint, approximate: bool, budget) -> C
             result.values[_label(order, at)] = "does not exist"
             break
         result.values[_label(order, at)] = value
-        value_sign = sign_of(value, tolerance)
+        value_sign = sign_of(value, _tolerance(scales, derivative(f, x, order)))
         if value_sign is None:
             others = sorted(str(symbol) for symbol in value.free_symbols - {x} if not symbol.is_integer)
             if others and order == 2:
@@ -160,11 +196,11 @@ def _one_variable(f, x, critical: CriticalPoint, approximate: bool, budget) -> C
                 "f keeps rising (or falling) through the point, a horizontal inflection"
             )
         return result
-    result.concavity = _concavity(f, x, c, tolerance)
+    result.concavity = _concavity(f, x, c, scales)
     if approximate:
         result.explanation = f"f″({at}) ≈ 0 at an approximate point: no test can decide"
         return result
-    return _sign_change_test(f, d, x, c, result, budget, tolerance, exists=True)
+    return _sign_change_test(f, d, x, c, result, budget, exists=True)
 
 
 def _concavity_from_order(order: int, value_sign: int) -> str:
@@ -185,8 +221,11 @@ def _nearby_critical_point(f, d, x, c, slope, budget) -> Classification | None:
     size = to_float(slope)
     place = to_float(c)
     digits = significant_digits(c)
-    if size is None or place is None or abs(size) > 1e-9 or digits < 12:
+    if size is None or place is None or digits < 12:
         return None
+    scale = local_scale((d,), (x,), {x: c})
+    if scale is None or abs(size) > 1e-9 * scale:
+        return None  # f′ is not small for f′ near here: the point is no rounded root of it
     found = _root_near(f, (x,), (c,))
     if found is None:
         return None
@@ -209,9 +248,12 @@ def _nearby_critical_point(f, d, x, c, slope, budget) -> Classification | None:
 
 def _root_near(f, variables, start) -> tuple[tuple, float] | None:
     """(coordinates, distance): Newton's method on ∇f = 0 (f′ = 0) at 40 digits from ``start``;
-    None unless it lands on a real root where ∇f is below 1e-25."""
-
-    system = sympy.lambdify(list(variables), [derivative(f, variable) for variable in variables], modules=["mpmath"])
+    None unless it lands on a real root where ∇f is below 1e-25 of its size nearby."""
+    partials = [derivative(f, variable) for variable in variables]
+    scale = local_scale(partials, variables, dict(zip(variables, start)))
+    if scale is None:
+        return None
+    system = sympy.lambdify(list(variables), partials, modules=["mpmath"])
     jacobian = sympy.lambdify(list(variables), _hessian(f, tuple(variables)).tolist(), modules=["mpmath"])
     with mpmath.workdps(40):
         begin = [mpmath.mpf(sympy.Float(value, 40)._mpf_) for value in start]
@@ -222,7 +264,7 @@ def _root_near(f, variables, start) -> tuple[tuple, float] | None:
             residual = max(abs(component) for component in system(*root))
         except (ValueError, TypeError, ArithmeticError):  # ZeroDivisionError and OverflowError are ArithmeticErrors
             return None
-        if any(isinstance(item, mpmath.mpc) for item in root) or residual > mpmath.mpf(10) ** -25:
+        if any(isinstance(item, mpmath.mpc) for item in root) or residual > mpmath.mpf(10) ** -25 * scale:
             return None
         distance = max(float(abs(a - b)) for a, b in zip(root, begin))
         return tuple(sympy.Float(mpmath.nstr(item, 30), 30) for item in root), distance
@@ -259,12 +301,6 @@ def _negligible(value) -> bool:
         return bool(abs(number) < sympy.Float("1e-30"))
     except (TypeError, ValueError):
         return False
-
-
-def _tiny(value) -> bool:
-    """At an approximate point, a derivative this small counts as zero."""
-    number = to_float(value)
-    return number is not None and abs(number) < APPROXIMATE_TOLERANCE
 
 
 def _derivative_value(f, d, x, c, budget):
@@ -333,7 +369,7 @@ def _side_exists(f, x, c, direction) -> bool:
     return defined_near(beside(f, x, c, direction))
 
 
-def _sign_change_test(f, d, x, c, result: Classification, budget, tolerance, exists: bool) -> Classification:
+def _sign_change_test(f, d, x, c, result: Classification, budget, exists: bool) -> Classification:
     """The first-derivative test: how the sign of f′ changes across c.
 
     Where f jumps at c, the one-sided limits of f, compared with f(c), decide a side
@@ -352,6 +388,8 @@ def _sign_change_test(f, d, x, c, result: Classification, budget, tolerance, exi
         return result
     if "missing" in (left, right):
         return _end_of_domain(left, right, sympy.sstr(c), result)
+    if left == 0 and right == 0:
+        return _within_stretch(f, x, c, result, budget)
     if 0 in (left, right):
         return _flat_side(left, right, sympy.sstr(c), result)
     return _strict_sides(f, x, c, left, right, result, budget)
@@ -460,12 +498,12 @@ def _concavity_changes(f, x, c, budget) -> bool:
     return left is not None and right is not None and left != right
 
 
-def _concavity(f, x, c, tolerance) -> str:
+def _concavity(f, x, c, scales: _Scales | None) -> str:
     second = real_value(derivative(f, x, 2), {x: c})
     if second is None:
         return "no concavity at the point (f″ does not exist)"
-    second_sign = sign_of(second, tolerance)
-    if second_sign == 0 and not c.free_symbols and tolerance is None:
+    second_sign = sign_of(second, _tolerance(scales, derivative(f, x, 2)))
+    if second_sign == 0 and not c.free_symbols and scales is None:
         # f″(c) = 0 says little by itself: look at f″ on either side
         left = side_sign(derivative(f, x, 2), x, c, -1, 0.5)
         right = side_sign(derivative(f, x, 2), x, c, 1, 0.5)
@@ -482,7 +520,7 @@ def _concavity(f, x, c, tolerance) -> str:
 def _several_variables(f, variables, critical: CriticalPoint, approximate: bool, budget) -> Classification:
     """The gradient at the point, then the Hessian test; paths through the point where it cannot decide."""
     point = critical.as_dict()
-    tolerance = APPROXIMATE_TOLERANCE if approximate else None
+    scales = _Scales(f, variables, point) if approximate else None
     result = Classification(point=critical, kind="inconclusive", test="none", approximate=approximate)
     if not approximate and any(sign_of(argument.subs(point)) == 0 for argument in kink_arguments(f, variables)):
         return _at_a_kink(f, variables, critical, result, budget)
@@ -493,7 +531,7 @@ def _several_variables(f, variables, critical: CriticalPoint, approximate: bool,
     if any(component is None for component in gradient):
         result.explanation = "∇f does not exist at the point; the Hessian test does not apply"
         return _settle_by_paths(f, variables, point, critical.value, result, budget)
-    signs = _gradient_signs(gradient, critical, approximate, tolerance)
+    signs = _gradient_signs(f, variables, gradient, critical, scales)
     if any(item not in (0, None) for item in signs) and critical.reason == "given" and not approximate:
         nearby = _nearby_critical_point_of_several(f, variables, critical, gradient, budget)
         if nearby is not None:
@@ -506,7 +544,7 @@ def _several_variables(f, variables, critical: CriticalPoint, approximate: bool,
     if any(item is None for item in signs):
         result.explanation = "could not tell whether ∇f is zero at the point"
         return result
-    return _hessian_test(f, variables, critical, approximate, tolerance, result, budget)
+    return _hessian_test(f, variables, critical, scales, result, budget)
 
 
 def _at_a_kink(f, variables, critical: CriticalPoint, result: Classification, budget) -> Classification:
@@ -534,22 +572,26 @@ def _at_a_kink(f, variables, critical: CriticalPoint, result: Classification, bu
     return _settle_by_paths(f, variables, point, critical.value, result, budget)
 
 
-def _gradient_signs(gradient, critical: CriticalPoint, approximate: bool, tolerance) -> list:
-    """The sign of each component of ∇f at the point (None where it cannot be told)."""
-    if critical.reason == "gradient_zero" and not approximate and all(_negligible(component) for component in gradient):
+def _gradient_signs(f, variables, gradient, critical: CriticalPoint, scales: _Scales | None) -> list:
+    """The sign of each component of ∇f at the point (None where it cannot be told); at an
+    approximate point, relative to the size of ∇f nearby."""
+    if critical.reason == "gradient_zero" and scales is None and all(_negligible(component) for component in gradient):
         # solved exactly by sympy: 0 to 40 digits is enough (proving it for the radicals of a cubic's
         # roots takes sympy minutes)
         return [0] * len(gradient)
-    signs = [sign_of(component, tolerance) for component in gradient]
-    if approximate:
-        signs = [0 if item is None and _tiny(component) else item for item, component in zip(signs, gradient)]
-    return signs
+    if scales is None:
+        return [sign_of(component) for component in gradient]
+    partials = tuple(derivative(f, variable) for variable in variables)
+    signs = [sign_of(component, scales.tolerance(*partials)) for component in gradient]
+    return [0 if item is None and scales.negligible(component, *partials) else item for item, component in zip(signs, gradient)]
 
 
-def _hessian_test(f, variables, critical: CriticalPoint, approximate: bool, tolerance, result: Classification, budget) -> Classification:
-    """∇f = 0: the signs of the Hessian's eigenvalues decide, or paths where it is semidefinite."""
+def _hessian_test(f, variables, critical: CriticalPoint, scales: _Scales | None, result: Classification, budget) -> Classification:
+    """∇f = 0: the signs of the Hessian's eigenvalues decide, or paths where it is semidefinite.
+    At an approximate point an eigenvalue counts as 0 against the size of H nearby."""
     point = critical.as_dict()
-    values = [[real_value(entry, point) for entry in row] for row in _hessian(f, variables).tolist()]
+    hessian = _hessian(f, variables)
+    values = [[real_value(entry, point) for entry in row] for row in hessian.tolist()]
     if any(entry is None for row in values for entry in row):
         result.explanation = "the Hessian does not exist at the point"
         return _settle_by_paths(f, variables, point, critical.value, result, budget)
@@ -564,6 +606,7 @@ def _hessian_test(f, variables, critical: CriticalPoint, approximate: bool, tole
     if eigenvalues is None:
         result.explanation = "could not compute the eigenvalues of the Hessian"
         return result
+    tolerance = None if scales is None else _eigenvalue_tolerance(scales, hessian)
     eigen_signs = [sign_of(item, tolerance) for item in eigenvalues]
     result.test = "hessian"
     if all(item == 1 for item in eigen_signs):
@@ -579,7 +622,7 @@ def _hessian_test(f, variables, critical: CriticalPoint, approximate: bool, tole
         result.explanation = "∇f = 0 and the Hessian is indefinite (eigenvalues of both signs)"
         return result
     result.test = "none"
-    if None in eigen_signs or approximate:
+    if None in eigen_signs or scales is not None:
         result.explanation = "the Hessian is (nearly) singular at an approximate point: inconclusive"
         return result
     result.explanation = "the Hessian is semidefinite (an eigenvalue is 0): the Hessian test is inconclusive"
@@ -824,8 +867,11 @@ def classify_family(expr, variable, family: Family, budget: float | None = 4.0) 
     """Classify x = e(n) for every integer n at once; else separately for even and odd n.
 
     When the halves cannot be decided either, the whole family is one inconclusive answer.
+    A flat stretch (every x in [a, b]) is decided by what f does beyond its ends.
     """
     f = real_function(expr)
+    if family.parameter_kind == "interval":
+        return [classify_stretch(f, variable, family, budget)]
     parameter = family.parameter
 
     def classify(piece):
@@ -845,3 +891,67 @@ def classify_family(expr, variable, family: Family, budget: float | None = 4.0) 
     if all(half.kind != "inconclusive" for half in halves):
         return halves
     return [whole]
+
+
+# ---------------------------------------------------------------- flat stretches
+
+
+def classify_stretch(f, x, stretch: Family, budget) -> Classification:
+    """A stretch [a, b] where f is constant: every point of it is a local minimum (and maximum) by the
+    definition, none strict; what f does just beyond the ends says which the stretch is."""
+    inside = _inside_point(stretch)
+    value = real_value(f, {x: inside})
+    point = critical_point((x,), (inside,), value, reason=stretch.reason)
+    result = Classification(point=point, kind="inconclusive", test="first_derivative", family=stretch)
+    beyond = [_beyond(f, x, end, direction, result, budget)
+              for end, direction in ((stretch.low, -1), (stretch.high, 1))]
+    shown = sympy.sstr(value) if value is not None else "its value"
+    where = f"f is constant (f = {shown}) on {stretch.text()}"
+    if None in beyond:
+        result.test = "none"
+        result.explanation = f"{where}, but how f behaves beyond its ends could not be told"
+        return result
+    outside = [side for side in beyond if side != 0]
+    if outside and all(side > 0 for side in outside):
+        result.kind = "minimum"
+        result.explanation = f"{where} and higher just beyond it: every point of the stretch is a local minimum, not a strict one"
+    elif outside and all(side < 0 for side in outside):
+        result.kind = "maximum"
+        result.explanation = f"{where} and lower just beyond it: every point of the stretch is a local maximum, not a strict one"
+    else:
+        result.explanation = (f"{where}, lower beyond one end and higher beyond the other: each point inside is a local "
+                              "minimum and maximum in the weak sense only, and the stretch is no extremum of f")
+    return result
+
+
+def _inside_point(stretch: Family):
+    """A point of the stretch away from its ends (its middle when both are finite)."""
+    low, high = stretch.low, stretch.high
+    if low.is_finite and high.is_finite:
+        return (low + high) / 2
+    if low.is_finite:
+        return low + 1
+    return high - 1 if high.is_finite else S.Zero
+
+
+def _beyond(f, x, end, direction: int, result: Classification, budget):
+    """Beyond one end of a stretch: 1 above, -1 below f there, 0 where the stretch runs to ±∞,
+    "missing" treated as no side, None when unknown."""
+    if not end.is_finite:
+        return 0
+    side = _side_of(f, derivative(f, x), x, end, real_value(f, {x: end}), direction, result, budget)
+    return 0 if side == "missing" else side
+
+
+def _within_stretch(f, x, c, result: Classification, budget) -> Classification:
+    """f is constant on both sides of c: find the flat stretch c lies in and classify that."""
+    found = critical_points(f, (x,), budget=budget and budget * 0.5)
+    for stretch in found.families:
+        if stretch.parameter_kind == "interval" and stretch.contains(c):
+            answer = classify_stretch(f, x, stretch, budget)
+            result.kind, result.test = answer.kind, answer.test
+            result.values.update(answer.values)
+            result.explanation = f"{x} = {sympy.sstr(c)} lies in the flat stretch {stretch.text()}: {answer.explanation}"
+            return result
+    result.explanation = "f is constant on both sides: the point is a local minimum and a local maximum, neither strict"
+    return result

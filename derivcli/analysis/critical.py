@@ -9,6 +9,7 @@ budget, a numerical search takes over and every point it finds is approximate.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import sympy
@@ -32,6 +33,7 @@ from derivcli.calculus import (
 )
 from derivcli.errors import UsageError
 from derivcli.guard import run_with_budget
+from derivcli.parsing import domain_violation, format_point
 
 from .results import CriticalPoint, CriticalResult, Equation, Family
 from .numeric_search import distinct, identify, roots_in_box, roots_on_interval
@@ -46,16 +48,37 @@ class Unsolved(Exception):
     """The solution set has a shape this module cannot enumerate."""
 
 
-def critical_points(expr, variables, interval=None, budget: float | None = DEFAULT_BUDGET) -> CriticalResult:
-    """All critical points of ``expr`` in ``variables`` (restricted to ``interval`` = (a, b))."""
+def critical_points(expr, variables, interval=None, budget: float | None = DEFAULT_BUDGET, domain=()) -> CriticalResult:
+    """All critical points of ``expr`` in ``variables`` (restricted to ``interval`` = (a, b)).
+
+    ``domain`` holds the conditions of the formula as written (parsing.Formula.domain): a point
+    where it is undefined is no critical point, though sympy's simplified expression is defined
+    there (x**3/x at 0)."""
     variables = tuple(variables)
     if interval is not None:
         interval = (sympy.sympify(interval[0], strict=True), sympy.sympify(interval[1], strict=True))
         if sign_of(interval[1] - interval[0]) != 1:
             raise UsageError(f"the interval {interval[0]}:{interval[1]} is empty", hint="write --in a:b with a < b")
     if len(variables) == 1:
-        return _one_variable(expr, variables[0], interval, budget)
-    return _several_variables(expr, variables, interval, budget)
+        result = _one_variable(expr, variables[0], interval, budget)
+    else:
+        result = _several_variables(expr, variables, interval, budget)
+    return _within_domain(result, domain)
+
+
+def _within_domain(result: CriticalResult, domain) -> CriticalResult:
+    """The result without the points where the formula as written is undefined, each named in a note."""
+    if not domain:
+        return result
+    kept, notes = [], list(result.notes)
+    for point in result.points:
+        outside = domain_violation(domain, point.as_dict())
+        if outside is None:
+            kept.append(point)
+        else:
+            notes.append(f"{format_point(point.as_dict())} is not a critical point: {outside}")
+    endpoints = tuple(point for point in result.endpoints if domain_violation(domain, point.as_dict()) is None)
+    return dataclasses.replace(result, points=tuple(kept), endpoints=endpoints, notes=tuple(notes))
 
 
 # ---------------------------------------------------------------- one variable
@@ -77,16 +100,18 @@ def _one_variable(expr, x, interval, budget) -> CriticalResult:
         result.notes = tuple(notes)
         return result
     solved, solution_set = _solve_derivative(d, shown, x, budget)
-    zeros, families, complete = _read_solutions(solved, solution_set, x, notes)
+    zeros, families, complete = _read_solutions(solved, solution_set, x, interval, notes)
     points = _zero_points(zeros, f, d, x, interval, notes)
     result.method = "symbolic" if complete else "numeric"
     if not complete:
-        window = _window(interval)
+        window = search_window(interval)
         for point in _numeric_one_variable(f, d, x, window, budget, notes):
             points.setdefault(point.coordinates[0], point)
         notes.append(f"numeric search on [{_show(window[0])}, {_show(window[1])}]: points are approximate and some may be missing")
     complete = _add_kinks(f, d, x, interval, budget, points, notes) and complete
     complete = _add_family_members(families, f, x, interval, points, notes) and complete
+    stretches = [family for family in families if family.parameter_kind == "interval"]
+    points = {place: point for place, point in points.items() if not any(item.contains(place) for item in stretches)}
     result.points = tuple(sorted(points.values(), key=_order))
     result.families = tuple(families)
     result.complete = complete
@@ -113,8 +138,9 @@ def _solve_derivative(d, shown, x, budget):
     return solved, solution_set
 
 
-def _read_solutions(solved, solution_set, x, notes: list):
-    """(isolated zeros, families, complete) from the solver's answer, with notes on its conditions."""
+def _read_solutions(solved, solution_set, x, interval, notes: list):
+    """(isolated zeros, families, complete) from the solver's answer, with notes on its conditions.
+    A stretch where f′ = 0 (f constant there) is a family of its own: every point of it is critical."""
     if not solved:
         notes.append(f"the symbolic solver {solution_set}")
         return [], [], False
@@ -125,9 +151,15 @@ def _read_solutions(solved, solution_set, x, notes: list):
         notes.append("the symbolic solver could not solve f′ = 0")
         return [], [], False
     notes += [f"the solutions hold {condition}" if condition.startswith("when") else f"valid: {condition}" for condition in conditions]
-    for low, high in stretches:
-        notes.append(f"f′ = 0 on the whole interval [{low}, {high}]: f is constant there")
     families = [_family((x,), (item,), "derivative_zero") for item in merge_families(family_exprs)]
+    for low, high in stretches:
+        if interval:
+            low, high = sympy.Max(low, interval[0]), sympy.Min(high, interval[1])
+            if sign_of(high - low) != 1:
+                continue
+        stretch = Family(variables=(x,), coordinates=(x,), parameter=x, parameter_kind="interval", low=low, high=high)
+        notes.append(f"f′ = 0 all along {stretch.text()}: f is constant there, and every point of it is critical")
+        families.append(stretch)
     return zeros, families, True
 
 
@@ -190,16 +222,21 @@ def _add_kinks(f, d, x, interval, budget, points: dict, notes: list) -> bool:
 
 
 def _add_family_members(families, f, x, interval, points: dict, notes: list) -> bool:
-    """On a finite interval, the members of each family of zeros of f′ that lie in it;
-    False when not all of them could be listed."""
+    """On a finite interval, the members of each family of zeros of f′ that lie in it (a family with
+    none there is dropped); False when not all of them could be listed."""
     if interval and families and not all(end.is_finite for end in interval):
         notes.append("families are listed whole: only a finite interval lists their members")
         return True
     if not interval:
         return True
     complete = True
-    for family in families:
+    for family in list(families):
+        if family.parameter_kind == "interval":
+            continue  # a flat stretch is already cut to the interval
         members, whole = family_members(family.coordinates[0], interval)
+        if whole and not members:
+            families.remove(family)  # no member lies in the interval: no point of it to list
+            continue
         kept = []
         for member in members:
             value = real_value(f, {x: member})
@@ -458,8 +495,9 @@ MAX_NUMERIC_POINTS = 60  # more than this in the window: list those nearest 0 an
 IDENTIFY_AT_MOST = 20  # closed forms are sought (and proved) for this many numeric roots
 
 
-def _numeric_one_variable(f, d, x, window, budget, notes: list) -> list[CriticalPoint]:
-    """Critical points from a numeric search of f′ = 0 on the window (approximate unless proved exact)."""
+def numeric_roots(d, x, window, budget, notes: list, name: str = "f′") -> list:
+    """The roots of d = 0 a numeric search finds on the window: exact where a closed form is
+    proved, else floats (sorted; the nearest 0 when there are very many)."""
     low, high = float(window[0]), float(window[1])
     found: list[float] = []
     finished, _ = run_with_budget(lambda: roots_on_interval(d, x, low, high, sink=found), _share(budget, 0.3))
@@ -467,20 +505,30 @@ def _numeric_one_variable(f, d, x, window, budget, notes: list) -> list[Critical
         notes.append("the numeric search ran out of time: only the points found so far are listed")
     roots = distinct(sorted(found), tolerance=max(1e-7, 1e-9 * (high - low)))
     if len(roots) > MAX_NUMERIC_POINTS:
-        notes.append(f"f′ has {len(roots)} roots on the window; the {MAX_NUMERIC_POINTS} nearest 0 are listed (narrow it with --in a:b)")
+        notes.append(f"{name} has {len(roots)} roots on the window; the {MAX_NUMERIC_POINTS} nearest 0 are listed (narrow it with --in a:b)")
         roots = sorted(sorted(roots, key=abs)[:MAX_NUMERIC_POINTS])
-    compiled = sympy.lambdify([x], f, modules=["math", "mpmath"])
-    points = []
+    identified = []
     for root in roots:
+        exact = None
         if len(roots) <= IDENTIFY_AT_MOST:
             proved, exact = run_with_budget(
                 lambda: identify(root, lambda candidate: sign_of(d.subs(x, candidate)) == 0), _share(budget, 0.03)
             )
-            if proved and exact is not None:
-                value = real_value(f, {x: exact})
-                if value is not None:
-                    points.append(critical_point((x,), (exact,), value, reason="derivative_zero"))
-                    continue
+            exact = exact if proved else None
+        identified.append(exact if exact is not None else root)
+    return identified
+
+
+def _numeric_one_variable(f, d, x, window, budget, notes: list) -> list[CriticalPoint]:
+    """Critical points from a numeric search of f′ = 0 on the window (approximate unless proved exact)."""
+    compiled = sympy.lambdify([x], f, modules=["math", "mpmath"])
+    points = []
+    for root in numeric_roots(d, x, window, budget, notes):
+        if not isinstance(root, float):
+            value = real_value(f, {x: root})
+            if value is not None:
+                points.append(critical_point((x,), (root,), value, reason="derivative_zero"))
+            continue
         try:
             value = float(compiled(root))
         except Exception:  # not defined there after all
@@ -580,7 +628,7 @@ def _gradient_points(f, variables, solutions, interval, notes: list):
 
 def _search_gradient(f, gradient, variables, interval, budget, points: dict, notes: list) -> None:
     """Add the roots of ∇f = 0 that a numeric search finds in the window's box, identified exactly where possible."""
-    window = _window(interval)
+    window = search_window(interval)
     roots: list = []
     finished, _ = run_with_budget(
         lambda: roots_in_box(gradient, variables, (float(window[0]), float(window[1])), sink=roots), _share(budget, 0.3)
@@ -765,7 +813,8 @@ def _share(budget, fraction):
     return None if budget is None else budget * fraction
 
 
-def _window(interval):
+def search_window(interval):
+    """The window a numeric search looks in: the interval when finite, else a stretch of 20 (or [-10, 10])."""
     if interval and all(item.is_finite for item in interval):
         return interval
     if interval:

@@ -38,7 +38,20 @@ def absolute_extrema(expr, variable, critical: CriticalResult, budget: float | N
         result.reason = f"f is not continuous on [{low}, {high}] (not at {where}): the closed-interval method does not apply"
         return result
     candidates = list(critical.points) + [point for point in critical.endpoints if point.value is not None]
-    return _compare(result, candidates, critical.complete)
+    candidates += [critical_point((variable,), (end,), real_value(f, {variable: end}), reason="derivative_zero")
+                   for family in critical.families if family.parameter_kind == "interval"
+                   for end in (family.low, family.high)]
+    return _compare(result, _distinct(candidates), critical.complete)
+
+
+def _distinct(candidates: list) -> list:
+    """Each candidate point once: a critical point at an end of the interval is both."""
+    seen, kept = set(), []
+    for point in candidates:
+        if point.coordinates not in seen and point.value is not None:
+            seen.add(point.coordinates)
+            kept.append(point)
+    return kept
 
 
 def _compare(result: AbsoluteExtrema, candidates: list, complete: bool) -> AbsoluteExtrema:
@@ -190,7 +203,9 @@ def _face_candidates(f, variables, pinned: dict, interval, budget):
     if _unlisted_families(found):
         return None, found.complete
     points = []
-    for point in found.points:
+    ends = [{family.parameter: end} for family in found.families if family.parameter_kind == "interval"
+            for end in (family.low, family.high)]
+    for point in list(found.points) + [critical_point(tuple(free), (end[free[0]],), None, reason="boundary") for end in ends]:
         where = {**pinned, **point.as_dict()}
         coordinates = tuple(where[variable] for variable in variables)
         points.append(critical_point(variables, coordinates, real_value(f, where), reason="boundary", approximate=point.approximate))
@@ -260,8 +275,10 @@ def _point_of_level_curve(f, variables, family, interval):
 
 
 def _unlisted_families(found: CriticalResult) -> bool:
-    """True when some family of critical points (a line, or too many members) is not listed point by point."""
-    return any(family.parameter_kind != "integer" or not family.members_complete for family in found.families)
+    """True when some family of critical points (a line, or too many members) is not listed point by
+    point.  A flat stretch is listed by its ends: f is constant along it."""
+    return any(family.parameter_kind == "real" or (family.parameter_kind == "integer" and not family.members_complete)
+               for family in found.families)
 
 
 def _not_applicable(result: AbsoluteExtrema, reason: str) -> AbsoluteExtrema:

@@ -21,6 +21,8 @@ from derivcli.calculus import (
 from .results import Family, InflectionResult
 from .classification import side_sign
 from .critical import (
+    numeric_roots,
+    search_window,
     PARAMETER,
     inside_interval,
     kink_candidates,
@@ -54,8 +56,12 @@ def inflection_points(expr, variable, interval=None, budget: float | None = 4.0)
         except Unsolved:
             solved = False
     if not solved:
+        window = search_window(interval)
+        zeros = [sympy.Float(root, 15) if isinstance(root, float) else root
+                 for root in numeric_roots(second, x, window, budget and budget * 0.3, notes, name="f″")]
         result.complete = False
-        notes.append("the symbolic solver could not solve f″ = 0")
+        notes.append(f"the symbolic solver could not solve f″ = 0: a numeric search on [{sympy.sstr(window[0])}, {sympy.sstr(window[1])}] "
+                     "found the candidates, and some may be missing")
     unsolved: list = []
     kinks, kink_families = kink_candidates(first, second, x, budget, unsolved)
     # where f′ itself does not exist, f″ does not either (a cusp or a vertical tangent)

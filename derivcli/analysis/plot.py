@@ -18,7 +18,12 @@ def plot_data(expr, variable, points, interval=None, families=(), columns: int =
     ``points`` are (CriticalPoint, label) pairs, ``families`` (Family, label) pairs.
     Sampling only: nothing is solved here.
     """
+    stretches = [(family, label) for family, label in families if family.parameter_kind == "interval"]
+    families = [(family, label) for family, label in families if family.parameter_kind != "interval"]
     located = [(point.numeric_coordinates[0], point.numeric_value, label) for point, label in points]
+    # a flat stretch is marked at its (finite) ends
+    located += [(to_float(end), to_float(real_function(expr).subs(variable, end)), label)
+                for family, label in stretches for end in (family.low, family.high) if end is not None and end.is_finite]
     located = [item for item in located if item[0] is not None and item[1] is not None]
     if interval and all(end.is_finite for end in interval):
         low, high = float(interval[0]), float(interval[1])

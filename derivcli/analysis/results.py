@@ -80,7 +80,8 @@ class Family:
     """Infinitely many critical points, e.g. x = pi/2 + pi*n for every integer n.
 
     ``coordinates`` are expressions in ``parameter``; ``parameter_kind`` is
-    "integer" (periodic solutions) or "real" (a line or curve of points).
+    "integer" (periodic solutions), "real" (a line or curve of points) or "interval" (a flat
+    stretch: every x with ``low`` ≤ x ≤ ``high``, where f is constant; the parameter is x itself).
     ``members`` lists the points inside the interval, when one was given.
     """
 
@@ -91,11 +92,23 @@ class Family:
     reason: str = "derivative_zero"
     members: tuple = ()
     members_complete: bool = True
+    low: sympy.Expr | None = None
+    high: sympy.Expr | None = None
 
     def text(self) -> str:
-        """`x=pi*n + pi/2 (n integer)`; a line of points: `x=0,y=y (y real)`: how critical prints it
-        and how --expect names it."""
+        """`x=pi*n + pi/2 (n integer)`; a line of points: `x=0,y=y (y real)`; a flat stretch:
+        `-1<=x<=1`: how critical prints it and how --expect and classify --at read it."""
+        if self.parameter_kind == "interval":
+            low = "" if self.low in (None, -sympy.oo) else f"{sympy.sstr(self.low)}<="
+            high = "" if self.high in (None, sympy.oo) else f"<={sympy.sstr(self.high)}"
+            return f"{low}{self.parameter}{high}"
         return f"{format_point(dict(zip(self.variables, self.coordinates)))} ({self.parameter} {self.parameter_kind})"
+
+    def contains(self, value) -> bool:
+        """For a flat stretch: whether ``value`` lies in it (False where that cannot be told)."""
+        low = self.low if self.low is not None else -sympy.oo
+        high = self.high if self.high is not None else sympy.oo
+        return bool(sympy.Interval(low, high).contains(value) is sympy.true)
 
 
 @dataclass

@@ -7,7 +7,8 @@ derivatives; compares answers for ``--expect`` by mathematical equivalence; and 
 dense linear algebra of Newton steps.  It knows nothing of commands or rendering.
 
 Modules: ``branches`` (real readings, corners), ``constants`` (signs, floats, tidy forms),
-``domain`` (where a value does not exist), ``values`` (value_at, real_value), ``sides``
+``domain`` (where a value does not exist), ``values`` (value_at, real_value), ``scale``
+(zero tests relative to a quantity's size nearby), ``sides``
 (one-sided behaviour), ``derivatives``, ``equivalence``, ``linear_algebra``.  Import from the
 package, not from the modules.
 """
@@ -26,6 +27,7 @@ from .derivatives import HIGHEST_ORDER, clear_caches, derivative, derivative_val
 from .domain import LIMIT_SECONDS, check_computable, shown, spaced
 from .equivalence import Comparison, compare, compare_point_near, compare_point_sets, compare_values
 from .linear_algebra import is_positive_definite, solve_linear, symmetric_eigen
+from .scale import RELATIVE_ZERO, local_scale, negligible, tolerance_for
 from .sides import STEP, beside, defined_near, limit_from_above, localize, one_sided_limit, sign_near_zero
 from .values import derivative_sides, derivative_value_at, real_value, value_at
 
@@ -38,4 +40,5 @@ __all__ = [
     "kinks_at", "limit_from_above", "localize", "one_sided_limit", "real_algebraic",
     "real_branch", "real_function", "real_value", "same_real_root", "shown", "sign_near_zero",
     "sign_of", "solve_linear", "spaced", "symmetric_eigen", "tidy", "to_float", "value_at",
+    "RELATIVE_ZERO", "local_scale", "negligible", "tolerance_for",
 ]

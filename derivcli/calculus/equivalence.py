@@ -156,7 +156,7 @@ def compare_point_sets(found: list[dict], families: list[str], expected: str, va
         part = part.strip()
         if part.lower() in NONE_WORDS:
             continue
-        if "integer)" in part or " real)" in part:
+        if "integer)" in part or " real)" in part or "<=" in part:  # a family, or a flat stretch
             wanted_families.append(_compact(part))
         else:
             wanted_points.append(parse_point(part, list(variables)))

@@ -20,11 +20,13 @@ from .formulas import (
     decimal_places,
     format_point,
     is_family,
+    is_stretch,
     parse_expression,
     parse_family,
     parse_formula,
     parse_interval,
     parse_point,
+    parse_stretch,
     parse_value,
     sorted_symbols,
     symbol_named,
@@ -34,7 +36,8 @@ from .vocabulary import CONSTANTS, FUNCTIONS, MAX_DEPTH, MAX_NAME_LENGTH, OTHERW
 __all__ = [
     "CONSTANTS", "FUNCTIONS", "MAX_DEPTH", "MAX_NAME_LENGTH", "OTHERWISE_NAMES", "PIECEWISE_NAMES",
     "Condition", "Formula", "PointFamily", "choose_variables", "decimal_places", "domain_symbols",
-    "domain_violation", "format_point", "is_family", "parse_expression", "parse_family", "parse_formula",
+    "domain_violation", "format_point", "is_family", "is_stretch", "parse_expression", "parse_family",
+    "parse_formula", "parse_stretch",
     "parse_interval", "parse_point", "parse_value", "sorted_symbols", "symbol_named",
     "undecided_conditions",
 ]

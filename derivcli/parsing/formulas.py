@@ -466,6 +466,26 @@ class _FamilyValues:
         return value
 
 
+_STRETCH = re.compile(r"^\s*(?:(?P<low>[^<>=]+?)\s*<=\s*)?(?P<name>[A-Za-z_][\w]*)\s*(?:<=\s*(?P<high>[^<>=]+?))?\s*$")
+
+
+def is_stretch(text: str) -> bool:
+    """Whether ``text`` names a flat stretch of points as critical prints one (``-1<=x<=1``, ``x<=0``)."""
+    return isinstance(text, str) and "<=" in text and len(text) <= MAX_LENGTH and _STRETCH.match(text) is not None
+
+
+def parse_stretch(text: str, variables: list[sympy.Symbol]) -> tuple:
+    """(variable, low, high) of ``a<=x<=b`` (either bound may be left out: it is then ∓∞)."""
+    match = _STRETCH.match(text) if is_stretch(text) else None
+    by_name = {str(variable): variable for variable in variables}
+    if match is None or match.group("name") not in by_name:
+        raise UsageError(f"{_quote(str(text))} is not a stretch of points of {', '.join(by_name) or 'f'}",
+                         hint="a stretch reads like -1<=x<=1")
+    low = parse_value(match.group("low")) if match.group("low") else -sympy.oo
+    high = parse_value(match.group("high")) if match.group("high") else sympy.oo
+    return by_name[match.group("name")], low, high
+
+
 def parse_value(text: str) -> sympy.Expr:
     """A constant such as ``3``, ``-1/3`` or ``pi/4``: real, finite and free of variables."""
     value = parse_expression(text)
@@ -604,13 +624,14 @@ def sorted_symbols(symbols) -> list[sympy.Symbol]:
     return sorted(symbols, key=lambda symbol: (str(symbol) not in "xyz", str(symbol)))
 
 
-def choose_variables(expression: sympy.Expr, names=(), several: bool = False) -> list[sympy.Symbol]:
+def choose_variables(expression: sympy.Expr, names=(), several: bool = False, written=()) -> list[sympy.Symbol]:
     """The variables to work in: the ``--wrt`` names if given; otherwise ``x`` if present, else the
-    only free symbol. With ``several``, all free symbols (for gradients and Hessians)."""
+    only free symbol. With ``several``, all free symbols (for gradients and Hessians). ``written``
+    adds the symbols the formula as written mentions beyond the expression (the x of x/x)."""
     if names:
         return [symbol_named(name) for name in names]
     free = sorted_symbols(
-        symbol for symbol in expression.free_symbols if isinstance(symbol, sympy.Symbol)
+        symbol for symbol in expression.free_symbols | set(written) if isinstance(symbol, sympy.Symbol)
     )
     if several:
         return free or [sympy.Symbol("x", real=True)]

@@ -143,7 +143,18 @@ def plain(result, output) -> list[str]:
                 lines.append(f"{point_text(point)}\t{WORDS['inflection']}")
         for family in result.inflections.families:
             lines.append(f"{family_text(family)}\t{WORDS['inflection']}")
+        _warn_inflection_notes(result.inflections, output)
     return lines
+
+
+def _warn_inflection_notes(inflections, output) -> None:
+    """An answer that may be incomplete says so, on stderr, whatever the output mode."""
+    if output is None:
+        return
+    for note in inflections.notes:
+        output.warn("note: " + note)
+    if not inflections.complete:
+        output.warn("note: the search for inflection points may be incomplete: some may be missing")
 
 
 # ---------------------------------------------------------------- JSON

@@ -1,0 +1,181 @@
+"""Truth on the edges (issue 18), through deriv itself, each answer checked by an oracle of its own:
+the formula as written (its domain), zero tests relative to the scale of f, flat stretches of
+critical points, families that compose, and what an interval leaves in or out."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+import sympy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+x = sympy.Symbol("x", real=True)
+
+
+def kinds(invoke, formula, *options):
+    """(point text, kind words) lines of a piped classify."""
+    result = invoke("classify", formula, *options)
+    assert result.exit_code == 0, result.stderr
+    return [tuple(line.split("\t")) for line in result.stdout.splitlines()]
+
+
+# ---------------------------------------------------------------- the formula as written
+
+
+@pytest.mark.parametrize("formula, point, reason", [
+    ("x/x", "0", "x/x is undefined at x = 0 (division by zero)"),
+    ("sqrt(x)**2", "-4", "sqrt(x) is undefined at x = -4"),
+    ("y/y + x", "x=1,y=0", "y/y is undefined at y = 0"),
+])
+def test_eval_refuses_points_outside_the_written_domain(invoke, formula, point, reason):
+    result = invoke("eval", formula, "--at", point, "--order", "1" if "," not in point else "0")
+    assert result.exit_code == 3
+    assert reason in result.stderr
+    assert result.stdout.strip() == ""
+
+
+def test_eval_answers_inside_the_written_domain(invoke):
+    assert invoke("eval", "x/x", "--at", "2").stdout.strip() == "1"
+    assert invoke("eval", "sqrt(x)**2", "--at", "4", "--order", "1").stdout.split() == ["4", "1"]
+
+
+def test_critical_and_classify_leave_out_points_where_f_is_undefined(invoke):
+    critical = invoke("critical", "x**3/x")
+    assert critical.exit_code == 0
+    assert critical.stdout.strip() == ""  # x**3/x is x**2 but for x = 0, where it has no value
+    assert "x=0 is not a critical point: x**3/x is undefined at x = 0" in critical.stderr
+    at_zero = invoke("classify", "x**3/x", "--at", "0")
+    assert at_zero.exit_code == 3 and "undefined at x = 0" in at_zero.stderr
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(root=st.integers(-3, 3), coefficients=st.lists(st.integers(-4, 4), min_size=2, max_size=3))
+def test_a_cancelled_factor_keeps_its_zero_out_of_every_answer(invoke, root, coefficients):
+    """g·h/h equals g but is undefined where h = 0: eval says so there, critical lists no point there."""
+    g = " + ".join(f"({c})*x**{k}" for k, c in enumerate(coefficients))
+    h = f"(x - ({root}))"
+    formula = f"({g})*{h}/{h}"
+    evaluated = invoke("eval", formula, "--at", str(root))
+    assert evaluated.exit_code == 3 and "division by zero" in evaluated.stderr
+    beside = invoke("eval", formula, "--at", f"{root}+1/2")
+    expected = sum(c * sympy.Rational(2 * root + 1, 2) ** k for k, c in enumerate(coefficients))
+    assert sympy.sympify(beside.stdout.strip(), strict=False) == expected  # reading back our own output
+    critical = invoke("critical", formula, "--json")
+    places = [point["numeric"]["x"] for point in json.loads(critical.stdout)["points"]]
+    assert all(abs(place - root) > 1e-9 for place in places)
+
+
+# ---------------------------------------------------------------- scale-free zero tests
+
+
+SCALED = ["exp(x) - 3*x**2 + sin(x)", "exp(-x**2)*cos(x)", "x**3 - 3*x", "x**4 - 2*x**2"]
+
+
+@pytest.mark.parametrize("formula", SCALED)
+def test_classification_is_checked_by_the_second_derivative_at_high_precision(invoke, formula):
+    """Each classified point: f′ ≈ 0 and the sign of f″ there (at 50 digits) names the kind."""
+    f = sympy.sympify(formula.replace("^", "**"), locals={"x": x})  # the oracle reads its own literal
+    first, second = sympy.diff(f, x), sympy.diff(f, x, 2)
+    for text, words in kinds(invoke, formula):
+        place = sympy.Float(text.split("=")[1], 50)
+        assert abs(first.evalf(50, subs={x: place})) < 1e-10 * (1 + abs(second.evalf(50, subs={x: place})))
+        curvature = second.evalf(50, subs={x: place})
+        assert words == ("local minimum" if curvature > 0 else "local maximum"), (formula, text, curvature)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(formula=st.sampled_from(SCALED), power=st.integers(-12, 12), shift=st.integers(-1000, 1000))
+def test_classification_does_not_depend_on_the_scale_or_level_of_f(invoke, formula, power, shift):
+    """f, 10ᵏ·f and f + c have the same critical points of the same kinds."""
+    base = kinds(invoke, formula)
+    assert kinds(invoke, f"({formula})*10**({power})") == base
+    assert kinds(invoke, f"({formula}) + {shift}") == base
+
+
+def test_a_tiny_curvature_far_out_is_still_a_curvature(invoke):
+    """exp(-x²)·cos(x) at x ≈ ±4.8158: f″ ≈ -8.4e-10, a maximum (it used to be 'inconclusive')."""
+    found = dict(kinds(invoke, "exp(-x**2)*cos(x)"))
+    far = [text for text in found if abs(float(text.split("=")[1]) + 4.8158) < 1e-3]
+    assert far and found[far[0]] == "local maximum"
+
+
+# ---------------------------------------------------------------- flat stretches
+
+
+def test_a_flat_stretch_is_an_interval_of_critical_points(invoke):
+    found = invoke("critical", "abs(x-1)+abs(x+1)")
+    assert found.exit_code == 0 and found.stdout.splitlines() == ["-1<=x<=1"]
+    assert invoke("critical", "abs(x-1)+abs(x+1)", "--expect", "-1<=x<=1").exit_code == 0
+    wrong = invoke("critical", "abs(x-1)+abs(x+1)", "--expect", "x=-1; x=1")
+    assert wrong.exit_code == 1 and "-1<=x<=1 was not expected" in wrong.stderr
+
+
+def _by_definition(function, low, high):
+    """f constant on [low, high] and larger just beyond both ends: checked by sampling."""
+    inside = {function(low + (high - low) * k / 10) for k in range(11)}
+    beyond = [function(low - 1e-3), function(high + 1e-3)]
+    return len(inside) == 1 and all(value > next(iter(inside)) for value in beyond)
+
+
+def test_points_of_a_flat_stretch_are_non_strict_minima(invoke):
+    assert _by_definition(lambda t: abs(t - 1) + abs(t + 1), -1, 1)
+    assert kinds(invoke, "abs(x-1)+abs(x+1)") == [("-1<=x<=1", "local minimum")]
+    inside = invoke("classify", "abs(x-1)+abs(x+1)", "--at", "0", "--json")
+    record = json.loads(inside.stdout)["points"][0]
+    assert record["kind"] == "minimum" and "not a strict one" in record["explanation"]
+    assert kinds(invoke, "abs(x-1)+abs(x+1)", "--at", "-1<=x<=1") == [("-1<=x<=1", "local minimum")]
+    assert invoke("classify", "abs(x-1)+abs(x+1)", "--at", "-1<=x<=1", "--expect", "minimum").exit_code == 0
+    assert kinds(invoke, "-abs(x-1)-abs(x+1)") == [("-1<=x<=1", "local maximum")]
+    assert kinds(invoke, "max(x, 0)") == [("x<=0", "local minimum")]
+
+
+def test_a_stretch_where_f_is_not_constant_is_not_critical(invoke):
+    assert kinds(invoke, "abs(x-1)+abs(x+1)", "--at", "0<=x<=2") == [("0<=x<=2", "not critical")]
+
+
+# ---------------------------------------------------------------- families compose
+
+
+def test_what_critical_prints_for_a_family_is_classify_input(invoke):
+    family = invoke("critical", "sin(x)").stdout.strip()
+    answers = kinds(invoke, "sin(x)", "--at", family)
+    assert [words for _, words in answers] == ["local maximum", "local minimum"]
+    for text, words in answers:  # every member: sin″ = -sin at x = a + 2πn, checked for a few n
+        start = sympy.sympify(text.split("=")[1].split(" (")[0], locals={"n": sympy.Symbol("n", integer=True)})
+        for n in (-2, 0, 3):
+            curvature = -sympy.sin(start.subs("n", n))
+            assert (curvature < 0) == (words == "local maximum")
+    expect = invoke("classify", "sin(x)", "--at", family, "--expect", "maximum")
+    assert expect.exit_code == 1  # half of the family is minima
+
+
+# ---------------------------------------------------------------- intervals
+
+
+def test_a_family_with_no_member_in_the_interval_is_not_listed(invoke):
+    # sin(x) + tan(x): f′ = cos(x) + sec²(x) = 0 at x = π + 2πn, none of them in [-3/2, 3/2]
+    assert all(abs(math.pi + 2 * math.pi * n) > 1.5 for n in range(-3, 4))
+    result = invoke("critical", "sin(x) + tan(x)", "--in", "-3/2:3/2")
+    assert result.exit_code == 0 and result.stdout.strip() == ""
+    assert invoke("critical", "sin(x)", "--in", "0:1", "--expect", "none").exit_code == 0
+
+
+def test_a_critical_point_at_an_end_of_the_interval_is_listed_once(invoke):
+    lines = kinds(invoke, "x**2 + 2/x", "--in", "1:4")
+    assert lines.count(("x=1", "absolute minimum")) == 1
+    assert ("x=4", "absolute maximum") in lines  # f(1) = 3, f(4) = 16.5: the oracle is arithmetic
+
+
+def test_inflections_found_numerically_say_the_search_may_be_incomplete(invoke, monkeypatch):
+    """When the solver gives up on f″ = 0, a numeric search finds x = 0, and the plain answer says
+    on stderr that the list may be incomplete (it used to say so only in the JSON)."""
+    monkeypatch.setattr("derivcli.analysis.inflections.attempt", lambda *arguments: (False, "failed (planted)"))
+    result = invoke("classify", "sin(x) + tan(x)", "--inflections", "--in", "-3/2:3/2", "--timeout", "60")
+    assert result.exit_code == 0, result.stderr
+    assert "x=0\tinflection point" in result.stdout.splitlines()
+    assert "may be incomplete" in result.stderr
+    second = sympy.diff(sympy.sin(x) + sympy.tan(x), x, 2)  # the oracle: f″ changes sign at 0
+    assert second.evalf(30, subs={x: -sympy.Rational(1, 100)}) < 0 < second.evalf(30, subs={x: sympy.Rational(1, 100)})
