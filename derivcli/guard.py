@@ -157,8 +157,7 @@ def refuse_unsupported_platform() -> None:
     if not hasattr(os, "fork") or resource is None:
         raise UsageError(
             "this system has no fork(), which deriv needs to run each computation under its "
-            "time and memory limits",
-            hint="run deriv on Linux, macOS or WSL",
+            "time and memory limits; run deriv on Linux, macOS or WSL"
         )
 
 

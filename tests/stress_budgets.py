@@ -44,7 +44,7 @@ class Finalised:
         self.cycle = self  # freed by the cycle collector half the time, by reference count else
 
     def __del__(self) -> None:
-        busy(200)
+        busy(60)
 
 
 def garbage_collected(phase, info) -> None:
