@@ -19,7 +19,7 @@ import click
 
 from derivcli import __version__
 from derivcli.errors import DerivError, ExitStatus, InternalError, ParseError, UsageError
-from derivcli.guard import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Guard
+from derivcli.guard import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, PLATFORM_NOTE, Guard
 from derivcli.output import (
     COLOR_CHOICES, QUIET, RICH, BatchProgress, Environment, Output, choose_color, choose_mode, emit, keep_line, report,
 )
@@ -367,7 +367,8 @@ def _stdin_lines(stream):
         yield number, raw.strip(), None
 
 
-@click.group(cls=DerivGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=DerivGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+             epilog=f"Platforms: {PLATFORM_NOTE}")
 @click.version_option(__version__, "--version", prog_name="deriv", message="%(prog)s %(version)s")
 @click.pass_context
 def cli(context):

@@ -7,14 +7,19 @@ and CPU time, so a runaway allocation fails inside it, never in the parent.
 
 One worker serves many jobs in turn (a batch from stdin keeps sympy's caches warm); it is replaced
 only when a job hits a limit. Jobs and their results cross the process boundary by pickle, so they
-are top-level functions and plain dataclasses.
+are top-level functions and plain dataclasses. The parent reaps every worker it ends, so no run
+leaves a zombie behind, even where the first process of a container never reaps.
+
+Platforms (see :data:`PLATFORM_NOTE`): Linux has every limit. macOS has the time limits, and a
+worker still ends with its parent (through a lifeline pipe, as macOS has no PR_SET_PDEATHSIG),
+but the memory limit is not enforced: macOS ignores RLIMIT_AS. Windows has no ``fork``, so a
+command refuses to start there, in one line, rather than run unguarded.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
-import resource
 import select
 import signal
 import struct
@@ -23,13 +28,23 @@ import threading
 import time
 from typing import Any, Callable
 
-from derivcli.errors import DerivError, InternalError, ResourceLimitError
+from derivcli.errors import DerivError, InternalError, ResourceLimitError, UsageError
+
+try:
+    import resource
+except ImportError:  # Windows: the guard refuses to start (Guard.__enter__)
+    resource = None
 
 DEFAULT_TIMEOUT = 20.0
 DEFAULT_MEMORY_MB = 2048
 JOB_STACK_BYTES = 256 * 1024 * 1024
 JOB_RECURSION_LIMIT = 20_000
 _PR_SET_PDEATHSIG = 1
+PLATFORM_NOTE = (
+    "Linux enforces every limit. On macOS the time limits hold but --memory is not enforced "
+    "(macOS ignores RLIMIT_AS). Windows is not supported (no fork): deriv refuses to run a "
+    "computation there; use WSL."
+)
 
 
 class Guard:
@@ -42,6 +57,7 @@ class Guard:
         self._channel: _Channel | None = None
 
     def __enter__(self) -> Guard:
+        refuse_unsupported_platform()
         return self
 
     def __exit__(self, *exception) -> None:
@@ -75,28 +91,33 @@ class Guard:
         raise payload
 
     def close(self) -> None:
-        """End the worker, without waiting for it when the program is about to exit anyway."""
+        """End the worker and reap it: a worker left unreaped would be a zombie of whatever
+        process adopts it (a container's first process may never reap). Reaping a killed worker
+        takes about a millisecond; the interpreter's own teardown, which deriv skips, is the
+        expensive part of an exit."""
         if self._channel is not None:
-            self._stop(wait=False)
+            self._stop()
 
     def _start(self) -> None:
+        refuse_unsupported_platform()
         child_reads, parent_writes = os.pipe()
         parent_reads, child_writes = os.pipe()
+        lifeline_reads, lifeline_writes = os.pipe()  # never written: it closes when the parent ends
         sys.stdout.flush()
         sys.stderr.flush()
         process_id = os.fork()
         if process_id == 0:
-            os.close(parent_writes)
-            os.close(parent_reads)
-            _serve(_Channel(child_reads, child_writes), self.timeout, self.memory_mb)
+            for descriptor in (parent_writes, parent_reads, lifeline_writes):
+                os.close(descriptor)
+            _serve(_Channel(child_reads, child_writes), lifeline_reads, self.timeout, self.memory_mb)
             os._exit(0)
-        os.close(child_reads)
-        os.close(child_writes)
+        for descriptor in (child_reads, child_writes, lifeline_reads):
+            os.close(descriptor)
         self._process_id = process_id
-        self._channel = _Channel(parent_reads, parent_writes)
+        self._channel = _Channel(parent_reads, parent_writes, lifeline_writes)
 
-    def _stop(self, wait: bool = True) -> str:
-        """Kill the worker (and reap it when asked); say why it ended, as far as the parent can tell."""
+    def _stop(self) -> str:
+        """Kill and reap the worker; say why it ended, as far as the parent can tell."""
         reason = "the worker process ended"
         channel, process_id = self._channel, self._process_id
         self._channel = self._process_id = None
@@ -108,9 +129,8 @@ class Guard:
             os.kill(process_id, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        try:
-            _, status = os.waitpid(process_id, 0 if wait else os.WNOHANG)
-        except ChildProcessError:
+        status = _reap(process_id)
+        if status is None:
             return reason
         if os.WIFSIGNALED(status):
             number = os.WTERMSIG(status)
@@ -121,14 +141,36 @@ class Guard:
         return reason
 
 
+def _reap(process_id: int) -> int | None:
+    """Wait for the killed worker to end and collect its status (None if already collected)."""
+    while True:
+        try:
+            return os.waitpid(process_id, 0)[1]
+        except InterruptedError:
+            continue
+        except ChildProcessError:
+            return None
+
+
+def refuse_unsupported_platform() -> None:
+    """Windows has no ``fork``: say so in one line rather than compute without limits."""
+    if not hasattr(os, "fork") or resource is None:
+        raise UsageError(
+            "this system has no fork(), which deriv needs to run each computation under its "
+            "time and memory limits; run deriv on Linux, macOS or WSL"
+        )
+
+
 class _Channel:
-    """Pickled messages over a pair of pipes, each prefixed with its length."""
+    """Pickled messages over a pair of pipes, each prefixed with its length; the parent's end
+    also holds the worker's lifeline (see :func:`_die_with_parent`)."""
 
     _HEADER = struct.Struct("!Q")
 
-    def __init__(self, reading: int, writing: int):
+    def __init__(self, reading: int, writing: int, lifeline: int | None = None):
         self.reading = reading
         self.writing = writing
+        self.lifeline = lifeline
 
     def send(self, message) -> None:
         data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
@@ -157,19 +199,27 @@ class _Channel:
         return b"".join(chunks)
 
     def close(self) -> None:
-        for descriptor in (self.reading, self.writing):
+        for descriptor in (self.reading, self.writing, self.lifeline):
+            if descriptor is None:
+                continue
             try:
                 os.close(descriptor)
             except OSError:
                 pass
 
 
-def _serve(channel: _Channel, timeout: float, memory_mb: int) -> None:
+def _serve(channel: _Channel, lifeline: int, timeout: float, memory_mb: int) -> None:
     """The worker's loop: take a job, run it under the limits, send back the outcome."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    _die_with_parent()
+    # A budget's interruption that lands in a finaliser or a gc callback is reported through
+    # sys.unraisablehook ("Exception ignored in ..."), then raised again by the watchdog. ``id``
+    # is a C function: it runs no Python code that a further interruption could land in, and it
+    # prints nothing. A finaliser's own bug is silenced too: it cannot change an answer, and the
+    # contract allows no traceback on stderr.
+    sys.unraisablehook = id
+    _die_with_parent(lifeline)
     _limit_memory(memory_mb)
     while True:
         try:
@@ -201,8 +251,8 @@ def _run_on_large_stack(function, argument):
         try:
             thread.start()
         finally:
-            # only the job's thread gets the deep stack: the timers of run_with_budget, started
-            # inside the job, would each reserve as much address space and exhaust --memory
+            # only the job's thread gets the deep stack: any thread started inside the job
+            # (the budgets' watchdog) would reserve as much address space and exhaust --memory
             threading.stack_size(previous)
         thread.join()
     except (RuntimeError, MemoryError, ValueError):
@@ -235,8 +285,14 @@ def _internal(error: Exception) -> InternalError:
     return InternalError(f"internal error ({summary})", hint="this is a bug in deriv; --debug shows the traceback", details=details)
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to kill this worker when its parent dies (SIGTERM, crash): no orphans."""
+def _die_with_parent(lifeline: int) -> None:
+    """End this worker when its parent dies (SIGKILL, crash), even in the middle of a job.
+
+    Linux kills it at once (PR_SET_PDEATHSIG). Everywhere, a thread also waits on the lifeline,
+    a pipe the parent never writes to: the read returns when the parent's end closes, which the
+    kernel does when the parent dies. On macOS, which has no PR_SET_PDEATHSIG, that is what ends
+    an orphaned worker.
+    """
     try:
         import ctypes
 
@@ -244,6 +300,14 @@ def _die_with_parent() -> None:
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):
         pass
+
+    def watch() -> None:
+        try:
+            os.read(lifeline, 1)
+        finally:
+            os._exit(0)
+
+    threading.Thread(target=watch, name="deriv-lifeline", daemon=True).start()
     if os.getppid() == 1:
         os._exit(0)
 
@@ -289,119 +353,140 @@ def run_with_budget(function: Callable[[], Any], seconds: float | None) -> tuple
     that may be skipped, a limit that only makes a message kinder): the whole job stays inside
     the guard's limit. Each call raises its own subclass of BudgetExceeded, so nested budgets
     stay apart: an inner call never mistakes the outer budget's end for its own.
+
+    The watchdog raises the exception in this thread when the time is up, and again every
+    ``RETRY_SECONDS`` until the call has really ended: a finaliser or a gc callback that the
+    exception happens to land in swallows it, and the job would otherwise run on unbounded.
     """
     if seconds is None or seconds <= 0:
         return True, function()
 
     class _ThisBudget(BudgetExceeded):
-        """Only this call's timer raises this class."""
+        """Only this call's watchdog entry raises this class."""
 
-    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
-        runner = _with_interval_timer
-    else:
-        runner = _with_async_exception
+    budget = _Budget(threading.get_ident(), _ThisBudget)
     try:
-        return True, runner(function, seconds, _ThisBudget)
+        return True, _watched(function, seconds, budget)
     except _ThisBudget:
         return False, None
 
 
-def _with_interval_timer(function, seconds, stop):
-    """Main thread: SIGALRM; an outer timer already running is respected and re-armed."""
+RETRY_SECONDS = 0.005
+# While a budget's exception is on its way, threads take turns with the GIL this often (Python's
+# default is 5 ms): the watchdog and the interrupted thread then each wait less for their turn.
+FIRING_SWITCH_INTERVAL = 0.0005
 
-    def interrupt(signum, frame):
-        raise stop
 
-    outer_delay, outer_interval = signal.getitimer(signal.ITIMER_REAL)
-    if outer_delay > 0:
-        seconds = min(seconds, max(outer_delay - 0.05, 0.001))
-    previous = signal.signal(signal.SIGALRM, interrupt)
-    started = time.monotonic()
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+class _Budget:
+    """One budgeted call as the watchdog sees it: whom to interrupt, with what, and whether."""
+
+    __slots__ = ("thread", "stop", "active", "fired")
+
+    def __init__(self, thread: int, stop: type[BudgetExceeded]):
+        self.thread = thread
+        self.stop = stop
+        self.active = True
+        self.fired = False
+
+
+def _watched(function, seconds, budget: _Budget):
+    """``function()`` with the watchdog armed for ``budget``, disarmed however the call ends.
+
+    An interruption is delivered at the next check of the interpreter (a call, a loop's jump
+    back, a function's start), never inside one bytecode. So the first statement of the
+    ``finally`` clause, an attribute store, always runs: once it has, the watchdog never raises
+    this budget's exception again, and one still pending is withdrawn under the watchdog's lock.
+    An interruption landing anywhere else here is either this budget's (its caller reads "out of
+    time") or an outer budget's (it propagates to that budget), never a stray one.
+    """
     try:
+        _WATCHDOG.arm(budget, seconds)
         return function()
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        if outer_delay > 0:
-            left = max(outer_delay - (time.monotonic() - started), 0.001)
-            signal.setitimer(signal.ITIMER_REAL, left, outer_interval)
+        budget.active = False
+        with _WATCHDOG.lock:
+            fired = budget.fired
+        if fired:
+            _withdraw_pending(budget.thread)
 
 
-def _with_async_exception(function, seconds, stop):
-    """Any other thread (the guard runs jobs on one): the watchdog raises ``stop`` in it,
-    between two bytecodes, which interrupts sympy's pure-Python loops."""
+def _withdraw_pending(thread: int) -> None:
+    """Cancel the exception pending in ``thread``: this budget's late one, or an outer budget's,
+    which the watchdog raises again within ``RETRY_SECONDS``."""
     import ctypes
 
-    thread_id = threading.get_ident()
-    entry = _WATCHDOG.arm(seconds, thread_id, stop)
-    try:
-        result = function()
-    finally:
-        fired = _WATCHDOG.disarm(entry)
-    if fired:
-        # raised too late to interrupt: withdraw it, the answer is complete
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), None)
-    return result
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), None)
 
 
 class _Watchdog:
-    """One thread that ends every budget of the other threads when its deadline passes.
+    """One thread that ends every budget when its deadline passes, for every thread.
 
     A thread per budget would cost a stack and a malloc arena each, and budgets nest
     (a limit inside a classification inside a job): under --memory a few of them were
     enough to make "can't start new thread" of a plain answer.
+
+    The budgeted threads only take ``lock`` (a plain lock: acquiring it runs no Python code that
+    an interruption could land in) and release ``_wake``; the watchdog alone waits.
     """
 
     def __init__(self) -> None:
-        self._condition = threading.Condition()
-        self._deadlines: list = []  # a heap of (deadline, order, entry)
+        self.lock = threading.Lock()
+        self._wake = threading.Lock()
+        self._wake.acquire()  # held means "nothing new"; released by arm() to wake the watchdog
+        self._deadlines: list = []  # a heap of (deadline, order, budget)
         self._order = 0
         self._thread: threading.Thread | None = None
+        self._firing: set = set()  # budgets raised and not yet over
+        self._switch_interval = sys.getswitchinterval()
 
-    def arm(self, seconds: float, thread_id: int, stop) -> dict:
+    def arm(self, budget: _Budget, seconds: float) -> None:
         import heapq
 
-        entry = {"thread": thread_id, "stop": stop, "active": True, "fired": False}
-        with self._condition:
+        with self.lock:
             self._order += 1
-            heapq.heappush(self._deadlines, (time.monotonic() + seconds, self._order, entry))
-            if self._thread is None or not self._thread.is_alive():
+            heapq.heappush(self._deadlines, (time.monotonic() + seconds, self._order, budget))
+            if len(self._deadlines) > 256:  # forget ended budgets that have not reached the top yet
+                self._deadlines = [item for item in self._deadlines if item[2].active or item[2].fired]
+                heapq.heapify(self._deadlines)
+            if self._thread is None:
                 self._thread = threading.Thread(target=self._watch, name="deriv-budgets", daemon=True)
                 self._thread.start()
-            self._condition.notify()
-        return entry
-
-    def disarm(self, entry: dict) -> bool:
-        """Stop watching ``entry``; True when its exception was already raised."""
-        import heapq
-
-        with self._condition:
-            entry["active"] = False
-            if len(self._deadlines) > 256:  # forget ended budgets that have not reached the top yet
-                self._deadlines = [item for item in self._deadlines if item[2]["active"]]
-                heapq.heapify(self._deadlines)
-            return entry["fired"]
+        try:
+            self._wake.release()
+        except RuntimeError:
+            pass  # already released: the watchdog will look at the deadlines anyway
 
     def _watch(self) -> None:
         import ctypes
         import heapq
 
-        with self._condition:
-            while True:
-                while self._deadlines and not self._deadlines[0][2]["active"]:
-                    heapq.heappop(self._deadlines)
-                if not self._deadlines:
-                    self._condition.wait()
+        raise_in = ctypes.pythonapi.PyThreadState_SetAsyncExc
+        while True:
+            with self.lock:
+                while self._deadlines and not self._deadlines[0][2].active:
+                    self._ended(heapq.heappop(self._deadlines)[2])
+                left = self._deadlines[0][0] - time.monotonic() if self._deadlines else None
+                if left is not None and left <= 0:
+                    _, order, budget = heapq.heappop(self._deadlines)
+                    if not self._firing:
+                        self._switch_interval = sys.getswitchinterval()
+                        sys.setswitchinterval(FIRING_SWITCH_INTERVAL)
+                    self._firing.add(budget)
+                    budget.fired = True
+                    raise_in(ctypes.c_ulong(budget.thread), ctypes.py_object(budget.stop))
+                    heapq.heappush(self._deadlines, (time.monotonic() + RETRY_SECONDS, order, budget))
                     continue
-                left = self._deadlines[0][0] - time.monotonic()
-                if left > 0:
-                    self._condition.wait(left)
-                    continue
-                _, _, entry = heapq.heappop(self._deadlines)
-                entry["fired"] = True
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(entry["thread"]), ctypes.py_object(entry["stop"]))
+            self._wake.acquire(timeout=-1 if left is None else left)
+
+    def _ended(self, budget: _Budget) -> None:
+        """Forget a budget that is over; the last one raised gives back the usual GIL turns."""
+        if budget in self._firing:
+            self._firing.discard(budget)
+            if not self._firing:
+                sys.setswitchinterval(self._switch_interval)
 
 
 _WATCHDOG = _Watchdog()
-os.register_at_fork(after_in_child=_WATCHDOG.__init__)  # a forked worker starts with no budgets and no lock held
+if hasattr(os, "register_at_fork"):
+    # a forked worker starts with no budgets, no watchdog thread and no lock held
+    os.register_at_fork(after_in_child=_WATCHDOG.__init__)

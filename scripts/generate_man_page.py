@@ -19,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 from derivcli import __version__  # noqa: E402
 from derivcli.cli import cli  # noqa: E402
 from derivcli.errors import ExitStatus  # noqa: E402
+from derivcli.guard import PLATFORM_NOTE  # noqa: E402
 
 PAGE = ROOT / "man" / "deriv.1"
 DATE = "2026-11-30"
@@ -33,6 +34,8 @@ EXIT_MEANINGS = {
     ExitStatus.INTERNAL: "internal error (a bug): one line on stderr, the traceback with --debug",
     ExitStatus.INTERRUPTED: "interrupted (Ctrl-C)",
 }
+# Not an ExitStatus of deriv's own making: 128 + the signal's number, as a shell reports it.
+SIGNAL_STATUSES = {143: "terminated (SIGTERM): the computation is stopped and its worker ended first"}
 
 # Top-level keys of each command's --json object; a test checks them against the real output.
 JSON_KEYS = {
@@ -218,8 +221,10 @@ Nothing on stdout: the exit status is the answer; errors are still one line each
 .TP
 \fB\-\-json\fR
 One JSON object; with \fB\-\fR input, JSON Lines, each with \fBline\fR and \fBinput\fR.
-A failure is \fB{"error": {"status", "kind", "message", "hint"}}\fR; problems beside an answer
-are listed under \fBproblems\fR. The keys of each command:
+A failure is \fB{"error": {"status", "kind", "message", "hint"}}\fR. An answer that comes with
+a failure (an \fB\-\-expect\fR that did not hold, a descent that diverged) lists it under
+\fBproblems\fR, an array of such \fB{"status", "kind", "message", "hint"}\fR objects, the same
+lines stderr shows; the exit status is the worst of their statuses. The keys of each command:
 """
 
 OUTPUT_AFTER = r"""
@@ -288,6 +293,8 @@ def build() -> str:
         ".PP",
         "Every computation runs in a separate process under a time limit (\\fB\\-\\-timeout\\fR)",
         "and a memory limit (\\fB\\-\\-memory\\fR).",
+        ".SS Platforms",
+        escape(PLATFORM_NOTE),
         ".SH COMMANDS",
     ]
     for name, command in commands.items():
@@ -300,6 +307,8 @@ def build() -> str:
     lines += [".SH EXIT STATUS"]
     for status in ExitStatus:
         lines += [".TP", f"\\fB{int(status)}\\fR", escape(EXIT_MEANINGS[status])]
+    for status, meaning in SIGNAL_STATUSES.items():
+        lines += [".TP", f"\\fB{status}\\fR", escape(meaning)]
     lines += ENVIRONMENT.strip("\n").split("\n")
     lines += [".SH EXAMPLES"]
     for caption, command in EXAMPLES:

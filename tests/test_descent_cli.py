@@ -124,8 +124,8 @@ def test_undefined_start_exits_3(invoke, expression, start, words):
     (["x**2", "--from", "x=1", "--wrt", "y"], "y"),
     (["x**2", "--from", "x=sqrt(-1)"], "real"),
     (["x**2", "--from", "x=oo"], "finite"),
-    (["x**", "--from", "1"], ""),
-    (["__import__('os')", "--from", "1"], ""),
+    (["x**", "--from", "1"], "cannot parse 'x**'"),
+    (["__import__('os')", "--from", "1"], "name '__import__' is not allowed"),
 ])
 def test_usage_errors_exit_2(invoke, args, words):
     result = invoke("descend", *args)
@@ -167,7 +167,18 @@ def test_json_of_a_divergence_is_valid_json_with_a_problem(invoke):
 def test_latex_gives_the_final_point(invoke):
     result = invoke("descend", "(x - 2)**2", "--from", "0", "--latex")
     assert result.exit_code == 0
-    assert result.stdout.startswith("x = ")
+    # the whole line: x, then f there, as LaTeX numbers (a power of ten as \cdot 10^{k})
+    number = r"(-?\d+(?:\.\d+)?)(?: \\cdot 10\^\{(-?\d+)\})?"
+    match = re.fullmatch(rf"x = {number},\\ f = {number}\n", result.stdout)
+    assert match, result.stdout
+    x_mantissa, x_power, f_mantissa, f_power = match.groups()
+    final = float(x_mantissa) * 10 ** int(x_power or 0)
+    value = float(f_mantissa) * 10 ** int(f_power or 0)
+    # the oracle: (x - 2)² has its minimum 0 at 2; f is 4 at the start, so "zero" is relative to 4
+    assert final == pytest.approx(2, rel=1e-6)
+    # f is (x − 2)² of that x (which, printed to 15 digits, fixes x − 2 to about 5)
+    assert value == pytest.approx((final - 2) ** 2, rel=1e-3)
+    assert 0 <= value <= 4e-12
 
 
 # --- the terminal -------------------------------------------------------------------------------

@@ -1,0 +1,168 @@
+"""The README's console examples are right, not only current: tests/test_readme.py compares each
+with what deriv prints (and scripts/update_readme_examples.py rewrites them from deriv itself), so
+here the answers the README shows are checked by sympy, exact arithmetic, closed forms and
+sampling, without running deriv. Every example must have a check."""
+
+import itertools
+
+import pytest
+import sympy
+
+from oracle import check_plain_tree, equal, point, read, symbol
+from test_readme import EXAMPLES
+
+x, y, y_hat, n = symbol("x"), symbol("y"), symbol("y_hat"), sympy.Symbol("n", integer=True)
+SHOWN = dict(EXAMPLES)
+
+
+def lines(command):
+    return SHOWN[command].splitlines()
+
+
+def derivative_is(command, expression, *variables):
+    assert equal(read(lines(command)[-1]), sympy.diff(expression, *variables))
+
+
+def stationary(f, at: dict) -> bool:
+    return all(sympy.diff(f, variable).subs(at) == 0 for variable in at)
+
+
+def kind_by_definition(f, at: dict) -> str:
+    """local minimum / maximum / saddle point / inflection point, from values beside the point
+    (every direction of a small square, and f itself, exactly)."""
+    here = f.subs(at)
+    variables = list(at)
+    offsets = [sympy.Rational(1, 1000), -sympy.Rational(1, 1000)]
+    beside = [f.subs({v: at[v] + step for v, step in zip(variables, steps)}) - here
+              for steps in itertools.product(offsets + [0], repeat=len(variables)) if any(steps)]
+    if all(value >= 0 for value in beside):
+        return "local minimum"
+    if all(value <= 0 for value in beside):
+        return "local maximum"
+    return "saddle point" if len(variables) > 1 else "inflection point"
+
+
+def check_kinds(command, f):
+    for line in lines(command):
+        where, kind = line.split("\t")
+        at = point(where)
+        if kind.startswith("absolute"):
+            continue
+        assert stationary(f, at) or kind == "local minimum", line
+        assert kind_by_definition(f, at) == kind, line
+
+
+def descent_after_whole_steps(shown: str, start: dict, minimum: dict, rate: float):
+    """gd on a sum of squares (c·(v − m)², c = 1) moves each error by (1 − 2·lr) a step: the
+    printed point must be the minimum plus start error × (1 − 2·lr)ᵏ for one whole k."""
+    printed = {name: float(value) for name, value in point(shown).items()}
+    factor = 1 - 2 * rate
+    for steps in range(1, 2000):
+        expected = {v: minimum[v] + (start[v] - minimum[v]) * factor**steps for v in minimum}
+        if all(abs(printed[v] - expected[v]) <= 1e-12 * max(1, abs(expected[v])) for v in minimum):
+            return steps
+    raise AssertionError(f"{shown} is no whole number of gd steps from {start}")
+
+
+def check_classify_on_interval(command, f, low, high):
+    """The absolute extrema the README lists are the extreme values on a fine grid of the
+    interval (or box), and are reached at the printed points."""
+    grid = [float(low + (high - low) * sympy.Rational(step, 200)) for step in range(201)]
+    variables = sorted(f.free_symbols, key=str)
+    function = sympy.lambdify(variables, f, "math")  # f is the test's own expression, not text
+    values = [function(*where) for where in itertools.product(grid, repeat=len(variables))]
+    for line in lines(command):
+        where, kind = line.split("\t")
+        value = float(f.subs(point(where)))
+        if kind == "absolute minimum":
+            assert value <= min(values) + 1e-12
+        elif kind == "absolute maximum":
+            assert value >= max(values) - 1e-12
+
+
+CHECKS = {
+    'deriv diff "x**2" --at 3': lambda c: sympy.diff(x**2, x).subs(x, 3) == read(lines(c)[0]),
+    'deriv diff "x**2"': lambda c: derivative_is(c, x**2, x),
+    'deriv diff "(y - y_hat)**2" --wrt y_hat': lambda c: derivative_is(c, (y - y_hat) ** 2, y_hat),
+    'deriv diff "x**3*y" --wrt x --wrt y': lambda c: derivative_is(c, x**3 * y, x, y),
+    'deriv diff "sin(x)" --order 4': lambda c: derivative_is(c, sympy.sin(x), x, 4),
+    'deriv diff "x*exp(x)" --steps': lambda c: (check_plain_tree(lines(c)[:-1]), derivative_is(c, x * sympy.exp(x), x)),
+    'deriv eval "x**2" --at 1/3': lambda c: read(lines(c)[0]) == sympy.Rational(1, 9),
+    'deriv eval "x**3" --at 1/3 --at 2 --order 2': lambda c: [
+        [read(value) for value in line.split("\t")] for line in lines(c)] == [
+        [sympy.diff(x**3, x, order).subs(x, at) for order in range(3)] for at in (sympy.Rational(1, 3), 2)],
+    'deriv eval "pi*x" --at 1 --numeric --digits 20': lambda c: lines(c)[0] == str(sympy.N(sympy.pi, 20)),
+    'deriv eval "sin(x)/x" --at 0 2>&1; echo "exit $?"': lambda c: (
+        sympy.sin(0) / sympy.S(0) is sympy.nan and sympy.limit(sympy.sin(x) / x, x, 0) == 1
+        and "the limit there is 1" in lines(c)[0] and lines(c)[-1] == "exit 3"),
+    'deriv eval "abs(x)" --at 0 --order 1 2>&1; echo "exit $?"': lambda c: (
+        sympy.limit(sympy.Abs(x) / x, x, 0, "-") == -1 and sympy.limit(sympy.Abs(x) / x, x, 0, "+") == 1
+        and "from the left it is -1, from the right 1" in lines(c)[0] and lines(c)[-1] == "exit 3"),
+    'deriv critical "x**3 - 3*x"': lambda c: {point(line)[x] for line in lines(c)} == set(
+        sympy.solveset(sympy.diff(x**3 - 3 * x, x), x, sympy.S.Reals)),
+    'deriv classify "x**3 - 3*x"': lambda c: check_kinds(c, x**3 - 3 * x),
+    'deriv classify "x**3 - 3*x" --at "$(deriv critical "x**3 - 3*x" | head -1)"': lambda c: check_kinds(c, x**3 - 3 * x),
+    'deriv classify "x**4"': lambda c: check_kinds(c, x**4),
+    'deriv critical "abs(x)"': lambda c: (
+        [point(line) for line in lines(c)] == [{x: 0}]
+        and sympy.limit(sympy.Abs(x) / x, x, 0, "-") != sympy.limit(sympy.Abs(x) / x, x, 0, "+")
+        and sympy.solveset(sympy.sign(x), x, sympy.S.Reals - {0}) == sympy.S.EmptySet),
+    'deriv classify "x**3 - 3*x + y**2"': lambda c: check_kinds(c, x**3 - 3 * x + y**2),
+    'deriv critical "sin(x)"': lambda c: (
+        lines(c) == ["x=pi*n + pi/2 (n integer)"] and sympy.cos(sympy.pi * n + sympy.pi / 2) == 0
+        and set(sympy.solveset(sympy.cos(x), x, sympy.Interval(-10, 10)))
+        == {sympy.pi * k + sympy.pi / 2 for k in range(-3, 3)}),
+    'deriv classify "sin(x)" --in 0:2*pi': lambda c: (
+        check_kinds(c, sympy.sin(x)), check_classify_on_interval(c, sympy.sin(x), 0, 2 * sympy.pi)),
+    'deriv classify "x**2 - y**2 + x*y" --in 0:1': lambda c: (
+        check_kinds(c, x**2 - y**2 + x * y), check_classify_on_interval(c, x**2 - y**2 + x * y, 0, 1)),
+    'deriv classify "abs(x - 1) + abs(x + 1)"': lambda c: check_kinds(c, sympy.Abs(x - 1) + sympy.Abs(x + 1)),
+    'deriv descend "(5 - y_hat)**2" --wrt y_hat --from 3 --lr 0.1': lambda c: descent_after_whole_steps(
+        lines(c)[0], {y_hat: 3}, {y_hat: 5}, 0.1),
+    'deriv descend "x**2" --from 3 --lr 1.5 2>&1; echo "exit $?"': lambda c: (
+        # x ← x − 1.5·2x = −2x: f grows 4 times a step; 2/f″ = 1; lr 0.5 lands on 0 in one step
+        abs(1 - 1.5 * 2) > 1 and 2 / sympy.diff(x**2, x, 2) == 1 and 3 - 0.5 * 2 * 3 == 0
+        and "f grew for 20 iterations" in lines(c)[0] and lines(c)[-1] == "exit 3"),
+    "deriv eval \"x**2\" --at 3 --json | jq -c '.points[0] | {at, value}'": lambda c: lines(c) == [
+        '{"at":{"x":"3"},"value":"' + str((x**2).subs(x, 3)) + '"}'],
+    "deriv diff \"sin(x)**2\" --expect \"2*sin(x)\" --json 2>/dev/null | jq -c '{derivative, problems: [.problems[] | {status, kind}]}'":
+        lambda c: (equal(sympy.diff(sympy.sin(x) ** 2, x), sympy.sin(2 * x))
+                   and not equal(sympy.sin(2 * x), 2 * sympy.sin(x)) and '"status":1' in lines(c)[0]),
+    'deriv diff "sin(x)**2" --expect "sin(2*x)"': lambda c: derivative_is(c, sympy.sin(x) ** 2, x),
+    'deriv diff "sin(x)**2" --expect "2*sin(x)" 2>&1; echo "exit $?"': lambda c: (
+        # the counterexample the README prints: both values at x = -79/50, to the digits shown
+        f"{float(sympy.sin(2 * sympy.Rational(-79, 50))):.12g}" == "0.0184063069331"
+        and f"{float(2 * sympy.sin(sympy.Rational(-79, 50))):.12g}" == "-1.999915293"
+        and "0.0184063069331 versus -1.99991529300" in lines(c)[1] and lines(c)[-1] == "exit 1"),
+    'deriv diff - < examples/derivatives.txt': lambda c: check_derivatives_file(c),
+    'deriv critical "x**3 - 3*x" --expect "x=1" 2>&1; echo "exit $?"': lambda c: (
+        {point(line)[x] for line in lines(c)[:2]} == {-1, 1} and "x=-1 was not expected" in lines(c)[2]
+        and lines(c)[-1] == "exit 1"),
+    "printf 'x**2 => minimum\\nx**3 => inflection\\nx**4 => minimum\\n' | deriv classify - --at 0": lambda c: [
+        kind_by_definition(f, {x: 0}) for f in (x**2, x**3, x**4)] == [line.split("\t")[1] for line in lines(c)],
+    'deriv descend "(x - 3)**2 + (y + 1)**2" --at x=0,y=0 --expect x=3,y=-1': lambda c: descent_after_whole_steps(
+        lines(c)[0], {x: 0, y: 0}, {x: 3, y: -1}, 0.1),
+}
+
+
+def check_derivatives_file(command):
+    from conftest import ROOT
+
+    formulas = [line.split("=>")[0] for line in (ROOT / "examples" / "derivatives.txt").read_text().splitlines()
+                if line.strip() and not line.startswith("#")]
+    shown = lines(command)
+    assert len(shown) == len(formulas)
+    for formula, answer in zip(formulas, shown):
+        assert equal(read(answer), sympy.diff(read(formula), x)), formula
+
+
+def test_every_console_example_has_a_check():
+    assert set(SHOWN) == set(CHECKS)
+
+
+@pytest.mark.parametrize("command", sorted(CHECKS), ids=sorted(CHECKS))
+def test_the_readme_shows_the_right_answer(command):
+    outcome = CHECKS[command](command)
+    assert outcome is not False and outcome != (False,)
+    if isinstance(outcome, tuple):
+        assert all(part is not False for part in outcome)
