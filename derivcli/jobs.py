@@ -84,8 +84,19 @@ def differentiate(request: DifferentiationRequest):
     if request.expect is not None:
         expected = (parse_value(request.expect) if point is not None
                     else parse_expression(request.expect, allow_undefined_functions=True))
-    return derivation.answer(expression, variables, point, expected, request.strict, request.simplify,
-                             domain=formula.domain)
+    result = derivation.answer(expression, variables, point, expected, request.strict, request.simplify,
+                               domain=formula.domain)
+    result.reading = _names_read(formula)
+    return result
+
+
+def _names_read(formula) -> list[str]:
+    """A note naming the multi-letter names read as one variable each (xy is a variable, not x·y)."""
+    names = formula.names_read_whole()
+    if not names:
+        return []
+    listed = ", ".join(names)
+    return [f"read {listed} as {'one variable' if len(names) == 1 else 'variables, each one name'} (write x*y for a product)"]
 
 
 # --- deriv descend ------------------------------------------------------------------------------

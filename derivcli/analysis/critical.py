@@ -105,7 +105,7 @@ def _one_variable(expr, x, interval, budget) -> CriticalResult:
     result.method = "symbolic" if complete else "numeric"
     if not complete:
         window = search_window(interval)
-        for point in _numeric_one_variable(f, d, x, window, budget, notes):
+        for point in _numeric_one_variable(f, d, x, window, budget, notes, families):
             points.setdefault(point.coordinates[0], point)
         notes.append(f"numeric search on [{_show(window[0])}, {_show(window[1])}]: points are approximate and some may be missing")
     complete = _add_kinks(f, d, x, interval, budget, points, notes) and complete
@@ -495,12 +495,13 @@ MAX_NUMERIC_POINTS = 60  # more than this in the window: list those nearest 0 an
 IDENTIFY_AT_MOST = 20  # closed forms are sought (and proved) for this many numeric roots
 
 
-def numeric_roots(d, x, window, budget, notes: list, name: str = "f′") -> list:
+def numeric_roots(d, x, window, budget, notes: list, name: str = "f′", flats: list | None = None) -> list:
     """The roots of d = 0 a numeric search finds on the window: exact where a closed form is
-    proved, else floats (sorted; the nearest 0 when there are very many)."""
+    proved, else floats (sorted; the nearest 0 when there are very many).  Stretches where d is 0
+    throughout go to ``flats`` as (start, end) pairs of floats."""
     low, high = float(window[0]), float(window[1])
     found: list[float] = []
-    finished, _ = run_with_budget(lambda: roots_on_interval(d, x, low, high, sink=found), _share(budget, 0.3))
+    finished, _ = run_with_budget(lambda: roots_on_interval(d, x, low, high, sink=found, flats=flats), _share(budget, 0.3))
     if not finished:
         notes.append("the numeric search ran out of time: only the points found so far are listed")
     roots = distinct(sorted(found), tolerance=max(1e-7, 1e-9 * (high - low)))
@@ -519,11 +520,27 @@ def numeric_roots(d, x, window, budget, notes: list, name: str = "f′") -> list
     return identified
 
 
-def _numeric_one_variable(f, d, x, window, budget, notes: list) -> list[CriticalPoint]:
-    """Critical points from a numeric search of f′ = 0 on the window (approximate unless proved exact)."""
+def _numeric_stretch(f, x, start: float, end: float, notes: list) -> Family:
+    """A stretch where f′ = 0 that a numeric search found: its ends exact where they are corners of f."""
+    corners = corner_arguments(f)
+
+    def end_of(place: float):
+        exact = identify(place, lambda candidate: any(sign_of(argument.subs(x, candidate)) == 0 for argument in corners))
+        return exact if exact is not None else sympy.Float(place, 15)
+
+    stretch = Family(variables=(x,), coordinates=(x,), parameter=x, parameter_kind="interval", low=end_of(start), high=end_of(end))
+    notes.append(f"f′ = 0 all along {stretch.text()} (found by the numeric search): f is constant there")
+    return stretch
+
+
+def _numeric_one_variable(f, d, x, window, budget, notes: list, stretches: list) -> list[CriticalPoint]:
+    """Critical points from a numeric search of f′ = 0 on the window (approximate unless proved
+    exact); stretches where f′ = 0 throughout are appended to ``stretches`` as families."""
     compiled = sympy.lambdify([x], f, modules=["math", "mpmath"])
-    points = []
-    for root in numeric_roots(d, x, window, budget, notes):
+    points, flats = [], []
+    roots = numeric_roots(d, x, window, budget, notes, flats=flats)
+    stretches += [_numeric_stretch(f, x, start, end, notes) for start, end in flats]
+    for root in roots:
         if not isinstance(root, float):
             value = real_value(f, {x: root})
             if value is not None:

@@ -45,14 +45,17 @@ def _compile_precise(expr, variables):
     return sympy.lambdify(variables, expr, modules=["mpmath"])
 
 
-def roots_on_interval(expr, variable, low: float, high: float, samples: int = 1500, sink: list | None = None) -> list[float]:
+def roots_on_interval(expr, variable, low: float, high: float, samples: int = 1500, sink: list | None = None,
+                      flats: list | None = None) -> list[float]:
     """Approximate real roots of expr(variable) = 0 on [low, high].
 
     Sign changes on a grid are refined by bisection (and rejected when they are
     poles); grid points where |expr| dips are polished by Newton's method, to
     catch roots where the sign does not change (double roots).  Each root is also
     appended to ``sink`` as soon as it is found, so a caller whose time runs out
-    keeps what was found so far.
+    keeps what was found so far.  Where expr is exactly 0 at several grid points in a row (f′ on a
+    stretch where f is constant), those are no roots to list one by one: the run's first and last
+    grid points go to ``flats`` instead.
     """
     found: list[float] = [] if sink is None else sink
     sample = _compile_float(expr, [variable])
@@ -64,9 +67,13 @@ def roots_on_interval(expr, variable, low: float, high: float, samples: int = 15
     if not finite:
         return []
     scale = max(1.0, max(finite))
+    zero_runs = _zero_runs(values)
+    in_run = {index for start, end in zero_runs for index in range(start, end + 1)}
+    if flats is not None:
+        flats += [(_edge(sample, grid, start, -1), _edge(sample, grid, end, 1)) for start, end in zero_runs]
     for index in range(samples):
         left, right = values[index], values[index + 1]
-        if left is None or right is None:
+        if left is None or right is None or index in in_run:
             continue
         if left == 0:
             found.append(grid[index])
@@ -75,17 +82,46 @@ def roots_on_interval(expr, variable, low: float, high: float, samples: int = 15
             root = _bisect(sample, grid[index], grid[index + 1], left)
             if root is not None:
                 found.append(root)
-    if values[-1] == 0:
+    if values[-1] == 0 and samples not in in_run:
         found.append(grid[-1])
     for index in range(1, samples):
         here, before, after = values[index], values[index - 1], values[index + 1]
-        if None in (here, before, after):
+        if None in (here, before, after) or index in in_run:
             continue
         if abs(here) <= abs(before) and abs(here) <= abs(after) and abs(here) < 1e-2 * scale:
             root = _polish(precise, grid[index])
             if root is not None and low - 1e-9 <= root <= high + 1e-9:
                 found.append(root)
     return distinct(sorted(found), tolerance=max(1e-7, 1e-9 * (high - low)))
+
+
+def _zero_runs(values) -> list[tuple[int, int]]:
+    """(first, last) indices of each run of two or more grid values that are exactly 0."""
+    runs, start = [], None
+    for index, value in enumerate(values + [None]):
+        if value == 0 and value is not None:
+            start = index if start is None else start
+            continue
+        if start is not None and index - start >= 2:
+            runs.append((start, index - 1))
+        start = None
+    return runs
+
+
+def _edge(sample, grid, index: int, direction: int) -> float:
+    """Where a run of exact zeros ends, between grid[index] (0) and its neighbour, by bisection."""
+    inside, outside = grid[index], grid[index + direction] if 0 <= index + direction < len(grid) else None
+    if outside is None:
+        return inside
+    for _ in range(60):
+        middle = (inside + outside) / 2
+        if middle in (inside, outside):
+            break
+        if sample(middle) == 0:
+            inside = middle
+        else:
+            outside = middle
+    return inside
 
 
 def _bisect(sample, low: float, high: float, low_value: float) -> float | None:

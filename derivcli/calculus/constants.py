@@ -66,12 +66,16 @@ def is_finite_real(value) -> bool:
 def tidy(value: sympy.Expr, shortest: int = 0, longest: int = 40, seconds: float = 1.0) -> sympy.Expr:
     """A time-bounded simplification of a constant that keeps it recognisable (sqrt(2)/2, not
     1/sqrt(2)): only for values with more than ``shortest`` and at most ``longest`` operations,
-    and only when the result is no longer.  eval and the analysis share it with their own bounds."""
+    and only when the result is no longer and builds no huge numbers (simplify folds
+    1024*log(2) - 59049*log(3) into the log of a 28 000-digit fraction).  eval and the analysis
+    share it with their own bounds."""
     if value.is_Atom or value.has(sympy.Float, sympy.CRootOf):
         return value
     operations = sympy.count_ops(value)
     if operations <= shortest or operations > longest:
         return value
+    if value.has(sympy.log) and _largest_bits(value) > 20:
+        return value  # simplify would fold n*log(b) into log(b**n): one C call no budget can stop
 
     def simplified():
         try:
@@ -82,7 +86,14 @@ def tidy(value: sympy.Expr, shortest: int = 0, longest: int = 40, seconds: float
     finished, simpler = run_with_budget(simplified, seconds)
     if not finished:
         return value
-    return simpler if sympy.count_ops(simpler) <= operations else value
+    if sympy.count_ops(simpler) > operations or _largest_bits(simpler) > 2 * _largest_bits(value) + 64:
+        return value
+    return simpler
+
+
+def _largest_bits(value: sympy.Expr) -> int:
+    """The size in bits of the largest numerator or denominator in an exact value."""
+    return max((max(abs(number.p).bit_length(), number.q.bit_length()) for number in value.atoms(sympy.Rational)), default=0)
 
 
 def sign_of(value, tolerance: float | None = None) -> int | None:

@@ -49,6 +49,9 @@ def value_at(expression: sympy.Expr, point: dict) -> sympy.Expr:
     used = branches_at(expression, point)
     check_computable(used, point)
     check_domain(used, point)
+    if used.has(sympy.Derivative):
+        # f′(x) of an undefined f at 1 is f′(1): a Subs, since Derivative(f(1), 1) means nothing
+        return used.subs(point)
     value = real_branch(used).xreplace(point)
     if value.has(*INFINITIES) or value.is_finite is False:
         raise NoAnswerError(f"{shown(expression)} is undefined at {format_point(point)} (its value is infinite)")

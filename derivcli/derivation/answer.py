@@ -35,6 +35,7 @@ class Differentiation:
     strict: bool = False
     problems: list[DerivError] = field(default_factory=list)
     partial: bool = False  # f has several variables: ∂f/∂x rather than f′
+    reading: list[str] = field(default_factory=list)  # how the text was read (names kept whole)
 
     def name(self, order: int | None = None) -> str:
         """The name of the derivative after ``order`` passes (all of them by default): f″, ∂²f/∂y∂x."""
@@ -42,7 +43,7 @@ class Differentiation:
 
     @property
     def notes(self) -> list[str]:
-        notes = list(self.derivation.notes)
+        notes = list(self.reading) + list(self.derivation.notes)
         if self.derivation.agrees is None:
             notes.append("the answer could not be confirmed against sympy.diff: no sample point had f "
                          "real and both forms defined, and simplify could not decide")

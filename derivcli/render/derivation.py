@@ -277,6 +277,8 @@ def _slope_sentence(result: Differentiation) -> str:
     value = result.value
     point = result.point
     exact = unicode_math(value)
+    if value.free_symbols or value.has(sympy.core.function.AppliedUndef):
+        return f"at {_point_text(point)}: {result.name()} = {exact}"  # f′(1) of an undefined f: no number to tell
     approximate = numeric_text(value, 6)
     shown = exact if exact == approximate or value.is_Integer else f"{exact} ≈ {approximate}"
     where = _point_text(point)

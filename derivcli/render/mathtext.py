@@ -90,6 +90,16 @@ class UnicodePrinter(StrPrinter):
             return f"{function.func.__name__}{primes}({arguments})"
         return super()._print_Derivative(expr)
 
+    def _print_Subs(self, expr):
+        """f′(x) at x = 1, for an undefined f, is f′(1)."""
+        derivative, variables, values = expr.args
+        function = getattr(derivative, "expr", None)
+        if (isinstance(derivative, sympy.Derivative) and isinstance(function, sympy.core.function.AppliedUndef)
+                and tuple(function.args) == tuple(variables) and len(derivative.variables) <= 3):
+            primes = "′" * len(derivative.variables)
+            return f"{function.func.__name__}{primes}({', '.join(self._print(value) for value in values)})"
+        return super()._print_Subs(expr)
+
 
 def unicode_math(expression) -> str:
     """``expression`` as one line of readable math."""
