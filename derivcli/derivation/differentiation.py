@@ -63,7 +63,7 @@ def simplify_step(raw, function, variable, simplify: bool) -> Step:
     """The last node of a tree: the raw result and the form the answer is given in."""
     if not simplify:
         return SimplifyRule.derive(raw, variable, raw, "kept as derived (--no-simplify)")
-    result = simplify_result(raw, function)
+    result = simplify_result(raw, function, variable)
     return SimplifyRule.derive(raw, variable, result,
                                None if result != raw else "already in its simplest form")
 
