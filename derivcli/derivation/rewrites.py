@@ -10,16 +10,20 @@ The caller measures the forms and checks each against the raw result; a rewrite 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import sympy
 from sympy import cos, cosh, sin, sinh
 
 EXPAND_TERMS = 60  # a numerator whose expansion would have more terms stays as it is
-TRIG_DEGREE = 4  # the double-angle rewrite is tried on products of at most this many sines and cosines
+TRIG_DEGREE = 2  # the double-angle rewrite is tried on products of at most this many sines and cosines
 _PAIRS = ((sin, cos), (sinh, cosh))
 
 
+@lru_cache(maxsize=256)
 def common_factors(expression):
-    """Common factors and numeric content pulled out of sums: 2*x*e^x + x²*e^x → x*(x + 2)*e^x."""
+    """Common factors and numeric content pulled out of sums: 2*x*e^x + x²*e^x → x*(x + 2)*e^x.
+    (Remembered: the forms of one result ask for the same ones several times.)"""
     return sympy.factor_terms(expression)
 
 
@@ -31,17 +35,17 @@ def merged_powers(expression):
     return sympy.powsimp(expression, combine="exp")
 
 
-def _expansion_terms(expression) -> int:
+def expansion_terms(expression) -> int:
     """An upper bound on the number of terms of expand(expression), without expanding."""
     if expression.is_Add:
-        return sum(_expansion_terms(term) for term in expression.args)
+        return sum(expansion_terms(term) for term in expression.args)
     if expression.is_Mul:
         count = 1
         for factor in expression.args:
-            count *= _expansion_terms(factor)
+            count *= expansion_terms(factor)
         return count
     if expression.is_Pow and expression.exp.is_Integer and expression.exp > 0 and expression.base.is_Add:
-        return _expansion_terms(expression.base) ** int(expression.exp)
+        return expansion_terms(expression.base) ** int(expression.exp)
     return 1
 
 
@@ -59,35 +63,21 @@ def _distributed(expression):
 
 def expanded(expression):
     """The expression multiplied out (see _distributed), or as it is when that would be large."""
-    if _expansion_terms(expression) > EXPAND_TERMS:
+    if expansion_terms(expression) > EXPAND_TERMS:
         return expression
     return _distributed(expression)
 
 
-def collected(expression):
-    """Terms with the same non-polynomial part gathered: x*e^x + x²*e^x + sin(x) → (x + x²)*e^x + sin(x)."""
-    if not expression.is_Add:
-        return expression
-    kernels = [atom for atom in expression.atoms(sympy.Function, sympy.Pow)
-               if not (atom.is_Pow and atom.exp.is_Integer)]
-    if not kernels:
-        return expression
-    return sympy.collect(expression, kernels)
-
-
 def numerators(numerator) -> list:
-    """The forms worth trying for a numerator: expanded, collected, common factors out; and for a
+    """The forms worth trying for a numerator: expanded, common factors out; and for a
     product with a power of a sum, (x²+9)⁵·(12x(x+8) + x²+9), the sums left inside expanded."""
     flat = expanded(numerator)
-    forms = [flat, sympy.factor_terms(flat)]
-    gathered = collected(flat)
-    if gathered != flat:
-        forms.append(gathered)
-    if flat is numerator or _expansion_terms(numerator) > 2 * len(sympy.Add.make_args(flat)):
-        outer = sympy.factor_terms(numerator)
+    forms = [flat, common_factors(flat)]
+    if flat is numerator or expansion_terms(numerator) > 2 * len(sympy.Add.make_args(flat)):
+        outer = common_factors(numerator)
         if outer.is_Mul:
             inner = outer.func(*[expanded(f) if f.is_Add else f for f in outer.args])
-            forms.append(sympy.factor_terms(inner))
+            forms.append(common_factors(inner))
     return forms
 
 
@@ -118,19 +108,29 @@ def _cancelled(numerator, bases):
 
     Polynomial division in the numerator's own generators (x, sin(x), e^x, …); a base that is not
     a polynomial in them, or a division that leaves a remainder, stays."""
+    divisible = [(base, exponent) for base, exponent in bases
+                 if exponent.is_Integer and exponent > 0 and base.free_symbols]
+    if not divisible or numerator.is_zero:
+        return numerator, bases
+    try:
+        polynomial = sympy.Poly(numerator, *_generators(numerator, *[base for base, _ in divisible]))
+    except (sympy.PolynomialError, sympy.GeneratorsNeeded, ValueError):
+        return numerator, bases
     result = []
     for base, exponent in bases:
-        while exponent.is_Integer and exponent > 0 and base.free_symbols and not numerator.is_zero:
+        if (base, exponent) in divisible:
             try:
-                quotient, remainder = sympy.div(numerator, base, *_generators(numerator, base))
-            except (sympy.PolynomialError, sympy.GeneratorsNeeded, ValueError):
-                break
-            if remainder != 0:
-                break
-            numerator, exponent = quotient, exponent - 1
+                divisor = sympy.Poly(base, *polynomial.gens)
+            except sympy.PolynomialError:
+                divisor = None
+            while divisor is not None and exponent > 0:
+                quotient, remainder = polynomial.div(divisor)
+                if not remainder.is_zero:
+                    break
+                polynomial, exponent = quotient, exponent - 1
         if exponent != 0:
             result.append((base, exponent))
-    return numerator, result
+    return polynomial.as_expr(), result
 
 
 def _generators(*expressions) -> list:
@@ -154,7 +154,9 @@ def quotient_forms(expression) -> list:
     contains; the forms differ in how the numerator is written."""
     if not has_denominator(expression):
         return numerators(expression)
-    numerator, denominator = sympy.fraction(sympy.together(expression))
+    numerator, denominator = sympy.fraction(expression)
+    if has_denominator(numerator) or has_denominator(denominator):  # fractions inside: one bar
+        numerator, denominator = sympy.fraction(sympy.together(expression))
     bases, scale = _split_numeric(_bases(denominator))
     flat, bases = _cancelled(expanded(numerator), bases)
     below = sympy.Mul(*[base**-exponent for base, exponent in bases])
@@ -197,11 +199,23 @@ def _squares_replaced(expression, argument, square, other, offset, factor):
         reduce)
 
 
+def _squares_of_both(expression, first, second, argument) -> bool:
+    """Whether squares (or higher powers) of both functions of ``argument`` occur, or one of them
+    sits below a fraction bar: only then can the identity shorten anything."""
+    def powers(function):
+        return any(power.base == function(argument) and power.exp.is_Integer and abs(power.exp) >= 2
+                   for power in expression.atoms(sympy.Pow))
+
+    return (powers(first) and powers(second)) or has_denominator(expression)
+
+
 def pythagorean(expression) -> list:
     """cos² → 1 − sin² (or sin² → 1 − cos², and the hyperbolic cosh² = 1 + sinh²) where both of
     one argument occur, then the quotient forms: (−(sin x + 1)·sin x − cos²x)/(sin x + 1)² → −1/(sin x + 1)."""
     forms = []
-    for first, _, argument in pairs_present(expression):
+    for first, second, argument in pairs_present(expression):
+        if not _squares_of_both(expression, first, second, argument):
+            continue
         for identity in _IDENTITIES[first]:
             rewritten = _squares_replaced(expression, argument, *identity)
             if rewritten != expression:
@@ -210,7 +224,8 @@ def pythagorean(expression) -> list:
 
 
 def _trig_degree(expression) -> int:
-    """The largest number of sines and cosines (with multiplicity) multiplied in one term."""
+    """The largest number of sines and cosines (with multiplicity) multiplied at one level of a
+    term: 2·sin x·cos x·(cos²x − sin²x) has 2 at each level, 28·sin³x·cos x has 4."""
     degree = 0
     for term in sympy.Add.make_args(expression):
         count = 0
@@ -219,7 +234,7 @@ def _trig_degree(expression) -> int:
             if base.func in (sin, cos, sinh, cosh) and exponent.is_Integer:
                 count += abs(int(exponent))
             elif factor.is_Add:
-                count += max((_trig_degree(part) for part in factor.args), default=0)
+                degree = max(degree, _trig_degree(factor))
         degree = max(degree, count)
     return degree
 
@@ -227,7 +242,7 @@ def _trig_degree(expression) -> int:
 def double_angles(expression) -> list:
     """Products of sin and cos of one argument as sines and cosines of multiples of it
     (2·sin x·cos x → sin 2x, sinh²x + cosh²x → cosh 2x), where the products are short."""
-    factored = sympy.factor_terms(expression)
+    factored = common_factors(expression)
     if not pairs_present(expression) or _trig_degree(factored) > TRIG_DEGREE:
         return []
     from sympy.simplify.fu import TR8, hyper_as_trig

@@ -18,7 +18,7 @@ from .branches import branch_forms, sign_sensitive
 
 CHEAP_LIMIT = 2000
 SAFETY_SECONDS = 1.0  # for all rewrites of one result together; the common case takes milliseconds
-POINTS_NEEDED = 4
+POINTS_NEEDED = 3
 _NEW_FORBIDDEN = (sympy.sign, sympy.Heaviside, sympy.DiracDelta, sympy.Piecewise, sympy.Abs)
 
 
@@ -47,7 +47,8 @@ def _forms(raw) -> list:
         powers = rewrites.merged_powers(raw)
         forms.append(powers)
     if powers.has(sympy.Add):
-        forms.append(rewrites.common_factors(powers))
+        if not (powers.is_Mul and rewrites.has_denominator(powers)):  # one fraction: see quotient_forms
+            forms.append(rewrites.common_factors(powers))
         if not powers.has(sympy.Piecewise):
             forms += rewrites.quotient_forms(powers)
     if rewrites.pairs_present(powers) and not powers.has(sympy.Piecewise):
@@ -106,22 +107,34 @@ def _agrees(candidate, raw, function) -> bool:
         return False
 
 
+def _ranked(rough: dict, raw, raw_rough):
+    """The candidates shorter than ``raw``, shortest first; the printed length (as costly to
+    compute as the rest of the measure) only to break ties."""
+    groups: dict = {}
+    for candidate, value in rough.items():
+        if value <= raw_rough:
+            groups.setdefault(value, []).append(candidate)
+    for value in sorted(groups):
+        members = groups[value]
+        if len(members) > 1 or value == raw_rough:
+            lengths = {candidate: len(str(candidate)) for candidate in members}
+            members = sorted(members, key=lengths.get)
+            if value == raw_rough:
+                members = [candidate for candidate in members if lengths[candidate] < len(str(raw))]
+        yield from members
+
+
 def simplify_result(raw, function, variable=None) -> sympy.Expr:
     """The shortest checked form of ``raw`` (the derivative of ``function`` in ``variable``)."""
-    if sympy.count_ops(raw) > CHEAP_LIMIT:
+    raw_rough = _rough_measure(raw)
+    if raw_rough[0] > CHEAP_LIMIT:
         return raw
-    raw_measure = _rough_measure(raw)
     rough = {}
     for candidate in _candidates(raw, function, variable, SAFETY_SECONDS):
         if candidate in rough or candidate == raw or _introduces(candidate, raw):
             continue
         rough[candidate] = _rough_measure(candidate)
-    shorter = [candidate for candidate, value in rough.items() if value <= raw_measure]
-    if not shorter:
-        return raw
-    ranked = {candidate: (*rough[candidate], len(str(candidate))) for candidate in shorter}
-    whole = measure(raw)
-    for candidate in sorted(ranked, key=ranked.get):
-        if ranked[candidate] < whole and _agrees(candidate, raw, function):
+    for candidate in _ranked(rough, raw, raw_rough):
+        if _agrees(candidate, raw, function):
             return candidate
     return raw
