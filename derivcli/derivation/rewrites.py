@@ -2,7 +2,7 @@
 
 Each rewrite is cheap (milliseconds on a course-sized result) and chosen from the shape of the
 expression, instead of sympy.simplify's search: common factors pulled out; a quotient over the
-factored g of the quotient rule (never expanded), its numerator expanded and collected; powers of
+factored g of the quotient rule (never expanded), its numerator expanded, common factors out; powers of
 one base merged; sin²+cos² = 1 and the double angles where sin and cos of one argument meet.
 None of them folds n·log(b) into log(bⁿ) or merges numeric bases (2**(7*x) stays, not 128**x).
 The caller measures the forms and checks each against the raw result; a rewrite may be longer.
@@ -150,7 +150,7 @@ def has_denominator(expression) -> bool:
 
 def quotient_forms(expression) -> list:
     """The expression as one fraction n/g₁ᵏ¹·g₂ᵏ²…: the denominator as powers of the factors g it
-    came with (never multiplied out), the numerator expanded, collected and divided by any g it
+    came with (never multiplied out), the numerator expanded and divided by any g it
     contains; the forms differ in how the numerator is written."""
     if not has_denominator(expression):
         return numerators(expression)
