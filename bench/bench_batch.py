@@ -1,93 +1,132 @@
-"""A batch through `deriv diff -` against a bare Python loop doing the same sympy work.
+"""A batch through `deriv diff -` against the bare sympy loop a user would write, and the forms.
 
-2 000 varied expressions (a fixed random sample over the rule table) are written to a file.
-Contenders, timed as whole processes in one run, interleaved, best of a few:
+The corpus (bench/corpus_batch.py) is ≥ 300 varied one-variable expressions: polynomials,
+products, quotients, trig powers, exp·trig, logs, roots, atan, hyperbolic, exponentials.
+Contenders, timed as whole processes in one run, interleaved, median of ``rounds``:
 
-- deriv:  ``deriv diff - < file > /dev/null`` (piped, no steps): parse, rule tree, cross-check,
-          simplification, plain output, all in deriv's guarded worker;
-- bare:   one Python process that, for each line, parses with deriv's parser, calls sympy.diff,
-          applies the same final simplification deriv applies, and prints str() of it.
+- bare loop:  one Python process doing ``parse_expr → sympy.diff → str`` per line, no
+              simplification (the competitor, so it may use sympy's string parser);
+- deriv:      ``deriv diff - < file`` (piped, no steps, ``--jobs 1`` when the option exists):
+              safe parse, rule tree, cross-check, simplification, plain output, in deriv's
+              guarded worker; also with ``--no-simplify``.
 
-The target is a ratio of at most 1.5. Run: python bench/bench_batch.py [count] [rounds]
+Forms: over the same corpus, the share of deriv's answers no longer (sympy.count_ops) than
+sympy.simplify's of sympy.diff (target ≥ 95 %), and the number of quotients whose denominator
+is an expanded square g² that factors (target 0).
+
+Run: python bench/bench_batch.py [rounds] [--no-forms]
 """
 
 from __future__ import annotations
 
-import random
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus_batch import corpus  # noqa: E402
+
 PYTHON = sys.executable
 DERIV = str(Path(PYTHON).with_name("deriv"))
-ATOMS = ["x", "2", "3", "1/2", "pi", "y"]
-UNARY = ["sin", "cos", "tan", "exp", "log", "sqrt", "atan", "sinh", "cosh", "tanh", "asin", "abs"]
 BARE_LOOP = r"""
 import sys
 import sympy
-from derivcli.parsing import choose_variables, parse_expression
-from derivcli.derivation.simplification import simplify_result
+from sympy.parsing.sympy_parser import parse_expr
 
 for line in open(sys.argv[1]):
-    try:
-        function = parse_expression(line.strip(), allow_undefined_functions=True)
-        (variable,) = choose_variables(function)
-        raw = sympy.diff(function, variable)
-        print(str(simplify_result(raw, function)))
-    except Exception as error:  # deriv reports such a line and goes on; so does the loop
-        print(f"error: {error}", file=sys.stderr)
+    function = parse_expr(line)
+    (variable,) = function.free_symbols
+    print(str(sympy.diff(function, variable)))
 """
 
 
-def expression(generator: random.Random, depth: int = 0) -> str:
-    if depth >= 3 or generator.random() < 0.25:
-        return generator.choice(ATOMS)
-    kind = generator.random()
-    if kind < 0.35:
-        operator = generator.choice(["+", "-", "*", "/"])
-        return f"({expression(generator, depth + 1)} {operator} {expression(generator, depth + 1)})"
-    if kind < 0.55:
-        return f"({expression(generator, depth + 1)})**{generator.choice(['2', '3', '1/2', '-1', 'x'])}"
-    return f"{generator.choice(UNARY)}({expression(generator, depth + 1)})"
-
-
-def corpus(count: int) -> list[str]:
-    generator = random.Random(2026)
-    lines = []
-    while len(lines) < count:
-        text = expression(generator)
-        if "x" in text:
-            lines.append(text)
-    return lines
-
-
-def elapsed(command: list[str], stdin_path: Path | None = None) -> float:
+def elapsed(command: list[str], stdin_path: Path | None = None, output: Path | None = None) -> float:
     started = time.perf_counter()
-    with open(stdin_path or "/dev/null") as source:
-        completed = subprocess.run(command, stdin=source, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    if completed.returncode not in (0, 2, 3):
+    with open(stdin_path or "/dev/null") as source, open(output or "/dev/null", "w") as sink:
+        completed = subprocess.run(command, stdin=source, stdout=sink, stderr=subprocess.DEVNULL)
+    if completed.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed with exit {completed.returncode}")
     return time.perf_counter() - started
 
 
-def main(count: int = 2000, rounds: int = 3) -> None:
+def _jobs_option() -> list[str]:
+    """``--jobs 1`` where deriv has the option (issue 12, item 3), else nothing."""
+    helped = subprocess.run([DERIV, "diff", "--help"], capture_output=True, text=True).stdout
+    return ["--jobs", "1"] if "--jobs" in helped else []
+
+
+def timings(path: Path, script: Path, answers: Path, rounds: int) -> dict[str, float]:
+    jobs = _jobs_option()
+    contenders = {
+        "bare loop (parse_expr, sympy.diff, str)": ([PYTHON, str(script), str(path)], None, None),
+        "deriv diff -": ([DERIV, "diff", "-", *jobs], path, answers),
+        "deriv diff - --no-simplify": ([DERIV, "diff", "-", "--no-simplify", *jobs], path, None),
+    }
+    times = {name: [] for name in contenders}
+    for _ in range(rounds):
+        for name, (command, stdin_path, output) in contenders.items():
+            times[name].append(elapsed(command, stdin_path, output))
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def _expanded_square(denominator, sympy) -> bool:
+    """A factor of the denominator that is a sum which factors into a square or higher power."""
+    for factor in sympy.Mul.make_args(denominator):
+        base, _ = factor.as_base_exp()
+        if base.is_Add and base.is_polynomial():
+            _, factors = sympy.factor_list(base)
+            if any(multiplicity > 1 for _, multiplicity in factors):
+                return True
+    return False
+
+
+def forms(lines: list[str], answers: list[str]) -> tuple[float, int, list[str]]:
+    """Share of answers no longer than sympy.simplify's, and quotients with an expanded g²."""
+    import sympy
+    from sympy.parsing.sympy_parser import parse_expr
+
+    x = sympy.Symbol("x", real=True)  # deriv's variables are real; so is this reference's
+    no_longer, expanded, longer = 0, 0, []
+    for line, answer in zip(lines, answers):
+        reference = sympy.simplify(sympy.diff(parse_expr(line, local_dict={"x": x}), x))
+        mine = parse_expr(answer, local_dict={"x": x})
+        if sympy.count_ops(mine) <= sympy.count_ops(reference):
+            no_longer += 1
+        else:
+            longer.append(f"{line}: deriv {answer}, simplify {reference}")
+        if _expanded_square(sympy.fraction(mine)[1], sympy):
+            expanded += 1
+    return no_longer / len(lines), expanded, longer
+
+
+def main(rounds: int = 5, with_forms: bool = True) -> None:
+    lines = corpus()
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "expressions.txt"
-        path.write_text("\n".join(corpus(count)) + "\n", encoding="utf-8")
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         script = Path(directory) / "bare_loop.py"
         script.write_text(BARE_LOOP, encoding="utf-8")
-        times = {"deriv diff -": [], "bare loop": []}
-        for _ in range(rounds):
-            times["deriv diff -"].append(elapsed([DERIV, "diff", "-", "--timeout", "60"], path))
-            times["bare loop"].append(elapsed([PYTHON, str(script), str(path)]))
-    best = {name: min(values) for name, values in times.items()}
-    for name, value in best.items():
-        print(f"{name:14s} best of {rounds}: {value:7.2f} s   ({value / count * 1000:.2f} ms a line)")
-    print(f"ratio deriv / bare loop: {best['deriv diff -'] / best['bare loop']:.2f} (target <= 1.5)")
+        answers = Path(directory) / "answers.txt"
+        median = timings(path, script, answers, rounds)
+        answered = answers.read_text(encoding="utf-8").splitlines()
+    bare = median["bare loop (parse_expr, sympy.diff, str)"]
+    print(f"{len(lines)} expressions, whole processes, interleaved, median of {rounds}")
+    for name, value in median.items():
+        print(f"  {name:42s} {value:6.2f} s  ({value / len(lines) * 1000:5.1f} ms a line)"
+              f"  ratio {value / bare:5.2f}")
+    print(f"ratio deriv diff - / bare loop: {median['deriv diff -'] / bare:.2f} (target <= 1.5)")
+    if with_forms:
+        share, expanded, longer = forms(lines, answered)
+        print(f"forms: {share:.1%} of answers no longer than sympy.simplify's (target >= 95 %); "
+              f"{expanded} quotients with an expanded g² (target 0)")
+        for text in longer:
+            print(f"  longer: {text}")
 
 
 if __name__ == "__main__":
-    arguments = [int(value) for value in sys.argv[1:]]
-    main(*arguments)
+    arguments = [argument for argument in sys.argv[1:] if not argument.startswith("--")]
+    main(*(int(value) for value in arguments), with_forms="--no-forms" not in sys.argv)

@@ -16,7 +16,7 @@ from derivcli import evaluation
 from derivcli.calculus import compare_point_near, compare_point_sets
 from derivcli.errors import UsageError
 from derivcli.parsing import (
-    choose_variables, format_point, is_family, is_stretch, parse_expression, parse_family, parse_formula,
+    GREEK_NAMES, choose_variables, format_point, is_family, is_stretch, parse_expression, parse_family, parse_formula,
     parse_interval, parse_point, parse_stretch, parse_value, sorted_symbols,
 )
 
@@ -96,7 +96,9 @@ def _names_read(formula) -> list[str]:
     if not names:
         return []
     listed = ", ".join(names)
-    return [f"read {listed} as {'one variable' if len(names) == 1 else 'variables, each one name'} (write x*y for a product)"]
+    runs = [name for name in names if name.isalpha() and name.isascii() and name not in GREEK_NAMES]
+    hint = f" (for a product write {'*'.join(runs[0])})" if runs else ""
+    return [f"read {listed} as {'one variable' if len(names) == 1 else 'variables, each one name'}{hint}"]
 
 
 # --- deriv descend ------------------------------------------------------------------------------

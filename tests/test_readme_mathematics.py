@@ -42,9 +42,25 @@ def kind_by_definition(f, at: dict) -> str:
     return "saddle point" if len(variables) > 1 else "inflection point"
 
 
+def check_stretch(f, where: str, kind: str):
+    """low<=x<=high: f constant on the stretch (exactly, at 21 points) and, for a local minimum,
+    higher just beyond both ends (lower for a maximum): every point is then one by the definition."""
+    low, name, high = where.split("<=")
+    variable = sympy.Symbol(name, real=True)
+    low, high = sympy.Rational(low), sympy.Rational(high)
+    values = {f.subs(variable, low + (high - low) * sympy.Rational(step, 20)) for step in range(21)}
+    assert len(values) == 1, where
+    level = values.pop()
+    beyond = [f.subs(variable, end) - level for end in (low - sympy.Rational(1, 1000), high + sympy.Rational(1, 1000))]
+    assert all(gap > 0 for gap in beyond) if kind == "local minimum" else all(gap < 0 for gap in beyond), where
+
+
 def check_kinds(command, f):
     for line in lines(command):
         where, kind = line.split("\t")
+        if "<=" in where:
+            check_stretch(f, where, kind)
+            continue
         at = point(where)
         if kind.startswith("absolute"):
             continue
@@ -134,7 +150,13 @@ CHECKS = {
         f"{float(sympy.sin(2 * sympy.Rational(-79, 50))):.12g}" == "0.0184063069331"
         and f"{float(2 * sympy.sin(sympy.Rational(-79, 50))):.12g}" == "-1.999915293"
         and "0.0184063069331 versus -1.99991529300" in lines(c)[1] and lines(c)[-1] == "exit 1"),
-    'deriv diff - < examples/derivatives.txt': lambda c: check_derivatives_file(c),
+    "paste -d '|' examples/derivatives.txt <(deriv diff - < examples/derivatives.txt)": lambda c: check_pasted_file(c),
+    'deriv descend "(y - (w*x + b))**2" --data tests/data/points.csv --wrt w --wrt b --from w=0,b=0 --lr 0.05 --max-iter 5000 --verify':
+        lambda c: check_fitted_line(lines(c)[0]),
+    'deriv descend "(y - (w*x + b))**2" --data tests/data/points.csv --wrt w --wrt b --from w=0,b=0 --lr 0.2 2>&1; echo "exit $?"':
+        lambda c: check_stated_bound(c),
+    'deriv descend "(y - (w*x + b))**2" --data tests/data/points.csv --from w=0,b=0 --lr 0.01 --lr 0.05 --lr 0.2 --max-iter 5000':
+        lambda c: check_compared_rates(c),
     'deriv critical "x**3 - 3*x" --expect "x=1" 2>&1; echo "exit $?"': lambda c: (
         {point(line)[x] for line in lines(c)[:2]} == {-1, 1} and "x=-1 was not expected" in lines(c)[2]
         and lines(c)[-1] == "exit 1"),
@@ -154,6 +176,73 @@ def check_derivatives_file(command):
     assert len(shown) == len(formulas)
     for formula, answer in zip(formulas, shown):
         assert equal(read(answer), sympy.diff(read(formula), x)), formula
+
+
+def check_pasted_file(command):
+    """Each line is the file's line, then | and deriv's answer for it (empty for a comment)."""
+    from conftest import ROOT
+
+    written = (ROOT / "examples" / "derivatives.txt").read_text().splitlines()
+    shown = lines(command)
+    assert len(shown) == len(written)
+    for line, pasted in zip(written, shown):
+        given, _, answer = pasted.rpartition("|")
+        assert given == line
+        if line.strip() and not line.startswith("#"):
+            assert equal(read(answer), sympy.diff(read(line.split("=>")[0]), x)), line
+        else:
+            assert answer == ""
+
+
+def _points_file():
+    """The rows of tests/data/points.csv as exact fractions."""
+    import csv
+    from fractions import Fraction
+
+    from conftest import ROOT
+
+    with open(ROOT / "tests" / "data" / "points.csv", newline="") as stream:
+        return [(Fraction(row["x"]), Fraction(row["y"])) for row in csv.DictReader(stream)]
+
+
+def _least_squares():
+    """The line y = w·x + b nearest the points, by the normal equations in exact arithmetic."""
+    rows = _points_file()
+    count, sx, sy = len(rows), sum(a for a, _ in rows), sum(b for _, b in rows)
+    sxx, sxy = sum(a * a for a, _ in rows), sum(a * b for a, b in rows)
+    w = (count * sxy - sx * sy) / (count * sxx - sx * sx)
+    return {"w": float(w), "b": float((sy - w * sx) / count)}
+
+
+def check_fitted_line(shown: str):
+    fitted = {str(name): float(value) for name, value in point(shown).items()}
+    for name, value in _least_squares().items():
+        assert abs(fitted[name] - value) <= 1e-6 * max(1, abs(value)), (name, fitted, value)
+
+
+def _largest_curvature() -> float:
+    """λ_max of the averaged Hessian of (y − (w·x + b))²: (2/n)·[[Σx², Σx], [Σx, n]]."""
+    rows = _points_file()
+    count = len(rows)
+    matrix = sympy.Matrix([[sum(a * a for a, _ in rows), sum(a for a, _ in rows)], [sum(a for a, _ in rows), count]])
+    return max(float(value) for value in (2 * matrix / count).eigenvals())
+
+
+def check_stated_bound(command):
+    text = SHOWN[command]
+    bound = 2 / _largest_curvature()
+    assert f"exceeds 2/λ_max = {bound:.6g}" in text and 0.2 > bound and lines(command)[-1] == "exit 3"
+
+
+def check_compared_rates(command):
+    bound = 2 / _largest_curvature()
+    for line in lines(command):
+        where, reason, rate = line.split("\t")
+        rate = float(rate.split("=")[1])
+        if rate > bound:
+            assert reason == "diverged", line
+        if reason == "converged":
+            check_fitted_line(where)
 
 
 def test_every_console_example_has_a_check():

@@ -211,7 +211,7 @@ def test_undefined_functions_have_derivatives_at_points(invoke):
 
 def test_names_read_whole_are_said(invoke):
     result = invoke("diff", "xy")
-    assert result.stdout.strip() == "1" and "read xy as one variable" in result.stderr
+    assert result.stdout.strip() == "1" and "read xy as one variable (for a product write x*y)" in result.stderr
     assert "note" not in invoke("diff", "x**2").stderr
 
 

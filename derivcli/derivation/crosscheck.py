@@ -46,8 +46,8 @@ def _close(first, second, tolerance) -> bool:
     return abs(first - second) <= tolerance * max(1, abs(first), abs(second))
 
 
-def numerically_equal(first, second, domain, tries=POINTS_TRIED):
-    """True when ``first`` and ``second`` agree at enough points where ``domain`` is real.
+def numerically_equal(first, second, domain, tries=POINTS_TRIED, needed=POINTS_NEEDED):
+    """True when ``first`` and ``second`` agree at ``needed`` points where ``domain`` is real.
 
     Returns the number of points compared (0 when too few points were usable: inconclusive).
     Raises Mismatch at a confirmed difference, Unevaluable when a value cannot be computed.
@@ -68,7 +68,7 @@ def numerically_equal(first, second, domain, tries=POINTS_TRIED):
             if not _close(left, right, mpmath.mpf(10) ** -25):
                 raise Mismatch({s.name: float(v) for s, v in point.items()}, left, right)
         compared += 1
-        if compared >= POINTS_NEEDED:
+        if compared >= needed:
             return compared
     return 0
 
@@ -118,9 +118,10 @@ def _symbolically_zero(difference, seconds=1.0) -> bool:
     return finished and zero
 
 
-def compare(actual, expected, function) -> CrossCheck:
+def compare(actual, expected, function, needed=POINTS_NEEDED, settle=True) -> CrossCheck:
     """Whether ``actual`` (the tree's answer) equals ``expected`` (sympy.diff's) as derivatives
-    of ``function``. Raises Mismatch on a confirmed difference."""
+    of ``function``, from ``needed`` sample points. Raises Mismatch on a confirmed difference.
+    Without ``settle``, no point to compare at is inconclusive at once (no simplify to decide)."""
     if actual == expected:
         return CrossCheck(True, "identical")
     if actual - expected == 0:
@@ -130,7 +131,7 @@ def compare(actual, expected, function) -> CrossCheck:
         if actual.has(AppliedUndef) or expected.has(AppliedUndef) or function.has(AppliedUndef):
             concrete_actual, concrete_expected = concrete(actual), concrete(expected)
             concrete_function = concrete(function)
-        points = numerically_equal(concrete_actual, concrete_expected, concrete_function)
+        points = numerically_equal(concrete_actual, concrete_expected, concrete_function, needed=needed)
     except Mismatch:
         raise
     except Exception:  # a stand-in sympy cannot differentiate, or no numeric value: no decision
@@ -138,6 +139,6 @@ def compare(actual, expected, function) -> CrossCheck:
     if points:
         method = "numeric" if concrete_actual is actual else "numeric, unspecified functions replaced"
         return CrossCheck(True, method, points)
-    if _symbolically_zero(actual - expected):
+    if settle and _symbolically_zero(actual - expected):
         return CrossCheck(True, "simplify")
     return CrossCheck(None, "inconclusive")

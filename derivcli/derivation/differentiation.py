@@ -7,6 +7,7 @@ import traceback
 import sympy
 
 from ..errors import InternalError, ResourceLimitError
+from . import second_engine
 from .crosscheck import Mismatch, compare
 from .engine import derive_tree
 from .rules import SimplifyRule
@@ -15,9 +16,22 @@ from .step import CrossCheck, Derivation, Step
 
 
 def check(tree: Step, expression, variable) -> CrossCheck:
-    """Cross-check the tree's answer with sympy.diff; a disagreement is an InternalError."""
-    try:
+    """Cross-check the tree's answer with a second engine's derivative (symengine where it covers
+    the expression, sympy.diff otherwise, and sympy.diff again when symengine's does not agree);
+    a disagreement is an InternalError."""
+    expected, engine, method = second_engine.derivative(expression, variable, tree.result)
+    if method is not None:
+        return CrossCheck(True, method, engine=engine)
+    if engine == second_engine.SYMENGINE:
+        try:
+            checked = compare(tree.result, expected, expression, settle=False)
+        except Mismatch:
+            checked = CrossCheck(None, "symengine disagrees")
+        if checked.agrees:
+            checked.engine = engine
+            return checked
         expected = sympy.diff(expression, variable)
+    try:
         return compare(tree.result, expected, expression)
     except Mismatch as mismatch:
         raise InternalError(
@@ -63,7 +77,7 @@ def simplify_step(raw, function, variable, simplify: bool) -> Step:
     """The last node of a tree: the raw result and the form the answer is given in."""
     if not simplify:
         return SimplifyRule.derive(raw, variable, raw, "kept as derived (--no-simplify)")
-    result = simplify_result(raw, function)
+    result = simplify_result(raw, function, variable)
     return SimplifyRule.derive(raw, variable, result,
                                None if result != raw else "already in its simplest form")
 

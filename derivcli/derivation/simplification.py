@@ -1,45 +1,85 @@
-"""The final `simplify` step: a shorter form of the raw result, bounded in time and checked.
+"""The final `simplify` step: the shortest of a few textbook forms of the raw result, checked.
 
-Cheap rewrites are always tried; sympy.simplify only on small results and within a time budget,
-so simplification never dominates a derivation. A candidate is kept only when it is shorter, has
-no new functions (sign(x) for x/|x| would hide that |x| has no derivative at 0; cosh for a sum of
-exponentials would surprise) and agrees with the raw result.
+The forms come from targeted rewrites chosen by the result's shape (rewrites.py, branches.py),
+each a few milliseconds, instead of sympy.simplify's search. A form is kept only when it is
+shorter, has no new functions (sign(x) for x/|x| would hide that |x| has no derivative at 0;
+cosh for a sum of exponentials would surprise), keeps any piecewise, and agrees with the raw
+result at sample points of f's real domain. A time limit guards against pathological inputs only.
 """
 
 from __future__ import annotations
 
+import time
+
 import sympy
 
+from . import rewrites
 from ..guard import run_with_budget
 from .crosscheck import Mismatch, compare
+from .sign_branches import branch_forms, sign_sensitive
 
-FULL_SIMPLIFY_LIMIT = 80
 CHEAP_LIMIT = 2000
-SIMPLIFY_SECONDS = 1.0
+SAFETY_SECONDS = 1.0  # for all rewrites of one result together; the common case takes milliseconds
+POINTS_NEEDED = 3
 _NEW_FORBIDDEN = (sympy.sign, sympy.Heaviside, sympy.DiracDelta, sympy.Piecewise, sympy.Abs)
 
 
-def measure(expression) -> tuple[int, int]:
-    """How long a form reads: operation count, then printed length."""
-    return sympy.count_ops(expression), len(str(expression))
+def measure(expression) -> tuple[int, int, int]:
+    """How long a form reads: operation count, then fractions inside sums (−(9x + 14)/2 reads
+    better than −9x/2 − 7), then printed length."""
+    return (*_rough_measure(expression), len(str(expression)))
 
 
-def _candidates(raw, size):
-    """Shorter forms to consider; a rewrite that fails or runs out of time is just skipped."""
-    rewrites = []
-    if size <= CHEAP_LIMIT:
-        rewrites.append(sympy.factor_terms)
-        if not raw.has(sympy.Piecewise):
-            rewrites.append(sympy.cancel)
-    if size <= FULL_SIMPLIFY_LIMIT:
-        rewrites.append(sympy.simplify)
-    for rewrite in rewrites:
+def _rough_measure(expression) -> tuple[int, int]:
+    """The measure without the printed length (which costs as much as the rest)."""
+    return sympy.count_ops(expression), _fractions_in_sums(expression)
+
+
+def _fractions_in_sums(expression) -> int:
+    return sum(1 for node in sympy.preorder_traversal(expression) if node.is_Add
+               for term in node.args
+               if (term.as_coeff_Mul()[0].is_Rational and not term.as_coeff_Mul()[0].is_Integer))
+
+
+def _forms(raw) -> list:
+    """The targeted rewrites of ``raw`` (with the variable's sign unknown) that its shape calls for."""
+    forms = []
+    powers = raw
+    if rewrites.mergeable_powers(raw):
+        powers = rewrites.merged_powers(raw)
+        forms.append(powers)
+    if powers.has(sympy.Add):
+        if not (powers.is_Mul and rewrites.has_denominator(powers)):  # one fraction: see quotient_forms
+            forms.append(rewrites.common_factors(powers))
+        if not powers.has(sympy.Piecewise):
+            forms += rewrites.quotient_forms(powers)
+    if rewrites.pairs_present(powers) and not powers.has(sympy.Piecewise):
+        forms += rewrites.pythagorean(powers)
+        forms += rewrites.double_angles(powers)
+    return forms
+
+
+def _shortest(expression):
+    """The shortest of the forms of ``expression`` (unchecked: used inside a sign branch)."""
+    return min([expression, *_forms(expression)], key=measure)
+
+
+def _candidates(raw, function, variable, seconds):
+    """Forms to consider; a rewrite that fails or runs out of the shared time is skipped."""
+    steps = [lambda: _forms(raw)]
+    if variable is not None and raw.free_symbols == {variable} and sign_sensitive(raw, variable):
+        steps.append(lambda: branch_forms(raw, function, variable, _shortest))
+    deadline = time.monotonic() + seconds
+    for step in steps:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return
         try:
-            finished, candidate = run_with_budget(lambda: rewrite(raw), SIMPLIFY_SECONDS)
+            finished, forms = run_with_budget(step, left)
         except Exception:  # sympy's rewrites raise on odd inputs (max of non-real numbers)
             continue
         if finished:
-            yield candidate
+            yield from forms
 
 
 def _introduces(candidate, raw) -> bool:
@@ -57,19 +97,42 @@ def _function_kinds(expression) -> set:
     return {type(node) for node in sympy.preorder_traversal(expression) if isinstance(node, sympy.Function)}
 
 
-def simplify_result(raw, function) -> sympy.Expr:
-    """The shortest checked form of ``raw`` (the derivative of ``function``)."""
-    size = sympy.count_ops(raw)
-    best, best_measure = raw, measure(raw)
-    for candidate in _candidates(raw, size):
-        if candidate == best or _introduces(candidate, raw):
+def _agrees(candidate, raw, function) -> bool:
+    """Whether the candidate equals the raw result at enough points of f's real domain."""
+    try:
+        return bool(compare(candidate, raw, function, needed=POINTS_NEEDED, settle=False).agrees)
+    except Mismatch:
+        return False
+
+
+def _ranked(rough: dict, raw, raw_rough):
+    """The candidates shorter than ``raw``, shortest first; the printed length (as costly to
+    compute as the rest of the measure) only to break ties."""
+    groups: dict = {}
+    for candidate, value in rough.items():
+        if value <= raw_rough:
+            groups.setdefault(value, []).append(candidate)
+    for value in sorted(groups):
+        members = groups[value]
+        if len(members) > 1 or value == raw_rough:
+            lengths = {candidate: len(str(candidate)) for candidate in members}
+            members = sorted(members, key=lengths.get)
+            if value == raw_rough:
+                members = [candidate for candidate in members if lengths[candidate] < len(str(raw))]
+        yield from members
+
+
+def simplify_result(raw, function, variable=None) -> sympy.Expr:
+    """The shortest checked form of ``raw`` (the derivative of ``function`` in ``variable``)."""
+    raw_rough = _rough_measure(raw)
+    if raw_rough[0] > CHEAP_LIMIT:
+        return raw
+    rough = {}
+    for candidate in _candidates(raw, function, variable, SAFETY_SECONDS):
+        if candidate in rough or candidate == raw or _introduces(candidate, raw):
             continue
-        candidate_measure = measure(candidate)
-        if candidate_measure >= best_measure:
-            continue
-        try:
-            if compare(candidate, raw, function).agrees:
-                best, best_measure = candidate, candidate_measure
-        except Mismatch:
-            continue
-    return best
+        rough[candidate] = _rough_measure(candidate)
+    for candidate in _ranked(rough, raw, raw_rough):
+        if _agrees(candidate, raw, function):
+            return candidate
+    return raw

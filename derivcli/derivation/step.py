@@ -138,15 +138,17 @@ class Step(_KeepsForm):
 
 @dataclass
 class CrossCheck:
-    """How the tree's answer was compared with sympy.diff.
+    """How the tree's answer was compared with a second engine's derivative.
 
     ``agrees`` is True (identical, symbolically equal or equal at every sample point), or None
     when no comparison could decide (never False: a disagreement raises InternalError).
+    ``engine`` is the one that computed that derivative: symengine or sympy.diff.
     """
 
     agrees: bool | None
     method: str
     points: int = 0
+    engine: str = "sympy.diff"
 
 
 @dataclass

@@ -31,10 +31,10 @@ from .formulas import (
     sorted_symbols,
     symbol_named,
 )
-from .vocabulary import CONSTANTS, FUNCTIONS, MAX_DEPTH, MAX_NAME_LENGTH, OTHERWISE_NAMES, PIECEWISE_NAMES
+from .vocabulary import CONSTANTS, FUNCTIONS, GREEK_NAMES, MAX_DEPTH, MAX_NAME_LENGTH, OTHERWISE_NAMES, PIECEWISE_NAMES
 
 __all__ = [
-    "CONSTANTS", "FUNCTIONS", "MAX_DEPTH", "MAX_NAME_LENGTH", "OTHERWISE_NAMES", "PIECEWISE_NAMES",
+    "CONSTANTS", "FUNCTIONS", "GREEK_NAMES", "MAX_DEPTH", "MAX_NAME_LENGTH", "OTHERWISE_NAMES", "PIECEWISE_NAMES",
     "Condition", "Formula", "PointFamily", "choose_variables", "decimal_places", "domain_symbols",
     "domain_violation", "format_point", "is_family", "is_stretch", "parse_expression", "parse_family",
     "parse_formula", "parse_stretch",
