@@ -11,8 +11,10 @@ from derivcli.calculus import real_function, to_float
 
 from .results import PlotData
 
+SAMPLES = 480  # more than any terminal has columns: the renderer bins them into the columns it has
 
-def plot_data(expr, variable, points, interval=None, families=(), columns: int = 64) -> PlotData | None:
+
+def plot_data(expr, variable, points, interval=None, families=(), columns: int = SAMPLES) -> PlotData | None:
     """Samples of f for a text plot around the points (or on the interval); marks are (x, f(x), label).
 
     ``points`` are (CriticalPoint, label) pairs, ``families`` (Family, label) pairs.

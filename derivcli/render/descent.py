@@ -222,7 +222,7 @@ class DescentView:
         height = console.height or 25
         budget = max(6, min(20, height - 22))
         rows = thin(result.trace, budget)
-        yield iteration_table(result, rows, options.max_width)
+        yield iteration_table(result, rows)
         if len(rows) < len(result.trace) or result.every > 1:
             kept = f"every {result.every}th iteration" if result.every > 1 else "every iteration"
             yield Text(
@@ -271,29 +271,29 @@ def labelled_lines(notes):
     return grid
 
 
-def iteration_table(result: DescentResult, rows, width: int):
-    """The iterations as a table, with as many digits as the width allows (never cut with …)."""
-    from rich.table import Table
+def iteration_table(result: DescentResult, rows):
+    """The iterations as a sheet: as many digits as the width allows, then without the step and
+    the gradient columns, then one block an iteration (never a cut number)."""
+    from derivcli.render.layout import Column, Sheet  # lazy: rich only for a terminal
 
     one = len(result.variables) == 1
     function = f"f({', '.join(result.variables)})"
-    headers = ["iteration", *result.variables, function, "|f′|" if one else "‖∇f‖", "step"]
-    for point_digits, value_digits, small_digits, padding in ((10, 8, 3, 2), (7, 6, 3, 2), (5, 4, 2, 1), (3, 3, 2, 1)):
+    columns = [
+        Column("iteration", justify="right", style="dim"),
+        *(Column(name, justify="right", style="cyan") for name in result.variables),
+        Column(function, justify="right"),
+        Column("|f′|" if one else "‖∇f‖", justify="right", drop=1),
+        Column("step", justify="right", style="dim", drop=2),
+    ]
+    variants = []
+    for point_digits, value_digits, small_digits in ((10, 8, 3), (7, 6, 3), (5, 4, 2), (3, 3, 2)):
         cells = [
             [str(row.iteration), *(number(v, point_digits) for v in row.point), number(row.value, value_digits),
              number(row.gradient_norm, small_digits), number(row.step, small_digits) if row.iteration else "–"]
             for row in rows
         ]
-        widths = [max(len(headers[i]), *(len(line[i]) for line in cells)) for i in range(len(headers))]
-        if sum(widths) + 2 * padding * len(widths) <= width:
-            break
-    table = Table(box=None, padding=(0, padding), header_style="bold")
-    styles = ["dim", *["cyan"] * len(result.variables), "", "", "dim"]
-    for header, style in zip(headers, styles):
-        table.add_column(header, justify="right", style=style or None, no_wrap=True, overflow="fold")
-    for line in cells:
-        table.add_row(*line)
-    return table
+        variants.append((columns, cells))
+    return Sheet(variants)
 
 
 def thin(trace, budget: int):
