@@ -157,38 +157,50 @@ class Phrases:
     """A line made of phrases (a formula, its rule, a check mark) that breaks only between
     phrases while each fits on a line of its own; a phrase wider than the line wraps inside.
 
-    Later lines start with ``indent``. So a formula that fits on a line is never split in two
-    because something came before it.
+    A phrase is a Text (or string), or a (gap, phrase) pair to set the space before it. Later
+    lines start with ``indent``. So a formula that fits on a line is never split in two because
+    something came before it.
     """
 
     def __init__(self, phrases, gap: str = "   ", indent: str = "  "):
-        self.phrases = [phrase if isinstance(phrase, Text) else Text(str(phrase)) for phrase in phrases if phrase]
-        self.gap = gap
+        self.phrases = []
+        for phrase in phrases:
+            before, phrase = phrase if isinstance(phrase, tuple) else (gap, phrase)
+            phrase = phrase if isinstance(phrase, Text) else Text(str(phrase))
+            if phrase.plain:
+                self.phrases.append((before, phrase))
         self.indent = indent
 
-    def lines(self, width: int) -> Text:
-        out = Text()
-        used = 0
-        for phrase in self.phrases:
-            size = phrase.cell_len
-            if used and used + len(self.gap) + size > width:
-                out.append("\n" + self.indent)
-                used = len(self.indent)
-            elif used:
-                out.append(self.gap)
-                used += len(self.gap)
-            out.append_text(phrase)
-            used += size
-            if used > width:  # a phrase longer than the line: rich wraps it; count from its last line
-                used = size % max(1, width)
-        return out
+    def lines(self, console, width: int) -> Text:
+        """The phrases laid on lines of ``width``: a phrase goes to a new line when it does not
+        fit on this one and either fits on a line of its own or this line is well filled; a
+        phrase too long for any line wraps (rich's word wrap) with the later lines indented."""
+        finished, current = [], None
+        for before, phrase in self.phrases:
+            if current is not None and current.cell_len + len(before) + phrase.cell_len <= width:
+                current = Text.assemble(current, before, phrase)
+                continue
+            if current is None:
+                current = phrase.copy()
+            elif len(self.indent) + phrase.cell_len <= width or current.cell_len > width // 2:
+                finished.append(current)
+                current = Text.assemble(self.indent, phrase)
+            else:
+                current = Text.assemble(current, before, phrase)
+            if current.cell_len > width:
+                wrapped = list(current.wrap(console, max(1, width - len(self.indent))))
+                finished += [wrapped[0]] + [Text.assemble(self.indent, line) for line in wrapped[1:-1]]
+                current = Text.assemble(self.indent, wrapped[-1]) if len(wrapped) > 1 else wrapped[-1]
+        if current is not None:
+            finished.append(current)
+        return Text("\n").join(finished)
 
     def __rich_console__(self, console, options):
-        yield self.lines(options.max_width)
+        yield self.lines(console, options.max_width)
 
     def __rich_measure__(self, console, options):
         from rich.measure import Measurement
 
-        whole = sum(phrase.cell_len for phrase in self.phrases) + len(self.gap) * max(0, len(self.phrases) - 1)
-        longest = max((phrase.cell_len for phrase in self.phrases), default=0)
+        whole = sum(len(before) + phrase.cell_len for before, phrase in self.phrases)
+        longest = max((phrase.cell_len for _, phrase in self.phrases), default=0)
         return Measurement(min(longest, options.max_width), min(whole, options.max_width))
