@@ -21,7 +21,8 @@ from derivcli import __version__
 from derivcli.errors import DerivError, ExitStatus, InternalError, ParseError, UsageError
 from derivcli.guard import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Guard
 from derivcli.output import (
-    COLOR_CHOICES, QUIET, RICH, BatchProgress, Environment, Output, choose_color, choose_mode, emit, keep_line, report,
+    COLOR_CHOICES, QUIET, RICH, BatchProgress, Environment, Output, Spinner, choose_color, choose_mode, emit, keep_line,
+    report,
 )
 
 _PLACEHOLDER = "\x00deriv-expression"
@@ -282,13 +283,15 @@ def _refuse_together(*choices) -> None:
         raise click.UsageError(f"{' and '.join(given)} cannot be combined")
 
 
-def run(output: Output, job, request, renderer) -> int:
+def run(output: Output, job, request, renderer, doing: str | None = None) -> int:
     """Run ``job(request)`` under the guard and emit the result; with ``-`` as the expression,
-    once per line of stdin, in order, the exit status being the worst seen."""
+    once per line of stdin, in order, the exit status being the worst seen. A computation that
+    lasts shows a spinner saying what it is ``doing`` (or what the job announces) on a terminal."""
     with Guard(output.timeout, output.memory) as guard:
         if request.expression != "-":
             try:
-                result = guard.run(job, request)
+                with Spinner(output, doing):
+                    result = guard.run(job, request)
             except DerivError as error:
                 return report(error, output)
             return _emit_safely(renderer, result, output)
@@ -300,7 +303,8 @@ def run(output: Output, job, request, renderer) -> int:
                     status = ExitStatus.SUCCESS
                 elif error is None:
                     try:
-                        result = guard.run(job, _line_request(request, text))
+                        with Spinner(output, doing):
+                            result = guard.run(job, _line_request(request, text))
                         status = _emit_safely(renderer, result, output, number, text)
                     except DerivError as failure:
                         status = report(failure, output, line=number, source=text)
@@ -404,7 +408,7 @@ def evaluate_command(expression, points, wrt, order, numeric, digits, expect, ou
     from derivcli.render import evaluation as renderer  # lazy: only the renderer this command draws with
 
     request = jobs.EvaluationRequest(expression, points, wrt, order, numeric, digits, expect)
-    return run(output, jobs.evaluate, request, renderer)
+    return run(output, jobs.evaluate, request, renderer, doing="evaluating")
 
 
 @cli.command("diff", cls=ExpressionCommand)
@@ -438,7 +442,7 @@ def differentiate_command(expression, wrt, order, at, expect, strict, simplify, 
     from derivcli.render import derivation as renderer  # lazy: only the renderer this command draws with
 
     request = jobs.DifferentiationRequest(expression, tuple(wrt), order, at, expect, strict, simplify)
-    return run(output, jobs.differentiate, request, renderer)
+    return run(output, jobs.differentiate, request, renderer, doing="differentiating")
 
 
 @cli.command("critical", cls=ExpressionCommand)
@@ -461,7 +465,7 @@ def critical_command(expression, wrt, interval, expect, output):
     from derivcli.render import analysis as renderer  # lazy: only the renderer this command draws with
 
     request = jobs.CriticalRequest(expression, tuple(wrt), interval, output.timeout, output.mode == RICH, expect)
-    return run(output, jobs.find_critical_points, request, renderer)
+    return run(output, jobs.find_critical_points, request, renderer, doing="finding the critical points")
 
 
 @cli.command("classify", cls=ExpressionCommand)
@@ -491,7 +495,7 @@ def classify_command(expression, point, wrt, interval, inflections, expect, outp
                          hint="--in restricts the search for critical points; --at names one point")
     request = jobs.ClassifyRequest(expression, point, tuple(wrt), interval, inflections, output.timeout,
                                    output.mode == RICH, expect)
-    return run(output, jobs.classify_points, request, renderer)
+    return run(output, jobs.classify_points, request, renderer, doing="classifying")
 
 
 @cli.command("descend", cls=ExpressionCommand)

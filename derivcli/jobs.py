@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from derivcli import evaluation
 from derivcli.calculus import compare_point_near, compare_point_sets
 from derivcli.errors import UsageError
+from derivcli.output import announce
 from derivcli.parsing import (
     choose_variables, format_point, parse_expression, parse_interval, parse_point, parse_value, sorted_symbols,
 )
@@ -39,6 +40,7 @@ def evaluate(request: EvaluationRequest) -> evaluation.Evaluation:
         variables = sorted_symbols(expression.free_symbols) or [variable]
     points = [parse_point(text, variables) for text in request.points]
     expected = parse_value(request.expect) if request.expect else None
+    announce(f"evaluating at {len(points)} point{'s' if len(points) != 1 else ''}")
     return evaluation.evaluate(
         expression, variable, points, request.order, request.numeric, request.digits, expected
     )
@@ -77,6 +79,8 @@ def differentiate(request: DifferentiationRequest):
     if request.expect is not None:
         expected = (parse_value(request.expect) if point is not None
                     else parse_expression(request.expect, allow_undefined_functions=True))
+    times = f" ({len(variables)} passes)" if len(variables) > 1 else ""
+    announce(f"differentiating{times}, checking against sympy.diff")
     return derivation.answer(expression, variables, point, expected, request.strict, request.simplify)
 
 
@@ -177,6 +181,7 @@ def find_critical_points(request: CriticalRequest):
     variables = choose_variables(expression, request.wrt, several=True)
     interval = parse_interval(request.interval)
     budget = request.timeout * ANALYSIS_BUDGET_SHARE
+    announce(f"solving {_equations(variables)} (then a numeric search if need be)")
     result = analysis.critical_report(expression, variables, interval, budget=budget, plot=request.plot)
     if request.expect is not None:
         families = [family.text() for family in result.families if not family.members]
@@ -200,6 +205,8 @@ def classify_points(request: ClassifyRequest):
             raise UsageError("--expect checks the kind of one point: give it with --at",
                              hint='deriv classify "x**2" --at 0 --expect minimum')
     budget = request.timeout * ANALYSIS_BUDGET_SHARE
+    announce("classifying the point" if point is not None
+             else f"solving {_equations(variables)} and classifying each point")
     result = analysis.classify_report(
         expression, variables, point, interval, request.inflections, budget=budget, plot=request.plot
     )
@@ -208,3 +215,8 @@ def classify_points(request: ClassifyRequest):
         if failure is not None:
             result.problems.append(failure)
     return result
+
+
+def _equations(variables) -> str:
+    """What finding critical points solves: f′ = 0, or ∇f = 0 in several variables."""
+    return "f′ = 0" if len(variables) == 1 else "∇f = 0"

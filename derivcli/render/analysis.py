@@ -74,10 +74,19 @@ def _show(value, number=None) -> str:
     return unicode_math(value)
 
 
+APPROXIMATE_DIGITS = 10  # a numerically found coordinate on a terminal (piped, all 15 for --at)
+
+
+def _coordinate(value, number, approximate: bool) -> str:
+    if approximate and number is not None:
+        return f"≈ {number:.{APPROXIMATE_DIGITS}g}"
+    return _show(value, number)
+
+
 def _human_point(point) -> str:
     parts = []
     for variable, value, number in zip(point.variables, point.coordinates, point.numeric_coordinates):
-        shown = _show(value, number)
+        shown = _coordinate(value, number, point.approximate)
         parts.append(f"{unicode_math(variable)} {shown}" if shown.startswith("≈") else f"{unicode_math(variable)} = {shown}")
     return ", ".join(parts)
 
@@ -382,7 +391,7 @@ def _critical_table(result: CriticalResult):
     for point in result.points:
         exact_number = point.value is not None and (point.value.is_Integer or point.value.has(sympy.CRootOf))
         rows.append([
-            _human_point(point) + (" (≈)" if point.approximate else ""),
+            _human_point(point),
             _point_value(point),
             "" if exact_number or point.approximate else _decimal(point.numeric_value),
             REASONS.get(point.reason, point.reason),
@@ -411,8 +420,6 @@ def _classify_table(items):
     rows = []
     for item in items:
         where = _human_family(item.family) if item.family is not None else _human_point(item.point)
-        if item.approximate:
-            where += " (≈)"
         value = "—" if item.point.value is None else _point_value(item.point)
         rows.append([where, value, Text(item.words, style=KIND_STYLES[item.kind]), TESTS.get(item.test, item.test)])
     return Sheet.of(columns, rows)
@@ -502,11 +509,15 @@ def _inflection_parts(inflections) -> list:
 
 def _pretty(text: str, item) -> str:
     """Engine text names points in sympy syntax (pi/2); on a terminal, π/2."""
-    coordinates = item.family.coordinates if item.family is not None else item.point.coordinates
-    for value in coordinates:
+    if item.family is not None:
+        coordinates = zip(item.family.coordinates, [None] * len(item.family.coordinates))
+    else:
+        coordinates = zip(item.point.coordinates, item.point.numeric_coordinates)
+    for value, number in coordinates:
         plain_form = sympy.sstr(value)
         if len(plain_form) > 1:
-            text = text.replace(f"({plain_form})", f"({_show(value)})")
+            shown = _coordinate(value, number, item.family is None and item.point.approximate)
+            text = text.replace(f"({plain_form})", f"({shown.removeprefix('≈ ')})")
     return text
 
 
