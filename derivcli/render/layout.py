@@ -25,6 +25,7 @@ WHOLE, PROSE = "whole", "prose"
 PADDINGS = (2, 1)            # spaces each side of a cell: roomy first, then tight
 STACK_INDENT = 2             # a stacked block's lines under its heading
 NARROWEST_VALUE = 12         # below this, a stacked value goes under its label (plain lines)
+NARROWEST_PROSE = 14         # prose is wrapped no narrower than this (or its longest word)
 
 
 @dataclass(frozen=True)
@@ -48,11 +49,13 @@ def width_of(cell) -> int:
 
 
 def narrowest(cell, kind: str) -> int:
-    """The fewest columns a cell can take without a cut: its whole width, or (prose) its longest word."""
+    """The fewest columns a cell can take without a cut: its whole width, or (prose) its longest
+    word, and no fewer than :data:`NARROWEST_PROSE` (a short phrase is not broken up)."""
     if kind == WHOLE:
         return width_of(cell)
     text = cell.plain if isinstance(cell, Text) else str(cell)
-    return max((cell_len(word) for word in text.split()), default=0)
+    longest = max((cell_len(word) for word in text.split()), default=0)
+    return max(longest, min(width_of(cell), NARROWEST_PROSE))
 
 
 def needed(columns, rows, padding: int) -> int:
@@ -117,10 +120,9 @@ def _table(columns, rows, padding: int) -> Table:
     table = Table(box=None, padding=(0, padding), header_style="bold", show_header=True)
     for index, column in enumerate(columns):
         cells = [column.header] + [row[index] for row in rows]
-        whole = column.kind == WHOLE
         table.add_column(
-            column.header, justify=column.justify, style=column.style, no_wrap=whole,
-            min_width=max(width_of(cell) for cell in cells) if whole else None,
+            column.header, justify=column.justify, style=column.style, no_wrap=column.kind == WHOLE,
+            min_width=max(narrowest(cell, column.kind) for cell in cells),
         )
     for row in rows:
         table.add_row(*(_as_text(cell) for cell in row))
