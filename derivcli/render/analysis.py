@@ -78,8 +78,12 @@ APPROXIMATE_DIGITS = 10  # a numerically found coordinate on a terminal (piped, 
 
 
 def _coordinate(value, number, approximate: bool) -> str:
+    """A coordinate: ≈ 10 digits when found numerically, a long decimal as the decimal it was
+    typed as (1.00000000000001, not 100000000000001/100000000000000), else its exact form."""
     if approximate and number is not None:
         return f"≈ {number:.{APPROXIMATE_DIGITS}g}"
+    if _is_decimal(value):
+        return _decimal_text(value)
     return _show(value, number)
 
 
@@ -534,7 +538,7 @@ def _values(item) -> list:
         if isinstance(value, str):
             shown.append(f"{name}: {value}")
         else:
-            text = _measured(value, None, approximate, scale=_scale(item))
+            text = _measured(value, None, approximate, scale=_scale(item) if approximate else None)
             shown.append(f"{name} {text}" if text.startswith("≈") else f"{name} = {text}")
     if item.hessian is not None:
         rows = "; ".join(", ".join(_measured(entry, None, approximate, bare=True) for entry in row) for row in item.hessian)

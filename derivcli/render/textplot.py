@@ -40,8 +40,9 @@ def plot_rows(height: int | None) -> int:
     return max(MIN_ROWS, min(MAX_ROWS, (height or 25) // 3))
 
 
-def left_out(needed: int, width: int) -> Text:
-    return Text(f"(plot left out: it needs {needed} columns, the terminal has {width})", style="dim")
+def left_out(needed: int) -> Text:
+    """The one line that stands for a plot too big for the screen."""
+    return Text(f"(plot left out: it needs {needed} columns)", style="dim")
 
 
 class FunctionPlot:
@@ -65,7 +66,7 @@ class FunctionPlot:
         margin = max(len(top_label), len(bottom_label)) + 1
         columns = min(MAX_COLUMNS, options.max_width - margin - 2)
         if columns < MIN_COLUMNS:
-            yield left_out(MIN_COLUMNS + margin + 2, options.max_width)
+            yield left_out(MIN_COLUMNS + margin + 2)
             return
         rows = plot_rows(options.height or console.height)
         grid, styles = self._draw(columns, rows, bottom, top)
@@ -111,8 +112,8 @@ class FunctionPlot:
                 bottom, top = ordered[cut], ordered[-1 - cut]
         for value in marked:
             bottom, top = min(bottom, value), max(top, value)
-        if top - bottom <= 1e-12 * max(1.0, abs(top)):
-            spread = max(1.0, abs(top) * 1e-6)
+        if top - bottom <= 1e-15 * max(1.0, abs(top)):  # flat to the precision of a float: frame it loosely
+            spread = 0.1 * max(1.0, abs(top))
             bottom, top = bottom - spread, top + spread
         return bottom, top
 
