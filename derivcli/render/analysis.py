@@ -470,7 +470,7 @@ def _working(item) -> list:
     line = Text(_pretty(item.explanation, item))
     if item.concavity:
         line.append(f"  ({item.concavity})", style="dim")
-    return [Phrases([Text(where, style="cyan"), *_joined(values, ";")], gap="  ", indent="    "),
+    return [Phrases([Text("  " + where, style="cyan"), *_joined(values, ";")], gap="  ", indent="    "),
             Padding(line, (0, 0, 0, 4), expand=False)]
 
 
