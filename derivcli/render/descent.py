@@ -238,11 +238,14 @@ class DescentView:
                 yield line
             yield Text("")
 
-        yield Text.assemble(("final point  ", "bold"), point_text(result, result.point))
-        yield Text.assemble(
-            ("  f = ", ""), number(result.value, 12), f"   ‖∇f‖ = {number(result.gradient_norm, 3)}"
-            if not one else f"   |f′| = {number(result.gradient_norm, 3)}",
-        )
+        from derivcli.render.layout import Phrases  # lazy: rich only for a terminal
+
+        coordinates = [f"{name} = {number(v, 12)}" for name, v in zip(result.variables, result.point)]
+        coordinates = [text + ("," if index < len(coordinates) - 1 else "") for index, text in enumerate(coordinates)]
+        yield Phrases([Text("final point", style="bold"),
+                       *[("  " if index == 0 else " ", text) for index, text in enumerate(coordinates)]])
+        size = f"{'|f′|' if one else '‖∇f‖'} = {number(result.gradient_norm, 3)}"
+        yield Phrases([f"  f = {number(result.value, 12)}", size])
         if result.converged:
             verdict = Text.assemble(("✓ ", "green bold"), (result.message, "green"))
             if result.classification == "minimum":

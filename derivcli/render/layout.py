@@ -122,6 +122,7 @@ def _table(columns, rows, padding: int) -> Table:
         cells = [column.header] + [row[index] for row in rows]
         table.add_column(
             column.header, justify=column.justify, style=column.style, no_wrap=column.kind == WHOLE,
+            overflow="fold",  # should rich ever be short of room, a number folds: never "…"
             min_width=max(narrowest(cell, column.kind) for cell in cells),
         )
     for row in rows:
