@@ -337,7 +337,12 @@ def loss_curve(trace, width: int, height: int, function: str) -> list:
         size = f"1e{exponent:.0f}" if abs(exponent - round(exponent)) < 1e-9 else number(10**exponent, 3)
         return size if sign > 0 else "-" + size
 
-    top, bottom = label(high), label(low)
+    if logarithmic:
+        top, bottom = label(high), label(low)
+    else:
+        from derivcli.render.textplot import distinct_labels  # lazy: rich only for a terminal
+
+        bottom, top = distinct_labels(low, high)
     margin = max(len(top), len(bottom))
     scale = " (log scale)" if sign > 0 else f" (log scale of −{function})"
     title = f"{function} against the iteration" + (scale if logarithmic else "")
