@@ -18,10 +18,11 @@ import sys
 import click
 
 from derivcli import __version__
-from derivcli.errors import DerivError, ExitStatus, InternalError, ParseError, UsageError
+from derivcli.errors import DerivError, ExitStatus, InternalError, ParseError, ResourceLimitError, UsageError
 from derivcli.guard import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, PLATFORM_NOTE, Guard
 from derivcli.output import (
-    COLOR_CHOICES, QUIET, RICH, BatchProgress, Environment, Output, choose_color, choose_mode, emit, keep_line, report,
+    COLOR_CHOICES, QUIET, RICH, BatchProgress, Environment, Output, Spinner, choose_color, choose_mode, emit, error_line,
+    keep_line, report,
 )
 
 _PLACEHOLDER = "\x00deriv-expression"
@@ -285,16 +286,24 @@ def _refuse_together(*choices) -> None:
         raise click.UsageError(f"{' and '.join(given)} cannot be combined")
 
 
-def run(output: Output, job, request, renderer) -> int:
+def run(output: Output, job, request, renderer, doing: str | None = None, picture=None) -> int:
     """Run ``job(request)`` under the guard and emit the result; with ``-`` as the expression,
-    once per line of stdin, in order, the exit status being the worst seen."""
+    once per line of stdin, in order, the exit status being the worst seen. A computation that
+    lasts shows a spinner saying what it is ``doing`` (or what the job announces) on a terminal.
+    ``picture`` (command, file, size) also draws the result into a file (``--plot``)."""
+    if picture is not None and request.expression == "-":
+        raise UsageError("--plot draws one expression, not a batch read from '-'")
     with Guard(output.timeout, output.memory) as guard:
         if request.expression != "-":
             try:
-                result = guard.run(job, request)
+                with Spinner(output, doing):
+                    result = guard.run(job, request)
             except DerivError as error:
                 return report(error, output)
-            return _emit_safely(renderer, result, output)
+            status = _emit_safely(renderer, result, output)
+            if picture is not None:
+                status = max(status, _draw_picture(guard, output, picture, result))
+            return status
         worst = ExitStatus.SUCCESS
         with BatchProgress(output) as progress:
             for number, text, error in _stdin_lines(output.environment.stdin):
@@ -303,7 +312,8 @@ def run(output: Output, job, request, renderer) -> int:
                     status = ExitStatus.SUCCESS
                 elif error is None:
                     try:
-                        result = guard.run(job, _line_request(request, text))
+                        with Spinner(output, doing):
+                            result = guard.run(job, _line_request(request, text))
                         status = _emit_safely(renderer, result, output, number, text)
                     except DerivError as failure:
                         status = report(failure, output, line=number, source=text)
@@ -312,6 +322,59 @@ def run(output: Output, job, request, renderer) -> int:
                 worst = max(worst, status)
                 progress.advance(status)
         return int(worst)
+
+
+def _draw_picture(guard, output: Output, picture, result) -> int:
+    """Sample the result in the worker and draw it into the --plot file; a failure is one line on
+    stderr (stdout already holds the answer, and --json its one object)."""
+    from derivcli import jobs  # lazy: sympy loads only once a command runs
+    from derivcli.render import figure  # lazy: matplotlib only for --plot
+
+    command, path, size = picture
+    try:
+        with Spinner(output, "drawing the picture"):
+            data = guard.run(jobs.figure, jobs.FigureRequest(command, result))
+            figure.save(data, path, size)
+    except DerivError as error:
+        failure = error
+    except OSError as error:
+        failure = ResourceLimitError(f"cannot write the picture {path}: {error.strerror or error}")
+    else:
+        if output.environment.is_terminal(stderr=True) and output.mode != QUIET:
+            output.environment.stderr.write(f"deriv: picture written to {path}\n")
+        return ExitStatus.SUCCESS
+    output.environment.stderr.write(error_line(failure) + "\n")
+    return int(failure.status)
+
+
+def _picture(command: str, path: str | None, size):
+    """(command, file, size) for run() when --plot is given, after checking the file's kind and
+    that matplotlib is there: a usage error before any work otherwise."""
+    if path is None:
+        return None
+    from derivcli.render import figure  # lazy: matplotlib only for --plot
+
+    figure.format_of(path)
+    figure.require_library()
+    return (command, path, size)
+
+
+def _picture_size(context, parameter, value):
+    """``800x500`` → (800, 500), each side 100 to 5000 pixels."""
+    if value is None:
+        return None
+    width, separator, height = value.lower().partition("x")
+    if not (separator and width.isdigit() and height.isdigit() and 100 <= int(width) <= 5000 and 100 <= int(height) <= 5000):
+        raise click.BadParameter("give WIDTHxHEIGHT in pixels, each 100 to 5000 (e.g. 800x500)", context, parameter)
+    return int(width), int(height)
+
+
+def plot_options(function):
+    """--plot FILE and --plot-size: a picture of the result for people who would rather look."""
+    function = click.option("--plot-size", "plot_size", default="800x500", show_default=True, metavar="WxH",
+                            callback=_picture_size, help="Size of the --plot picture in pixels.")(function)
+    return click.option("--plot", "plot", metavar="FILE", default=None,
+                        help="Also draw the result into FILE (.svg or .png; needs the [plot] extra).")(function)
 
 
 def _emit_safely(renderer, result, output: Output, line: int | None = None, source: str | None = None) -> int:
@@ -408,7 +471,7 @@ def evaluate_command(expression, points, wrt, order, numeric, digits, expect, ou
     from derivcli.render import evaluation as renderer  # lazy: only the renderer this command draws with
 
     request = jobs.EvaluationRequest(expression, points, wrt, order, numeric, digits, expect)
-    return run(output, jobs.evaluate, request, renderer)
+    return run(output, jobs.evaluate, request, renderer, doing="evaluating")
 
 
 @cli.command("diff", cls=ExpressionCommand)
@@ -424,8 +487,9 @@ def evaluate_command(expression, points, wrt, order, numeric, digits, expect, ou
               help="Exit 1 when a special function is differentiated from a table (known_derivative).")
 @click.option("--simplify/--no-simplify", default=True, show_default=True,
               help="Simplify the raw result of the rules (bounded in time).")
+@plot_options
 @output_options(steps=True)
-def differentiate_command(expression, wrt, order, at, expect, strict, simplify, output):
+def differentiate_command(expression, wrt, order, at, expect, strict, simplify, plot, plot_size, output):
     """The derivative, rule by rule, and the slope at a point.
 
     \b
@@ -442,7 +506,8 @@ def differentiate_command(expression, wrt, order, at, expect, strict, simplify, 
     from derivcli.render import derivation as renderer  # lazy: only the renderer this command draws with
 
     request = jobs.DifferentiationRequest(expression, tuple(wrt), order, at, expect, strict, simplify)
-    return run(output, jobs.differentiate, request, renderer)
+    picture = _picture("diff", plot, plot_size)
+    return run(output, jobs.differentiate, request, renderer, doing="differentiating", picture=picture)
 
 
 @cli.command("critical", cls=ExpressionCommand)
@@ -454,8 +519,9 @@ def differentiate_command(expression, wrt, order, at, expect, strict, simplify, 
 @click.option("--expect", metavar="POINTS",
               help="Exit 1 unless these are exactly the critical points: \"x=-1; x=1\", a family as "
                    "critical prints it, or none.")
+@plot_options
 @output_options()
-def critical_command(expression, wrt, interval, expect, output):
+def critical_command(expression, wrt, interval, expect, plot, plot_size, output):
     """Every critical point: where f' = 0 or does not exist (grad f = 0 in several variables).
 
     Piped, one point a line in --at syntax (x=-1, x=1,y=0), so that
@@ -464,8 +530,10 @@ def critical_command(expression, wrt, interval, expect, output):
     from derivcli import jobs  # lazy: sympy loads only once a command runs
     from derivcli.render import analysis as renderer  # lazy: only the renderer this command draws with
 
-    request = jobs.CriticalRequest(expression, tuple(wrt), interval, output.timeout, output.mode == RICH, expect)
-    return run(output, jobs.find_critical_points, request, renderer)
+    picture = _picture("critical", plot, plot_size)
+    request = jobs.CriticalRequest(expression, tuple(wrt), interval, output.timeout,
+                                   output.mode == RICH or picture is not None, expect)
+    return run(output, jobs.find_critical_points, request, renderer, doing="finding the critical points", picture=picture)
 
 
 @cli.command("classify", cls=ExpressionCommand)
@@ -480,8 +548,9 @@ def critical_command(expression, wrt, interval, expect, output):
 @click.option("--expect", metavar="KIND",
               help="With --at: exit 1 unless the point is of this kind (minimum, maximum, saddle, "
                    "inflection, not critical, inconclusive).")
+@plot_options
 @output_options()
-def classify_command(expression, point, wrt, interval, inflections, expect, output):
+def classify_command(expression, point, wrt, interval, inflections, expect, plot, plot_size, output):
     """Minimum, maximum, saddle or inflection, with the test that decided.
 
     Piped, one line a point: x=-1<TAB>local maximum. The words are stable: local minimum,
@@ -493,9 +562,10 @@ def classify_command(expression, point, wrt, interval, inflections, expect, outp
     if point is not None and interval is not None:
         raise UsageError("--at and --in cannot be combined",
                          hint="--in restricts the search for critical points; --at names one point")
+    picture = _picture("classify", plot, plot_size)
     request = jobs.ClassifyRequest(expression, point, tuple(wrt), interval, inflections, output.timeout,
-                                   output.mode == RICH, expect)
-    return run(output, jobs.classify_points, request, renderer)
+                                   output.mode == RICH or picture is not None, expect)
+    return run(output, jobs.classify_points, request, renderer, doing="classifying", picture=picture)
 
 
 @cli.command("descend", cls=ExpressionCommand)
@@ -533,9 +603,10 @@ def classify_command(expression, point, wrt, interval, inflections, expect, outp
               help="With --batch-size: the seed of the shuffling (the same seed, the same run).")
 @click.option("--verify", is_flag=True,
               help="With --data: exit 1 unless the weights match the normal-equations solution (least squares).")
+@plot_options
 @output_options()
 def descend_command(expression, start, wrt, learning_rates, max_iterations, tolerance, methods,
-                    momentum, every, expect, data, total, batch_size, epochs, seed, verify, output):
+                    momentum, every, expect, data, total, batch_size, epochs, seed, verify, plot, plot_size, output):
     """Gradient descent (gd, momentum, Newton) that you can watch, on a formula or on data.
 
     \b
@@ -561,7 +632,7 @@ def descend_command(expression, start, wrt, learning_rates, max_iterations, tole
     request = jobs.DescentRequest(expression, start, tuple(wrt), tuple(learning_rates), max_iterations,
                                   tolerance, tuple(methods) or ("gd",), momentum, every, progress, output.timeout,
                                   expect, data, total, batch_size, epochs, seed, verify)
-    return run(output, jobs.descend, request, renderer)
+    return run(output, jobs.descend, request, renderer, picture=_picture("descend", plot, plot_size))
 
 
 def main() -> None:

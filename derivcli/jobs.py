@@ -13,8 +13,9 @@ import sys
 from dataclasses import dataclass
 
 from derivcli import evaluation
-from derivcli.calculus import compare_point_near, compare_point_sets
+from derivcli.calculus import compare_point_near, compare_point_sets, to_float
 from derivcli.errors import UsageError
+from derivcli.output import announce
 from derivcli.parsing import (
     GREEK_NAMES, choose_variables, format_point, is_family, is_stretch, parse_expression, parse_family, parse_formula,
     parse_interval, parse_point, parse_stretch, parse_value, sorted_symbols,
@@ -44,6 +45,7 @@ def evaluate(request: EvaluationRequest) -> evaluation.Evaluation:
         variables = sorted_symbols(written) or [variable]
     points = [parse_point(text, variables) for text in request.points]
     expected = parse_value(request.expect) if request.expect else None
+    announce(f"evaluating at {len(points)} point{'s' if len(points) != 1 else ''}")
     return evaluation.evaluate(
         expression, variable, points, request.order, request.numeric, request.digits, expected,
         domain=formula.domain,
@@ -84,6 +86,8 @@ def differentiate(request: DifferentiationRequest):
     if request.expect is not None:
         expected = (parse_value(request.expect) if point is not None
                     else parse_expression(request.expect, allow_undefined_functions=True))
+    times = f" ({len(variables)} passes)" if len(variables) > 1 else ""
+    announce(f"differentiating{times}, checking against sympy.diff")
     result = derivation.answer(expression, variables, point, expected, request.strict, request.simplify,
                                domain=formula.domain)
     result.reading = _names_read(formula)
@@ -282,6 +286,7 @@ def find_critical_points(request: CriticalRequest):
     variables = choose_variables(expression, request.wrt, several=True, written=formula.domain_symbols())
     interval = parse_interval(request.interval)
     budget = request.timeout * ANALYSIS_BUDGET_SHARE
+    announce(f"solving {_equations(variables)} (then a numeric search if need be)")
     result = analysis.critical_report(expression, variables, interval, budget=budget, plot=request.plot,
                                       domain=formula.domain)
     if request.expect is not None:
@@ -324,6 +329,8 @@ def classify_points(request: ClassifyRequest):
             raise UsageError("--expect checks the kind of one point: give it with --at",
                              hint='deriv classify "x**2" --at 0 --expect minimum')
     budget = request.timeout * ANALYSIS_BUDGET_SHARE
+    announce("classifying the point" if point is not None
+             else f"solving {_equations(variables)} and classifying each point")
     result = analysis.classify_report(
         expression, variables, point, interval, request.inflections, budget=budget, plot=request.plot,
         domain=formula.domain, family=family,
@@ -337,3 +344,152 @@ def classify_points(request: ClassifyRequest):
                 result.problems.append(failure)
                 break
     return result
+
+
+def _equations(variables) -> str:
+    """What finding critical points solves: f′ = 0, or ∇f = 0 in several variables."""
+    return "f′ = 0" if len(variables) == 1 else "∇f = 0"
+
+
+# ---------------------------------------------------------------- pictures for --plot FILE (issue 17)
+
+FIGURE_INFLECTION_SECONDS = 2.0  # a picture of f marks its inflection points, if found this quickly
+
+
+@dataclass
+class FigureRequest:
+    """The data of a ``--plot`` picture, from a command's result (which crosses back into the worker)."""
+
+    command: str
+    result: object
+    timeout: float = 20.0
+
+
+def figure(request: FigureRequest):
+    """Samples of what the command found, taken with deriv's real reading of f; nothing re-solved."""
+    builders = {"diff": _derivative_figure, "critical": _points_figure, "classify": _points_figure,
+                "descend": _descent_figure}
+    announce("sampling the picture")
+    return builders[request.command](request.result)
+
+
+def _derivative_figure(result):
+    """f and its derivative around --at (or on [-5, 5]), with the tangent at --at."""
+    import sympy
+
+    from derivcli import analysis  # lazy: a command loads only its own engine
+
+    derivation = result.derivation
+    expression, variable = derivation.expression, derivation.variables[0]
+    if expression.atoms(sympy.core.function.AppliedUndef):
+        raise UsageError("--plot draws formulas, not unspecified functions like f(x)")
+    if len(set(derivation.variables)) > 1:
+        raise UsageError("--plot draws a derivative in one variable, not a mixed partial")
+    point = result.point or {}
+    missing = sorted(str(symbol) for symbol in expression.free_symbols - {variable} if symbol not in point)
+    if missing:
+        raise UsageError(f"--plot draws f against {variable}: give {', '.join(missing)} a value with --at")
+    fixed = {symbol: value for symbol, value in point.items() if symbol != variable}
+    f, slope_function = expression.xreplace(fixed), derivation.result.xreplace(fixed)
+    low, high = analysis.window_around([float(point[variable])], least=3.0) if variable in point else (-5.0, 5.0)
+    name = result.name()
+    curves = [analysis.Curve(f"f({variable})", analysis.sample(f, variable, low, high), "function", expression),
+              analysis.Curve(f"{name}({variable})", analysis.sample(slope_function, variable, low, high), "derivative",
+                             derivation.result)]
+    marks = []
+    if variable in point and result.value is not None:
+        at = float(point[variable])
+        height = analysis.real_value(f, [variable], [at])
+        slope = to_float(result.value)
+        if height is not None:
+            marks.append(analysis.Mark(at, height, "point", f"{variable} = {format_point({variable: point[variable]}).split('=', 1)[1]}"))
+            if slope is not None and len(derivation.variables) == 1:
+                line = ((low, height + slope * (low - at)), (high, height + slope * (high - at)))
+                curves.append(analysis.Curve(f"tangent at {variable} = {at:g} (slope {slope:.6g})", line, "tangent"))
+    return analysis.Figure((analysis.Panel(f"f and {name}", str(variable), "", tuple(curves), tuple(marks)),))
+
+
+def _points_figure(result):
+    """f with its critical points marked by kind (and its inflection points): a curve for one
+    variable, a contour map for two."""
+    from derivcli import analysis  # lazy: a command loads only its own engine
+
+    variables = tuple(result.variables)
+    if len(variables) > 2:
+        raise UsageError("--plot draws functions of one or two variables")
+    if hasattr(result, "classifications"):
+        marked = [(item.point, item.kind) for item in result.classifications]
+    else:
+        marked = [(point, "critical") for point in result.points]
+    if len(variables) == 2:
+        return _contour_figure(result.expression, variables, marked)
+    variable = variables[0]
+    inflections = getattr(result, "inflections", None)
+    critical = result if not hasattr(result, "critical") else result.critical
+    interval = critical.interval if critical is not None else None
+    if inflections is None:
+        inflections = analysis.inflection_points(result.expression, variable, interval, budget=FIGURE_INFLECTION_SECONDS)
+    marked += [(point, "inflection") for point in inflections.points if (point, "inflection") not in marked]
+    data = result.plot or analysis.plot_data(result.expression, variable, marked, interval)
+    if data is None:
+        data = analysis.PlotData(window=(-5.0, 5.0))
+    low, high = data.window
+    samples = analysis.sample(result.expression, variable, low, high)
+    marks = tuple(analysis.Mark(x, y, kind, f"{variable} = {x:.6g}") for x, y, kind in _located(marked))
+    curve = analysis.Curve(f"f({variable})", samples, "function", result.expression)
+    return analysis.Figure((analysis.Panel(f"f({variable})", str(variable), f"f({variable})", (curve,), marks),))
+
+
+def _located(marked):
+    """(x, f(x), kind) of the points whose position and value are known numbers."""
+    found = []
+    for point, kind in marked:
+        if point.numeric_coordinates and None not in point.numeric_coordinates and point.numeric_value is not None:
+            found.append((*point.numeric_coordinates, point.numeric_value, kind))
+    return found
+
+
+def _contour_figure(expression, variables, marked):
+    from derivcli import analysis  # lazy: a command loads only its own engine
+
+    located = [(x, y, kind) for x, y, _, kind in _located(marked)]
+    x_range = analysis.window_around([x for x, _, _ in located], least=1.0)
+    y_range = analysis.window_around([y for _, y, _ in located], least=1.0)
+    surface = analysis.sample_grid(expression, variables, x_range, y_range)
+    marks = tuple(analysis.Mark(x, y, kind, f"{variables[0]} = {x:.6g}, {variables[1]} = {y:.6g}") for x, y, kind in located)
+    names = ", ".join(map(str, variables))
+    return analysis.Figure((analysis.Panel(f"contours of f({names})", str(variables[0]), str(variables[1]),
+                                           marks=marks, surface=surface),))
+
+
+def _descent_figure(result):
+    """The loss curve, and the path: on f for one variable, on a contour map for two."""
+    from derivcli import analysis  # lazy: a command loads only its own engine
+
+    trace = result.trace
+    values = [row.value for row in trace]
+    logarithmic = bool(values) and min(values) > 0 and max(values) / min(values) > 1e3
+    loss = analysis.Curve("f", tuple((row.iteration, row.value) for row in trace), "loss")
+    ends = (analysis.Mark(trace[0].iteration, trace[0].value, "start", "start"),
+            analysis.Mark(trace[-1].iteration, trace[-1].value, "end", result.reason.replace("_", " ")))
+    panels = [analysis.Panel("f against the iteration", "iteration", "f", (loss,), ends, logarithmic=logarithmic)]
+    symbols = {str(symbol): symbol for symbol in result.expression.free_symbols}
+    variables = [symbols.get(name) for name in result.variables]
+    start, end = trace[0].point, trace[-1].point
+    if len(variables) == 1 and variables[0] is not None:
+        low, high = analysis.window_around([row.point[0] for row in trace], least=1.0, share=0.3)
+        curve = analysis.Curve(f"f({variables[0]})", analysis.sample(result.expression, variables[0], low, high),
+                               "function", result.expression)
+        steps = analysis.Curve("steps", tuple((row.point[0], row.value) for row in trace), "path")
+        marks = (analysis.Mark(start[0], trace[0].value, "start", "start"),
+                 analysis.Mark(end[0], trace[-1].value, "end", f"{result.variables[0]} = {end[0]:.6g}"))
+        panels.append(analysis.Panel("the steps on f", result.variables[0], "f", (curve, steps), marks))
+    elif len(variables) == 2 and None not in variables:
+        x_range = analysis.window_around([row.point[0] for row in trace], least=0.5, share=0.3)
+        y_range = analysis.window_around([row.point[1] for row in trace], least=0.5, share=0.3)
+        surface = analysis.sample_grid(result.expression, variables, x_range, y_range)
+        path = analysis.Curve("path", tuple((row.point[0], row.point[1]) for row in trace), "path")
+        marks = (analysis.Mark(start[0], start[1], "start", "start"),
+                 analysis.Mark(end[0], end[1], "end", f"({end[0]:.6g}, {end[1]:.6g})"))
+        panels.append(analysis.Panel("the path on the contours of f", *result.variables, (path,), marks, surface))
+    return analysis.Figure(tuple(panels))

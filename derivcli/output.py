@@ -309,3 +309,118 @@ class BatchProgress:
     def __exit__(self, *exception) -> None:
         if self.progress is not None:
             self.progress.stop()
+
+
+# --- a spinner while the guarded worker computes ------------------------------------------------
+
+_STAGE_BYTES = 240
+_stage_board = None  # shared memory, made before the worker is forked, so both see it
+
+
+def stage_board():
+    """The few bytes through which the worker says what it is doing (``solving ∇f = 0``).
+
+    An anonymous shared mapping: made in the parent before the guard forks its worker, it is the
+    same memory in both, with no pipe or thread of the guard's involved."""
+    global _stage_board
+    if _stage_board is None:
+        import mmap
+
+        _stage_board = mmap.mmap(-1, _STAGE_BYTES)
+    return _stage_board
+
+
+def announce(stage: str) -> None:
+    """Say what the computation is doing now (from the worker); nothing happens when no spinner
+    made the board before the fork."""
+    if _stage_board is None:
+        return
+    data = stage.encode("utf-8")[: _STAGE_BYTES - 1]
+    _stage_board[:] = data + b"\0" * (_STAGE_BYTES - len(data))
+
+
+def current_stage() -> str:
+    """What the worker last announced ('' when nothing)."""
+    if _stage_board is None:
+        return ""
+    return bytes(_stage_board).split(b"\0", 1)[0].decode("utf-8", errors="ignore")
+
+
+class Spinner:
+    """A spinner on stderr, with what is being done and for how long, once a computation has run
+    ``DELAY`` seconds; cleared when it ends. Only when both stdout and stderr are a terminal and
+    the output is not JSON or quiet: never in a pipe. It runs in a thread of the parent, which
+    only waits for the worker, and reads the stage the worker announces (:func:`announce`)."""
+
+    DELAY = 0.5
+    FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+    REDRAW_SECONDS = 0.1
+
+    def __init__(self, output: Output, doing: str | None):
+        environment = output.environment
+        self.enabled = bool(doing) and output.mode not in (JSON, QUIET) and environment.is_terminal() \
+            and environment.is_terminal(stderr=True)
+        self.doing = doing
+        self.stream = environment.stderr
+        self.thread = None
+        self.drawn = False
+
+    def __enter__(self):
+        if not self.enabled:
+            return self
+        import threading
+
+        stage_board()  # made before the worker is forked (the guard forks on its first job)
+        announce("")  # a fresh job has said nothing yet
+        self.stopped = threading.Event()
+        self.started = _now()
+        if self.DELAY <= 0:
+            self._draw(0)
+        self.thread = threading.Thread(target=self._spin, name="deriv-spinner", daemon=True)
+        self.thread.start()
+        return self
+
+    def _spin(self) -> None:
+        if self.stopped.wait(self.DELAY):
+            return
+        frame = 0
+        while not self.stopped.is_set():
+            self._draw(frame)
+            frame += 1
+            self.stopped.wait(self.REDRAW_SECONDS)
+
+    def _draw(self, frame: int) -> None:
+        stage = current_stage() or self.doing
+        text = f"{self.FRAMES[frame % len(self.FRAMES)]} {stage} … {_now() - self.started:.1f} s"
+        width = _terminal_width(self.stream)
+        try:
+            self.stream.write("\r\x1b[2K" + text[: max(1, width - 1)])
+            self.stream.flush()
+            self.drawn = True
+        except (OSError, ValueError):
+            pass
+
+    def __exit__(self, *exception) -> None:
+        if self.thread is None:
+            return
+        self.stopped.set()
+        self.thread.join()
+        if self.drawn:
+            try:
+                self.stream.write("\r\x1b[2K")
+                self.stream.flush()
+            except (OSError, ValueError):
+                pass
+
+
+def _now() -> float:
+    import time
+
+    return time.monotonic()
+
+
+def _terminal_width(stream) -> int:
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        return 80

@@ -127,7 +127,7 @@ def _raise_division_by_zero(denominator: sympy.Expr, whole: sympy.Expr, point: d
             f"{shown(whole)} is undefined at {spaced(point)} (0/0: division by zero)",
             hint=f"the limit there is {sympy.sstr(limit)} (a removable singularity)",
         )
-    hint = "the function goes to infinity there" if limit is not None else None
+    hint = f"{shown(whole)} goes to infinity there" if limit is not None else None
     raise NoAnswerError(f"division by zero at {spaced(point)}: {shown(denominator)} is 0", hint=hint)
 
 

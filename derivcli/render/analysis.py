@@ -24,7 +24,6 @@ KIND_STYLES = {
     "not_critical": "cyan",
     "inconclusive": "bold white on red",
 }
-KIND_MARKS = {"minimum": "▼", "maximum": "▲", "saddle": "◆", "inflection": "◆", "not_critical": "○", "inconclusive": "?"}
 
 
 # ---------------------------------------------------------------- text of points
@@ -75,10 +74,23 @@ def _show(value, number=None) -> str:
     return unicode_math(value)
 
 
+APPROXIMATE_DIGITS = 10  # a numerically found coordinate on a terminal (piped, all 15 for --at)
+
+
+def _coordinate(value, number, approximate: bool) -> str:
+    """A coordinate: ≈ 10 digits when found numerically, a long decimal as the decimal it was
+    typed as (1.00000000000001, not 100000000000001/100000000000000), else its exact form."""
+    if approximate and number is not None:
+        return f"≈ {number:.{APPROXIMATE_DIGITS}g}"
+    if _is_decimal(value):
+        return _decimal_text(value)
+    return _show(value, number)
+
+
 def _human_point(point) -> str:
     parts = []
     for variable, value, number in zip(point.variables, point.coordinates, point.numeric_coordinates):
-        shown = _show(value, number)
+        shown = _coordinate(value, number, point.approximate)
         parts.append(f"{unicode_math(variable)} {shown}" if shown.startswith("≈") else f"{unicode_math(variable)} = {shown}")
     return ", ".join(parts)
 
@@ -293,6 +305,19 @@ def _latex_point(point: dict) -> str:
 
 # ---------------------------------------------------------------- terminal
 
+SHORT = 24          # characters: an exact form longer than this is shown as its decimal
+DECIMAL_DIGITS = 6  # significant digits of a value that came from a numeric search
+MARKS = {
+    "minimum": ("▼", KIND_STYLES["minimum"], WORDS["minimum"]),
+    "maximum": ("▲", KIND_STYLES["maximum"], WORDS["maximum"]),
+    "saddle": ("◇", KIND_STYLES["saddle"], WORDS["saddle"]),
+    "inflection": ("◆", KIND_STYLES["inflection"], WORDS["inflection"]),
+    "not_critical": ("○", KIND_STYLES["not_critical"], WORDS["not_critical"]),
+    "inconclusive": ("?", "bold red", WORDS["inconclusive"]),
+    "critical": ("●", "bold cyan", "critical point"),
+    "endpoint": ("■", "bold blue", "end of the interval"),
+}
+
 
 def rich(result, output):
     from rich.console import Group
@@ -310,8 +335,9 @@ def _heading(expression, variables):
 
 
 def _critical_parts(result: CriticalResult, with_table: bool) -> list:
-    from rich.table import Table
     from rich.text import Text
+
+    from derivcli.render.layout import Phrases  # lazy: rich only for a terminal
 
     parts = [_heading(result.expression, result.variables)]
     several = len(result.variables) > 1
@@ -321,44 +347,100 @@ def _critical_parts(result: CriticalResult, with_table: bool) -> list:
     if result.constant:
         parts.append(Text(result.notes[-1] if result.notes else "f is constant: no isolated critical points", style="yellow"))
         return parts
-    solved = "  and  ".join(f"{unicode_math(equation.lhs)} = 0" for equation in result.equations)
-    parts.append(Text.assemble(("solve  ", "dim"), (solved, "bold")))
+    equations = [Text(f"{unicode_math(equation.lhs)} = 0", style="bold") for equation in result.equations]
+    parts.append(Phrases([Text("solve", style="dim"), *_joined(equations, "and")], gap="  ", indent="  "))
     if result.interval is not None:
         power = "" if len(result.variables) == 1 else superscript(str(len(result.variables))) or f"^{len(result.variables)}"
         parts.append(Text.assemble(("on  ", "dim"), f"[{unicode_math(result.interval[0])}, {unicode_math(result.interval[1])}]{power}"))
     if with_table:
         if result.points:
-            table = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))
-            table.add_column("point", style="cyan", no_wrap=True)
-            table.add_column("f there", justify="right", no_wrap=True)
-            table.add_column("≈", justify="right", style="dim")
-            table.add_column("why", style="dim")
-            for point in result.points:
-                table.add_row(
-                    _human_point(point) + (" (≈)" if point.approximate else ""),
-                    _show(point.value, point.numeric_value) if point.value is not None else "—",
-                    "" if point.value is not None and (point.value.is_Integer or point.value.has(sympy.CRootOf)) else _decimal(point.numeric_value),
-                    REASONS.get(point.reason, point.reason),
-                )
-            parts.append(table)
+            parts.append(_critical_table(result))
         elif not result.families:
             parts.append(Text("no critical points" + (" in the interval" if result.interval else ""), style="yellow"))
         for family in result.families:
-            parts.append(Text.assemble(("family  ", "dim"), (_human_family(family), "cyan"), ("   " + REASONS.get(family.reason, ""), "dim")))
+            parts.append(_family_line(family))
         if result.endpoints:
-            ends = "   ".join(
-                f"f({unicode_math(point.coordinates[0])}) = {unicode_math(point.value) if point.value is not None else 'undefined'}"
+            ends = [
+                Text(f"f({unicode_math(point.coordinates[0])}) = {unicode_math(point.value) if point.value is not None else 'undefined'}")
                 for point in result.endpoints
-            )
-            parts.append(Text.assemble(("interval endpoints  ", "dim"), ends))
+            ]
+            parts.append(Phrases([Text("interval endpoints", style="dim"), *ends], gap="   ", indent="  "))
     parts += _notes(result.notes, result.complete)
     if result.plot is not None:
-        parts.append(_plot(result.plot))
+        parts.append(_plot(result.plot, result.variables[0]))
     return parts
 
 
+def _joined(texts, word: str) -> list:
+    """Phrases with ``word`` between them, kept at the end of the phrase before it."""
+    from rich.text import Text
+
+    joined = []
+    for index, text in enumerate(texts):
+        if index < len(texts) - 1:
+            text = Text.assemble(text, (word if word in ",;" else f"  {word}", "dim"))
+        joined.append(text)
+    return joined
+
+
+def _family_line(family):
+    from rich.text import Text
+
+    from derivcli.render.layout import Phrases  # lazy: rich only for a terminal
+
+    return Phrases([Text("family", style="dim"), Text(_human_family(family), style="cyan"),
+                    Text(REASONS.get(family.reason, ""), style="dim")], gap="  ", indent="  ")
+
+
+def _critical_table(result: CriticalResult):
+    """point, f there, its decimal and why: the decimal goes first on a narrow screen, then the why."""
+    from derivcli.render.layout import PROSE, Column, Sheet  # lazy: rich only for a terminal
+
+    columns = [
+        Column("point", style="cyan"),
+        Column("f there", justify="right"),
+        Column("≈", justify="right", style="dim", drop=2),
+        Column("why", kind=PROSE, style="dim", drop=1),
+    ]
+    rows = []
+    for point in result.points:
+        exact_number = point.value is not None and (point.value.is_Integer or point.value.has(sympy.CRootOf))
+        rows.append([
+            _human_point(point),
+            _point_value(point),
+            "" if exact_number or point.approximate else _decimal(point.numeric_value),
+            REASONS.get(point.reason, point.reason),
+        ])
+    return Sheet.of(columns, rows)
+
+
+def _point_value(point) -> str:
+    """f at a point: exact where exact and short, else its decimal."""
+    if point.value is None:
+        return "—"
+    return _measured(point.value, point.numeric_value, point.approximate)
+
+
+def _classify_table(items):
+    from rich.text import Text
+
+    from derivcli.render.layout import PROSE, Column, Sheet  # lazy: rich only for a terminal
+
+    columns = [
+        Column("point", style="cyan"),
+        Column("f there", justify="right"),
+        Column("what it is"),
+        Column("decided by", kind=PROSE, style="dim"),
+    ]
+    rows = []
+    for item in items:
+        where = _human_family(item.family) if item.family is not None else _human_point(item.point)
+        value = "—" if item.point.value is None else _point_value(item.point)
+        rows.append([where, value, Text(item.words, style=KIND_STYLES[item.kind]), TESTS.get(item.test, item.test)])
+    return Sheet.of(columns, rows)
+
+
 def _classify_parts(result: ClassifyResult) -> list:
-    from rich.table import Table
     from rich.text import Text
 
     parts = []
@@ -368,88 +450,98 @@ def _classify_parts(result: ClassifyResult) -> list:
         parts.append(_heading(result.expression, result.variables))
     items = list(result.classifications) + list(result.family_classifications)
     if items:
-        table = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))
-        table.add_column("point", style="cyan", no_wrap=True)
-        table.add_column("f there", justify="right", no_wrap=True)
-        table.add_column("what it is", no_wrap=True)
-        table.add_column("decided by", style="dim")
+        parts.append(_classify_table(items))
         for item in items:
-            where = _human_family(item.family) if item.family is not None else _human_point(item.point)
-            if item.approximate:
-                where += " (≈)"
-            value = item.point.value
-            table.add_row(
-                where,
-                _show(value, item.point.numeric_value) if value is not None else "—",
-                Text(item.words, style=KIND_STYLES[item.kind]),
-                TESTS.get(item.test, item.test),
-            )
-        parts.append(table)
-        for item in items:
-            where = _human_family(item.family) if item.family is not None else _human_point(item.point)
-            extra = []
-            if item.concavity:
-                extra.append(item.concavity)
-            values = _values_text(item)
-            parts.append(Text.assemble(("  " + where + "   ", "cyan"), ("values: " if values else "", "dim"), values))
-            line = Text.assemble(("    ", ""), _pretty(item.explanation, item))
-            if extra:
-                line.append("  (" + "; ".join(extra) + ")", style="dim")
-            parts.append(line)
+            parts += _working(item)
     elif result.critical is not None and not result.critical.constant and not result.critical.families:
         parts.append(Text("no critical points to classify" + (" in the interval" if result.critical.interval else ""), style="yellow"))
     if result.critical is not None and len(result.variables) > 1 and not result.family_classifications:
-        for family in result.critical.families:
-            parts.append(Text.assemble(("family  ", "dim"), (_human_family(family), "cyan"), ("   " + REASONS.get(family.reason, ""), "dim")))
-    absolute = result.absolute
-    if absolute is not None:
-        if absolute.applicable:
-            several = len(result.variables) > 1
-            low = " and ".join(f"({_human_point(point)})" if several else _human_point(point) for point in absolute.minimum)
-            high = " and ".join(f"({_human_point(point)})" if several else _human_point(point) for point in absolute.maximum)
-            parts.append(
-                Text.assemble(
-                    ("on the closed interval  " if len(result.variables) == 1 else "on the closed box  ", "dim"),
-                    ("absolute minimum ", "green"), f"{unicode_math(absolute.minimum_value)} at {low}",
-                    ("   absolute maximum ", "red"), f"{unicode_math(absolute.maximum_value)} at {high}",
-                )
-            )
-            if absolute.reason:
-                parts.append(Text("  " + absolute.reason, style="yellow"))
-        else:
-            method = "closed-interval method: " if len(result.variables) == 1 else "closed-box method: "
-            parts.append(Text.assemble((method, "dim"), (absolute.reason, "yellow")))
-    inflections = result.inflections
-    if inflections is not None:
-        found = [_human_point(point) for point in inflections.points] + [_human_family(family) for family in inflections.families]
-        parts.append(
-            Text.assemble(
-                ("inflection points (f″ = ", "dim"), (unicode_math(inflections.second_derivative), "dim"), (" changes sign)  ", "dim"),
-                ("; ".join(found) if found else "none", "magenta"),
-            )
-        )
-        if inflections.rejected:
-            rejected = "; ".join(_human_point(point) for point in inflections.rejected)
-            parts.append(Text(f"  f″ = 0 without a change of sign (not inflection points): {rejected}", style="dim"))
-        parts += _notes(inflections.notes, inflections.complete)
+        parts += [_family_line(family) for family in result.critical.families]
+    if result.absolute is not None:
+        parts += _absolute_parts(result.absolute, len(result.variables) > 1)
+    if result.inflections is not None:
+        parts += _inflection_parts(result.inflections)
     parts += _notes(result.notes, True)
     if result.plot is not None:
-        parts.append(_plot(result.plot))
+        parts.append(_plot(result.plot, result.variables[0]))
     return parts
+
+
+def _working(item) -> list:
+    """The values a test used and what it concluded, under the point they are about."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    from derivcli.render.layout import Phrases  # lazy: rich only for a terminal
+
+    where = _human_family(item.family) if item.family is not None else _human_point(item.point)
+    values = _values(item)
+    if values:
+        values[0] = Text.assemble(("values: ", "dim"), values[0])
+    line = Text(_pretty(item.explanation, item))
+    if item.concavity:
+        line.append(f"  ({item.concavity})", style="dim")
+    return [Phrases([Text("  " + where, style="cyan"), *_joined(values, ";")], gap="  ", indent="    "),
+            Padding(line, (0, 0, 0, 4), expand=False)]
+
+
+def _absolute_parts(absolute, several: bool) -> list:
+    from rich.text import Text
+
+    from derivcli.render.layout import Phrases  # lazy: rich only for a terminal
+
+    if not absolute.applicable:
+        method = "closed-box method: " if several else "closed-interval method: "
+        return [Text.assemble((method, "dim"), (absolute.reason, "yellow"))]
+    low = " and ".join(f"({_human_point(point)})" if several else _human_point(point) for point in absolute.minimum)
+    high = " and ".join(f"({_human_point(point)})" if several else _human_point(point) for point in absolute.maximum)
+    parts = [Phrases([
+        Text("on the closed box" if several else "on the closed interval", style="dim"),
+        Text.assemble(("absolute minimum ", "green"), f"{_measured(absolute.minimum_value, None, absolute.approximate)} at {low}"),
+        Text.assemble(("absolute maximum ", "red"), f"{_measured(absolute.maximum_value, None, absolute.approximate)} at {high}"),
+    ], gap="   ", indent="  ")]
+    if absolute.reason:
+        parts.append(Text("  " + absolute.reason, style="yellow"))
+    return parts
+
+
+def _inflection_parts(inflections) -> list:
+    from rich.text import Text
+
+    from derivcli.render.layout import Phrases  # lazy: rich only for a terminal
+
+    found = [_human_point(point) for point in inflections.points] + [_human_family(family) for family in inflections.families]
+    parts = [Phrases([
+        Text(f"inflection points (f″ = {unicode_math(inflections.second_derivative)} changes sign)", style="dim"),
+        *[Text(text + (";" if index < len(found) - 1 else ""), style="magenta") for index, text in enumerate(found)],
+        *([] if found else [Text("none", style="magenta")]),
+    ], gap="  ", indent="  ")]
+    if inflections.rejected:
+        rejected = "; ".join(_human_point(point) for point in inflections.rejected)
+        parts.append(Text(f"  f″ = 0 without a change of sign (not inflection points): {rejected}", style="dim"))
+    return parts + _notes(inflections.notes, inflections.complete)
 
 
 def _pretty(text: str, item) -> str:
     """Engine text names points in sympy syntax (pi/2); on a terminal, π/2."""
-    coordinates = item.family.coordinates if item.family is not None else item.point.coordinates
-    for value in coordinates:
+    if item.family is not None:
+        coordinates = zip(item.family.coordinates, [None] * len(item.family.coordinates))
+    else:
+        coordinates = zip(item.point.coordinates, item.point.numeric_coordinates)
+    for value, number in coordinates:
         plain_form = sympy.sstr(value)
         if len(plain_form) > 1:
-            text = text.replace(f"({plain_form})", f"({_show(value)})")
+            shown = _coordinate(value, number, item.family is None and item.point.approximate)
+            text = text.replace(f"({plain_form})", f"({shown.removeprefix('≈ ')})")
     return text
 
 
-def _values_text(item) -> str:
+def _values(item) -> list:
+    """The values of the test, each a phrase: exact where exact and short, else decimals."""
+    from rich.text import Text
+
     shown = []
+    approximate = item.approximate
     for name, value in item.values.items():
         if name.startswith("∂f/∂") and item.kind != "not_critical" and not isinstance(value, str):
             continue
@@ -457,15 +549,54 @@ def _values_text(item) -> str:
         if isinstance(value, str):
             shown.append(f"{name}: {value}")
         else:
-            text = _show(value)
+            text = _measured(value, None, approximate, scale=_scale(item) if approximate else None)
             shown.append(f"{name} {text}" if text.startswith("≈") else f"{name} = {text}")
+    if item.hessian is not None:
+        rows = "; ".join(", ".join(_measured(entry, None, approximate, bare=True) for entry in row) for row in item.hessian)
+        shown.insert(0, f"H {'≈' if _any_decimal(item) else '='} [{rows}]")
     if item.eigenvalues is not None:
         numbers = item.numeric_eigenvalues or (None,) * len(item.eigenvalues)
-        shown.append("eigenvalues " + ", ".join(_show(value, number) for value, number in zip(item.eigenvalues, numbers)))
-    if item.hessian is not None:
-        rows = "; ".join(", ".join(_show(entry) for entry in row) for row in item.hessian)
-        shown.insert(0, f"H = [{rows}]")
-    return ";  ".join(shown)
+        shown.append("eigenvalues " + _listed([_measured(value, number, approximate) for value, number in zip(item.eigenvalues, numbers)]))
+    return [Text(text) for text in shown]
+
+
+def _listed(values: list[str]) -> str:
+    """Values side by side, with one ``≈`` in front when any of them is a decimal."""
+    if not any(value.startswith("≈ ") for value in values):
+        return ", ".join(values)
+    return "≈ " + ", ".join(value.removeprefix("≈ ") for value in values)
+
+
+def _any_decimal(item) -> bool:
+    return any(_measured(entry, None, item.approximate).startswith("≈") for row in item.hessian for entry in row)
+
+
+def _scale(item) -> float:
+    """The size of the numbers about a point: a value this much smaller than it is zero to rounding."""
+    sizes = [1.0] + [abs(number) for number in item.point.numeric_coordinates if number is not None]
+    for value in item.values.values():
+        number = _number(value)
+        if number is not None:
+            sizes.append(abs(number))
+    return max(sizes)
+
+
+def _measured(value, number=None, approximate: bool = False, scale: float | None = None, bare: bool = False) -> str:
+    """A value for a terminal: its exact form where that is exact and short (``-12``, ``π/2``), else
+    ``≈`` and its decimal with the digits that mean something (a numeric search's 6; 10 for an
+    exact value too long to read). ``bare`` leaves out the ``≈`` (inside a matrix marked once)."""
+    exact = None if approximate or isinstance(value, str) else _show(value, number)
+    if exact is not None and len(exact) <= SHORT:
+        return exact
+    number = _number(value) if number is None else number
+    if number is None:
+        return exact or "—"
+    digits = DECIMAL_DIGITS if approximate else 10
+    if scale is not None and abs(number) <= 1e-12 * scale:
+        text = "0"
+    else:
+        text = f"{number:.{digits}g}"
+    return text if bare else f"≈ {text}"
 
 
 def _notes(notes, complete: bool) -> list:
@@ -481,72 +612,9 @@ def _decimal(value) -> str:
     return "—" if value is None else f"{value:.6g}"
 
 
-def _plot(data, height: int = 11):
-    """A small character plot of f over the window, with the points marked."""
-    from rich.text import Text
+def _plot(data, variable):
+    """A character plot of f over the window, sized to the console, with its marks explained."""
+    from derivcli.render.textplot import FunctionPlot  # lazy: rich only for a terminal
 
-    values = [value for _, value in data.samples if value is not None]
-    if len(values) < 2:
-        return Text("")
-    ordered = sorted(values)
-    bottom, top = ordered[0], ordered[-1]
-    marked = [value for _, value, _ in data.marks]
-    if len(marked) >= 2 and max(marked) - min(marked) > 1e-9 * max(1.0, abs(max(marked))):
-        # frame the marked points (with room around them) rather than the far ends of the window
-        reach = max(marked) - min(marked)
-        bottom, top = max(bottom, min(marked) - 0.6 * reach), min(top, max(marked) + 0.6 * reach)
-    else:
-        # near a pole, clip the top and bottom 5% so the rest of the picture is not flattened
-        cut = len(ordered) // 20
-        if (ordered[-1 - cut] - ordered[cut]) * 4 < top - bottom:
-            bottom, top = ordered[cut], ordered[-1 - cut]
-    for value in marked:
-        bottom, top = min(bottom, value), max(top, value)
-    if top - bottom < 1e-12:
-        bottom, top = bottom - 1, top + 1
-    width = len(data.samples)
-    grid = [[" "] * width for _ in range(height)]
-    styles = [[None] * width for _ in range(height)]
-
-    def row_of(value):
-        return round((top - value) / (top - bottom) * (height - 1))
-
-    previous = None
-    for column, (_, value) in enumerate(data.samples):
-        if value is None or value < bottom or value > top:
-            previous = None
-            continue
-        row = row_of(value)
-        grid[row][column] = "·"
-        if previous is not None and abs(previous - row) > 1:
-            # a steep stretch: join it to the last column so the curve reads as one line
-            step = 1 if row > previous else -1
-            for between in range(previous + step, row, step):
-                grid[between][column] = "·"
-        previous = row
-    low, high = data.window
-    if bottom <= 0 <= top:
-        axis = row_of(0)
-        for column in range(width):
-            if grid[axis][column] == " ":
-                grid[axis][column] = "─"
-                styles[axis][column] = "dim"
-    for position, value, label in data.marks:
-        if not (low <= position <= high):
-            continue
-        column = round((position - low) / (high - low) * (width - 1))
-        row = row_of(value)
-        grid[row][column] = KIND_MARKS.get(label, "●")
-        styles[row][column] = KIND_STYLES.get(label, "bold cyan")
-    text = Text()
-    labels = [f"{top:.3g}", f"{bottom:.3g}"]
-    margin = max(len(label) for label in labels) + 1
-    for index, row in enumerate(grid):
-        label = labels[0] if index == 0 else labels[1] if index == height - 1 else ""
-        text.append(label.rjust(margin) + " │", style="dim")
-        for column, character in enumerate(row):
-            text.append(character, style=styles[index][column])
-        text.append("\n")
-    left, right = f"{low:.3g}", f"{high:.3g}"
-    text.append(" " * (margin + 2) + left + " " * max(1, width - len(left) - len(right)) + right, style="dim")
-    return text
+    name = unicode_math(variable)
+    return FunctionPlot(data, MARKS, function=f"f({name})", variable=name)

@@ -75,9 +75,26 @@ def _grouped(expression) -> str:
     return text
 
 
+FUNCTION_LETTERS = ("f", "h", "F", "H", "φ", "ψ")
+
+
+def _letter(result: Differentiation) -> str:
+    """The letter that names the function differentiated: f, unless the formula uses f itself
+    (``f(x)*g(x)``), then the first of h, F, H … that it does not use."""
+    expression = result.derivation.expression
+    used = {str(symbol) for symbol in expression.free_symbols}
+    used |= {function.func.__name__ for function in expression.atoms(sympy.core.function.AppliedUndef)}
+    return next((letter for letter in FUNCTION_LETTERS if letter not in used), "f")
+
+
+def _name(result: Differentiation) -> str:
+    """f′, f″, ∂f/∂y … with the function's letter (see :func:`_letter`)."""
+    return result.name().replace("f", _letter(result), 1)
+
+
 def _function_of(result: Differentiation) -> str:
     """f′(x) for one variable, ∂f/∂y for a partial derivative."""
-    name = result.name()
+    name = _name(result)
     if name.startswith("∂"):
         return name
     return f"{name}({result.derivation.variables[0]})"
@@ -212,38 +229,56 @@ def latex(result: Differentiation, output) -> str:
 # --- rich -----------------------------------------------------------------------------------
 
 
+NUMBER_CHARACTERS = set("0123456789.⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _splits_number(text: str, cut: int) -> bool:
+    """Whether cutting ``text`` before position ``cut`` would split a number (or an exponent) in two."""
+    return 0 < cut < len(text) and text[cut - 1] in NUMBER_CHARACTERS and text[cut] in NUMBER_CHARACTERS
+
+
 def _shorten(text: str, limit: int) -> str:
+    """A long formula with its middle left out (…), never cutting through a number."""
     if len(text) <= limit:
         return text
     half = (limit - 1) // 2
-    return text[:half] + "…" + text[-half:]
+    left, right = half, len(text) - half
+    while left > 0 and _splits_number(text, left):
+        left -= 1
+    while right < len(text) and _splits_number(text, right):
+        right += 1
+    return text[:left] + "…" + text[right:]
 
 
 def _label(step, width: int):
+    """One node of the tree: the derivative, its result and the rule, breaking only between
+    these phrases while each fits on a line."""
     from rich.text import Text
 
+    from derivcli.render.layout import Phrases  # lazy: rich only for a terminal
+
     limit = max(30, width // 2)
-    label = Text()
+    head = Text()
     if step.number:
-        label.append(f"[{step.number}] ", style="bold magenta")
+        head.append(f"[{step.number}] ", style="bold magenta")
     if step.role and step.role != "simplify":
-        label.append(f"{step.role}  ", style="dim")
+        head.append(f"{step.role}  ", style="dim")
     if step.rule == "simplify":
-        label.append("simplify  ", style="bold")
-        if step.result != step.expression:
-            label.append(_shorten(_math(step.expression), limit))
-            label.append("  →  ")
-            label.append(_shorten(_math(step.result), limit), style="bold")
-        else:
-            label.append(step.note or "unchanged", style="dim")
-        return label
-    label.append(f"d/d{unicode_math(step.variable)} ", style="cyan")
-    label.append(_shorten(_grouped(step.expression), limit))
-    label.append(" = ")
-    label.append(_shorten(_math(step.result), limit), style="bold")
-    label.append("   ")
-    label.append(step.explain(_math), style="green" if step.reference is None else "magenta")
-    return label
+        head.append("simplify  ", style="bold")
+        if step.result == step.expression:
+            head.append(step.note or "unchanged", style="dim")
+            return Phrases([head])
+        head.append(_shorten(_math(step.expression), limit))
+        return Phrases([head, ("  ", Text.assemble("→  ", (_shorten(_math(step.result), limit), "bold")))])
+    head.append(f"d/d{unicode_math(step.variable)} ", style="cyan")
+    head.append(_shorten(_grouped(step.expression), limit))
+    result = Text.assemble("= ", (_shorten(_math(step.result), limit), "bold"))
+    style = "green" if step.reference is None else "magenta"
+    rule, with_, detail = step.explain(_math).partition(" with ")
+    rule_phrases = [("   ", Text(rule, style=style))]
+    if with_:
+        rule_phrases.append((" ", Text("with " + detail, style=style)))
+    return Phrases([head, (" ", result), *rule_phrases])
 
 
 def _count(tree) -> int:
@@ -282,26 +317,27 @@ def _slope_sentence(result: Differentiation) -> str:
     approximate = numeric_text(value, 6)
     shown = exact if exact == approximate or value.is_Integer else f"{exact} ≈ {approximate}"
     where = _point_text(point)
-    name = result.name()
+    name = _name(result)
+    f = _letter(result)
     variables = result.derivation.variables
     order = len(variables)
     if order == 1:
         variable = variables[0]
         held = " (the others held fixed)" if len(point) > 1 else ""
         if value == 0:
-            return f"at {where} the slope is 0: f is flat there in {variable}{held} (a critical point)"
+            return f"at {where} the slope is 0: {f} is flat there in {variable}{held} (a critical point)"
         direction = "increases" if value.is_positive else "decreases"
         if abs(value) == 1:
             amount = "about the same amount"
         else:
             size = unicode_math(abs(value)) if abs(value).is_Integer else numeric_text(abs(value), 4)
             amount = f"about {size} times that amount"
-        return f"at {where} the slope is {shown}: a small increase in {variable}{held} {direction} f by {amount}"
+        return f"at {where} the slope is {shown}: a small increase in {variable}{held} {direction} {f} by {amount}"
     if order == 2 and len(set(variables)) == 1:
         if value.is_positive:
-            return f"at {where}: {name} = {shown} > 0, f curves upward there (concave up)"
+            return f"at {where}: {name} = {shown} > 0, {f} curves upward there (concave up)"
         if value.is_negative:
-            return f"at {where}: {name} = {shown} < 0, f curves downward there (concave down)"
+            return f"at {where}: {name} = {shown} < 0, {f} curves downward there (concave down)"
         return f"at {where}: {name} = 0, no curvature to second order there (a possible inflection point)"
     return f"at {where}: {name} = {shown}"
 
@@ -311,20 +347,18 @@ def rich(result: Differentiation, output):
     from rich.console import Group
     from rich.text import Text
 
+    from derivcli.render.layout import Phrases  # lazy: rich only for a terminal
+
     width = output.environment.console().width
     derivation = result.derivation
     parts = []
     if output.show_steps:
         for tree in derivation.trees:
             parts.append(_tree(tree, width))
-    answer = Text()
-    answer.append(f"{_function_of(result)} = ", style="bold")
-    answer.append(_math(derivation.result), style="bold")
-    if derivation.agrees:
-        answer.append("   ✓ agrees with sympy.diff", style="green")
-    else:
-        answer.append("   ? not confirmed by sympy.diff", style="yellow")
-    parts.append(answer)
+    check = (Text("✓ agrees with sympy.diff", style="green") if derivation.agrees
+             else Text("? not confirmed by sympy.diff", style="yellow"))
+    parts.append(Phrases([Text(f"{_function_of(result)} =", style="bold"),
+                          (" ", Text(_math(derivation.result), style="bold")), ("   ", check)]))
     if result.point is not None:
         parts.append(Text(_slope_sentence(result)))
     if result.comparison is not None:

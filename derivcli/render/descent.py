@@ -283,7 +283,7 @@ class DescentView:
         height = console.height or 25
         budget = max(6, min(20, height - 22))
         rows = thin(result.trace, budget)
-        yield iteration_table(result, rows, options.max_width, unit)
+        yield iteration_table(result, rows, unit)
         if len(rows) < len(result.trace) or result.every > 1:
             kept = f"every {result.every}th iteration" if result.every > 1 else "every iteration"
             yield Text(
@@ -302,12 +302,15 @@ class DescentView:
             yield from path_map(result.data.loss_map, options.max_width)
             yield Text("")
 
-        yield Text.assemble(("final point  ", "bold"), point_text(result, result.point))
+        from derivcli.render.layout import Phrases  # lazy: rich only for a terminal
+
         loss, slope = ("L", "∇L") if result.data else ("f", "∇f")
-        yield Text.assemble(
-            (f"  {loss} = ", ""), number(result.value, 12), f"   ‖{slope}‖ = {number(result.gradient_norm, 3)}"
-            if not one else f"   |{loss}′| = {number(result.gradient_norm, 3)}",
-        )
+        coordinates = [f"{name} = {number(v, 12)}" for name, v in zip(result.variables, result.point)]
+        coordinates = [text + ("," if index < len(coordinates) - 1 else "") for index, text in enumerate(coordinates)]
+        yield Phrases([Text("final point", style="bold"),
+                       *[("  " if index == 0 else " ", text) for index, text in enumerate(coordinates)]])
+        size = f"{f'|{loss}′|' if one else f'‖{slope}‖'} = {number(result.gradient_norm, 3)}"
+        yield Phrases([f"  {loss} = {number(result.value, 12)}", size])
         if result.converged:
             verdict = Text.assemble(("✓ ", "green bold"), (result.message, "green"))
             if result.classification == "minimum":
@@ -403,30 +406,30 @@ def labelled_lines(notes):
     return grid
 
 
-def iteration_table(result: DescentResult, rows, width: int, unit: str = "iteration"):
-    """The iterations as a table, with as many digits as the width allows (never cut with …)."""
-    from rich.table import Table
+def iteration_table(result: DescentResult, rows, unit: str = "iteration"):
+    """The iterations as a sheet: as many digits as the width allows, then without the step and
+    the gradient columns, then one block an iteration (never a cut number)."""
+    from derivcli.render.layout import Column, Sheet  # lazy: rich only for a terminal
 
     one = len(result.variables) == 1
     function = function_name(result)
     slope = ("|L′|" if one else "‖∇L‖") if result.data else ("|f′|" if one else "‖∇f‖")
-    headers = [unit, *result.variables, function, slope, "step"]
-    for point_digits, value_digits, small_digits, padding in ((10, 8, 3, 2), (7, 6, 3, 2), (5, 4, 2, 1), (3, 3, 2, 1)):
+    columns = [
+        Column(unit, justify="right", style="dim"),
+        *(Column(name, justify="right", style="cyan") for name in result.variables),
+        Column(function, justify="right"),
+        Column(slope, justify="right", drop=1),
+        Column("step", justify="right", style="dim", drop=2),
+    ]
+    variants = []
+    for point_digits, value_digits, small_digits in ((10, 8, 3), (7, 6, 3), (5, 4, 2), (3, 3, 2)):
         cells = [
             [str(row.iteration), *(number(v, point_digits) for v in row.point), number(row.value, value_digits),
              number(row.gradient_norm, small_digits), number(row.step, small_digits) if row.iteration else "–"]
             for row in rows
         ]
-        widths = [max(len(headers[i]), *(len(line[i]) for line in cells)) for i in range(len(headers))]
-        if sum(widths) + 2 * padding * len(widths) <= width:
-            break
-    table = Table(box=None, padding=(0, padding), header_style="bold")
-    styles = ["dim", *["cyan"] * len(result.variables), "", "", "dim"]
-    for header, style in zip(headers, styles):
-        table.add_column(header, justify="right", style=style or None, no_wrap=True, overflow="fold")
-    for line in cells:
-        table.add_row(*line)
-    return table
+        variants.append((columns, cells))
+    return Sheet(variants)
 
 
 def thin(trace, budget: int):
@@ -481,7 +484,12 @@ def loss_curves(series, width: int, height: int, function: str, unit: str = "ite
         size = f"1e{exponent:.0f}" if abs(exponent - round(exponent)) < 1e-9 else number(10**exponent, 3)
         return size if sign > 0 else "-" + size
 
-    top, bottom = label(high), label(low)
+    if logarithmic:
+        top, bottom = label(high), label(low)
+    else:
+        from derivcli.render.textplot import distinct_labels  # lazy: rich only for a terminal
+
+        bottom, top = distinct_labels(low, high)
     margin = max(len(top), len(bottom))
     scale = " (log scale)" if sign > 0 else f" (log scale of −{function})"
     title = f"{function} against the {unit}" + (scale if logarithmic else "")

@@ -83,29 +83,28 @@ def latex(result: Evaluation, output) -> str:
 
 
 def rich(result: Evaluation, output):
-    """A table: the point, then each value exact and as a decimal."""
+    """A sheet: the point, then each value exact and as a decimal (every requested digit shown)."""
     from rich.console import Group
-    from rich.table import Table
     from rich.text import Text
+
+    from derivcli.render.layout import PROSE, Column, Sheet  # lazy: rich only for a terminal
 
     variable = unicode_math(result.variable)
     first = result.points[0].point if result.points else {}
     variables = [unicode_math(symbol) for symbol in first] or [variable]
     title = Text.assemble((f"f({', '.join(variables)}) = ", "bold"), unicode_math(result.expression))
-    table = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))
-    table.add_column("point", style="cyan")
-    table.add_column("", style="bold")
-    table.add_column("exact", justify="right")
-    table.add_column("≈", justify="right", style="dim")
+    columns = [Column("point", style="cyan"), Column("", style="bold"),
+               Column("exact", kind=PROSE, justify="right"), Column("≈", justify="right", style="dim")]
+    rows = []
     for entry in result.points:
         point = ", ".join(f"{unicode_math(v)} = {unicode_math(value)}" for v, value in entry.point.items())
         if entry.error is not None:
-            table.add_row(point, "", Text(entry.error.message, style="red"), "")
+            rows.append([point, "", Text(entry.error.message, style="red"), ""])
             continue
         for order, value in enumerate(entry.values):
-            table.add_row(point if order == 0 else "", _column_name(order, variable, variables),
-                          unicode_math(value), numeric_text(value, result.digits))
-    parts = [title, table]
+            rows.append([point if order == 0 else "", _column_name(order, variable, variables),
+                         unicode_math(value), numeric_text(value, result.digits)])
+    parts = [title, Sheet.of(columns, rows, heading=(0, 1))]
     for comparison in result.comparisons:
         mark = Text("✓ as expected", style="green") if comparison.equal else Text(
             f"✗ expected {unicode_math(comparison.expected)}", style="bold red"
