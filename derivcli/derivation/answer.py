@@ -35,6 +35,7 @@ class Differentiation:
     strict: bool = False
     problems: list[DerivError] = field(default_factory=list)
     partial: bool = False  # f has several variables: ∂f/∂x rather than f′
+    tangent: object | None = None  # the tangent line at the point (derivation.tangent.Tangent)
 
     def name(self, order: int | None = None) -> str:
         """The name of the derivative after ``order`` passes (all of them by default): f″, ∂²f/∂y∂x."""

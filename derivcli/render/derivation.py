@@ -10,6 +10,7 @@ from __future__ import annotations
 import sympy
 
 from derivcli.derivation import Differentiation
+from derivcli.render import tangent as tangent_view
 from derivcli.render.mathtext import UnicodePrinter, numeric_text, unicode_math
 
 LARGE_TREE = 40          # steps; above this, trivial leaves (constants, the variable) are hidden
@@ -121,7 +122,10 @@ def plain(result: Differentiation, output) -> list[str]:
         for tree in result.derivation.trees:
             lines += _plain_tree(tree)
     answer = result.value if result.point is not None else result.derivation.result
-    lines.append(sympy.sstr(answer))
+    if result.tangent is not None and result.tangent.asked:
+        lines.append(tangent_view.plain_line(result.tangent))
+    else:
+        lines.append(sympy.sstr(answer))
     return lines
 
 
@@ -170,6 +174,7 @@ def to_json(result: Differentiation, output) -> dict:
                     "methods": [check.method for check in derivation.checks]},
         "expect": None,
         "notes": result.notes,
+        "tangent": tangent_view.record(result.tangent),
     }
     if result.comparison is not None:
         record["expect"] = {"expected": sympy.sstr(result.comparison.expected),
@@ -192,6 +197,8 @@ def latex(result: Differentiation, output) -> str:
     """LaTeX of the answer; with --steps an aligned derivation, one line a step."""
     derivation = result.derivation
     if not output.show_steps:
+        if result.tangent is not None and result.tangent.asked:
+            return tangent_view.latex_line(result.tangent)
         if result.point is not None:
             where = ", ".join(f"{sympy.latex(k)}={sympy.latex(v)}" for k, v in result.point.items())
             return (rf"\left. {sympy.latex(derivation.result)} \right|_{{{where}}} = "
@@ -325,6 +332,7 @@ def rich(result: Differentiation, output):
     parts.append(answer)
     if result.point is not None:
         parts.append(Text(_slope_sentence(result)))
+        parts += tangent_view.rich_lines(result.tangent)
     if result.comparison is not None:
         if result.comparison.equal:
             parts.append(Text(f"✓ as expected ({_math(result.comparison.expected)})", style="green"))
