@@ -8,6 +8,7 @@ where the command checks answers, ``expect``.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import sys
 from dataclasses import dataclass
@@ -73,8 +74,12 @@ def differentiate(request: DifferentiationRequest):
     functions has a Jacobian; an equation is differentiated implicitly."""
     from derivcli import derivation  # lazy, as each engine below: a command loads only its own
 
+    if is_vector(request.expression):
+        if request.form in ("gradient", "hessian"):
+            raise UsageError(f"a vector of functions has a Jacobian, not a {request.form}", hint="use --jacobian")
+        request = dataclasses.replace(request, form="jacobian")
     _check_form_options(request)
-    if request.form == "jacobian" or is_vector(request.expression):
+    if request.form == "jacobian":
         return _jacobian(request)
     formula = parse_formula(request.expression, allow_undefined_functions=True, allow_equation=True)
     if formula.equation is not None or request.implicit is not None:
@@ -111,8 +116,9 @@ def _check_form_options(request: DifferentiationRequest) -> None:
         raise UsageError(f"--implicit and --{request.form} cannot be combined",
                          hint="--implicit differentiates an equation; the others a formula or a vector")
     if request.form is not None and request.order > 1:
+        kind = "second" if request.form == "hessian" else "first"
         hint = "the matrix of second partials is --hessian" if request.form == "gradient" else None
-        raise UsageError(f"--{request.form} is of first and second partials by definition; --order does not apply",
+        raise UsageError(f"the {request.form} is made of {kind} partial derivatives: --order does not apply",
                          hint=hint)
     if request.tangent:
         if request.at is None:
@@ -120,7 +126,7 @@ def _check_form_options(request: DifferentiationRequest) -> None:
         if request.order > 1 or request.form in ("hessian", "jacobian"):
             raise UsageError("--tangent is the first-order approximation at a point",
                              hint="use it without --order, --hessian or --jacobian")
-    if request.vector and request.form is None:
+    if request.vector and request.form is None and not is_vector(request.expression):
         raise UsageError("--vector applies to --gradient, --hessian and --jacobian")
 
 
@@ -170,8 +176,6 @@ def _jacobian(request: DifferentiationRequest):
 
     if request.implicit is not None:
         raise UsageError("--implicit differentiates one equation, not a vector")
-    if request.form in ("gradient", "hessian"):
-        raise UsageError(f"a vector of functions has a Jacobian, not a {request.form}", hint="use --jacobian")
     formulas = [parse_formula(text, allow_undefined_functions=True) for text in split_elements(request.expression)]
     functions = [formula.expression for formula in formulas]
     symbols = set().union(*(f.expression.free_symbols | f.domain_symbols() for f in formulas))
@@ -210,7 +214,8 @@ def _implicit(request: DifferentiationRequest, formula):
         raise UsageError("--implicit differentiates an equation, and this has no '='",
                          hint="write it as F = G, for example 'x**2 + y**2 = 1'")
     if request.form is not None:
-        raise UsageError(f"an equation has no {request.form} here; --implicit gives dy/dx")
+        raise UsageError(f"--{request.form} takes a formula, not an equation",
+                         hint="an equation is differentiated implicitly: leave out --" + request.form)
     left, right = formula.equation
     symbols = left.free_symbols | right.free_symbols
     dependent, independent = derivation.choose_implicit_variables(symbols, request.implicit, request.wrt)

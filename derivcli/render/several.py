@@ -17,6 +17,8 @@ from derivcli.render.mathtext import numeric_text, unicode_math
 
 SHOWN_TREES = 6   # entries whose rule trees a terminal shows
 SHOWN_ROWS = 12   # rows (and columns) of a vector or matrix a terminal shows
+_CRITICAL_KINDS = {"positive definite": "a local minimum", "negative definite": "a local maximum",
+                   "indefinite": "a saddle point"}
 
 
 # --- plain ------------------------------------------------------------------------------------
@@ -173,29 +175,33 @@ def _tree_parts(named_derivations, width) -> list:
     return parts
 
 
-def _check_mark(derivations) -> str:
+def _check_line(derivations):
+    """✓ when every entry's tree agreed with sympy.diff, ? when one could not be confirmed."""
+    from rich.text import Text  # lazy: rich only for a terminal
+
     if all(derivation.agrees for derivation in derivations):
-        return "✓ every entry agrees with sympy.diff"
-    return "? some entries could not be confirmed by sympy.diff"
+        return Text("✓ every entry agrees with sympy.diff", style="green")
+    return Text("? some entries could not be confirmed by sympy.diff", style="yellow")
 
 
-def _matrix_table(rows, row_names, column_names, title: str):
-    """A table of the first SHOWN_ROWS rows and columns, saying how many more there are."""
+def _matrix_table(rows, row_names, column_names, title: str) -> list:
+    """A title and a table of the first SHOWN_ROWS rows and columns, then how many more there are."""
     from rich.table import Table  # lazy: rich only for a terminal
+    from rich.text import Text
 
-    table = Table(title=title, title_justify="left", show_edge=False, box=None, padding=(0, 2))
+    table = Table(show_edge=False, box=None, padding=(0, 2))
     table.add_column("")
-    shown_columns = column_names[:SHOWN_ROWS]
-    for name in shown_columns:
+    for name in column_names[:SHOWN_ROWS]:
         table.add_column(name, overflow="fold")
-    if len(column_names) > SHOWN_ROWS:
-        table.add_column(f"… {len(column_names) - SHOWN_ROWS} more")
     for name, row in zip(row_names[:SHOWN_ROWS], rows):
-        cells = [_math(value) for value in row[:SHOWN_ROWS]]
-        table.add_row(name, *cells, *([""] if len(column_names) > SHOWN_ROWS else []))
-    if len(rows) > SHOWN_ROWS:
-        table.add_row(f"… {len(rows) - SHOWN_ROWS} more rows", *[""] * len(shown_columns))
-    return table
+        table.add_row(name, *[_math(value) for value in row[:SHOWN_ROWS]])
+    parts = [Text(title, style="bold"), table]
+    shown_rows, shown_columns = min(len(rows), SHOWN_ROWS), min(len(column_names), SHOWN_ROWS)
+    hidden = len(rows) * len(column_names) - shown_rows * shown_columns
+    if hidden:
+        parts.append(Text(f"(the first {shown_rows} of {len(rows)} rows and {shown_columns} of "
+                          f"{len(column_names)} columns: {hidden} more entries in --json or piped)", style="dim"))
+    return parts
 
 
 def _value_text(value) -> str:
@@ -218,7 +224,7 @@ def _gradient_view(result: Gradient, output, width) -> list:
         parts.append(line)
     if len(derivations) > SHOWN_ROWS:
         parts.append(Text(f"… and {len(derivations) - SHOWN_ROWS} more components", style="dim"))
-    parts.append(Text(_check_mark(derivations), style="green" if "✓" in _check_mark(derivations) else "yellow"))
+    parts.append(_check_line(derivations))
     if result.point is not None:
         where = ", ".join(f"{k} = {unicode_math(v)}" for k, v in result.point.items())
         values = ", ".join(_value_text(value) for value in result.values[:SHOWN_ROWS])
@@ -240,16 +246,16 @@ def _hessian_view(result: Hessian, output, width) -> list:
               for e in result.entries]
     if output.show_steps:
         parts += _tree_parts(first + second, width)
-    parts.append(_matrix_table(result.matrix(), names, names, "Hessian H"))
+    parts += _matrix_table(result.matrix(), names, names, "Hessian H:")
     if result.symmetric and len(names) > 1:
         parts.append(Text("symmetric (second partials of a smooth formula commute): each pair "
                           "∂²f/∂x∂y = ∂²f/∂y∂x derived once", style="dim"))
     elif len(names) > 1:
         parts.append(Text("the formula has corners or pieces: every entry derived on its own", style="dim"))
-    parts.append(Text(_check_mark([d for _, d in first + second]), style="green"))
+    parts.append(_check_line([d for _, d in first + second]))
     if result.point is not None:
         where = ", ".join(f"{k} = {unicode_math(v)}" for k, v in result.point.items())
-        parts.append(_matrix_table(result.values(), names, names, f"at {where}"))
+        parts += _matrix_table(result.values(), names, names, f"at {where}:")
         parts += _curvature_lines(result)
     return parts
 
@@ -264,8 +270,12 @@ def _curvature_lines(result: Hessian) -> list:
     values = ", ".join(_value_text(v) if curvature.exact else numeric_text(sympy.Float(v), 6) for v in shown)
     more = ", …" if len(curvature.eigenvalues) > SHOWN_ROWS else ""
     how = "" if curvature.signs_exact else " (signs decided numerically)"
-    return [Text(f"eigenvalues: {values}{more}"),
-            Text(f"{curvature.definiteness}{how}: {curvature.meaning}", style="bold")]
+    lines = [Text(f"eigenvalues: {values}{more}"),
+             Text(f"{curvature.definiteness}{how}: {curvature.meaning}", style="bold")]
+    if all(component.value == 0 for component in result.gradient):
+        kind = _CRITICAL_KINDS.get(curvature.definiteness, "the second-derivative test is inconclusive")
+        lines.append(Text(f"∇f = 0 here, so this critical point is {kind}"))
+    return lines
 
 
 def _jacobian_view(result: Jacobian, output, width) -> list:
@@ -276,13 +286,11 @@ def _jacobian_view(result: Jacobian, output, width) -> list:
         named = [(f"∂f{i}/∂{v}", entry.derivation) for i, row in enumerate(result.rows, start=1)
                  for v, entry in zip(names, row)]
         parts += _tree_parts(named, width)
-    parts.append(_matrix_table(result.matrix(), functions, names, "Jacobian J (a row a function)"))
-    from rich.text import Text  # lazy: rich only for a terminal
-
-    parts.append(Text(_check_mark([e.derivation for row in result.rows for e in row]), style="green"))
+    parts += _matrix_table(result.matrix(), functions, names, "Jacobian J (a row a function):")
+    parts.append(_check_line([e.derivation for row in result.rows for e in row]))
     if result.point is not None:
         where = ", ".join(f"{k} = {unicode_math(v)}" for k, v in result.point.items())
-        parts.append(_matrix_table(result.values(), functions, names, f"at {where}"))
+        parts += _matrix_table(result.values(), functions, names, f"at {where}:")
     return parts
 
 
