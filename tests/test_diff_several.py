@@ -257,3 +257,22 @@ def test_a_tangent_needs_a_point_and_one_variable(invoke, arguments, message):
     result = invoke("diff", *arguments)
     assert result.exit_code == 2
     assert message in result.stderr
+
+
+# --- the manual's list of JSON keys is the real one ----------------------------------------------
+
+@pytest.mark.parametrize("form, arguments", [
+    ("--gradient", ["x*y", "--gradient"]),
+    ("--hessian", ["x*y", "--hessian"]),
+    ("--jacobian", ["[x*y, x]", "--jacobian"]),
+    ("an equation", ["x**2 + y**2 = 1"]),
+])
+def test_the_json_keys_in_the_man_page_are_the_real_ones(invoke, form, arguments):
+    import sys
+
+    from conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import generate_man_page
+
+    assert list(json.loads(invoke("diff", *arguments, "--json").stdout)) == generate_man_page.DIFF_FORM_KEYS[form]

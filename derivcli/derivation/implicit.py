@@ -137,8 +137,13 @@ def _once_more(result: ImplicitDerivative, simplify: bool) -> Step:
     tree = derive(previous.xreplace({result.dependent: function}), independent)
     _name_the_dependent(tree, function)
     first = result.first.xreplace({result.dependent: function})
-    raw = tree.result.xreplace({sympy.Derivative(function, independent): first}).xreplace({function: result.dependent})
-    tree.substeps.append(simplify_step(raw, result.left - result.right, independent, simplify))
+    put_back = tree.result.xreplace({sympy.Derivative(function, independent): first})
+    raw = sympy.together(put_back.xreplace({function: result.dependent}))  # one fraction, as on paper
+    final = simplify_step(raw, result.left - result.right, independent, simplify)
+    if final.result == final.expression:
+        final.note = (f"{_slope_name(result.dependent, independent)} = {sympy.sstr(result.first)} put back: "
+                      f"{sympy.sstr(raw)}")
+    tree.substeps.append(final)
     return tree
 
 
@@ -225,7 +230,7 @@ def _check_on_curve(result: ImplicitDerivative, point: dict) -> None:
     raise NoAnswerError(
         f"the point {where} is not on the curve {equation}: there the left side is {sympy.sstr(left)} "
         f"and the right side {sympy.sstr(right)} (off by {gap:.6g})",
-        hint=f"give a point where both sides are equal (for the slope of the curve through it)")
+        hint="the slope is of the curve, so give a point where both sides are equal")
 
 
 def _check_not_vertical(result: ImplicitDerivative, point: dict) -> None:
