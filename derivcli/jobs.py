@@ -8,7 +8,6 @@ where the command checks answers, ``expect``.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import sys
 from dataclasses import dataclass
@@ -71,13 +70,13 @@ class DifferentiationRequest:
 
 def differentiate(request: DifferentiationRequest):
     """Parse, differentiate (one checked tree per pass), then evaluate and check. A vector of
-    functions has a Jacobian; an equation is differentiated implicitly."""
+    functions has a Jacobian (with --jacobian only: elsewhere brackets are not read); an equation
+    is differentiated implicitly."""
     from derivcli import derivation  # lazy, as each engine below: a command loads only its own
 
-    if is_vector(request.expression):
-        if request.form in ("gradient", "hessian"):
-            raise UsageError(f"a vector of functions has a Jacobian, not a {request.form}", hint="use --jacobian")
-        request = dataclasses.replace(request, form="jacobian")
+    if is_vector(request.expression) and request.form != "jacobian":
+        what = f", not a {request.form}" if request.form else ""
+        raise UsageError(f"a vector of functions has a Jacobian{what}", hint="differentiate it with --jacobian")
     _check_form_options(request)
     if request.form == "jacobian":
         return _jacobian(request)
@@ -120,13 +119,15 @@ def _check_form_options(request: DifferentiationRequest) -> None:
         hint = "the matrix of second partials is --hessian" if request.form == "gradient" else None
         raise UsageError(f"the {request.form} is made of {kind} partial derivatives: --order does not apply",
                          hint=hint)
+    if request.strict and request.form is not None:
+        raise UsageError("--strict checks one derivative's tree", hint="give each partial derivative with --wrt")
     if request.tangent:
         if request.at is None:
             raise UsageError("--tangent needs the point: give it with --at")
         if request.order > 1 or request.form in ("hessian", "jacobian"):
             raise UsageError("--tangent is the first-order approximation at a point",
                              hint="use it without --order, --hessian or --jacobian")
-    if request.vector and request.form is None and not is_vector(request.expression):
+    if request.vector and request.form is None:
         raise UsageError("--vector applies to --gradient, --hessian and --jacobian")
 
 
@@ -213,6 +214,8 @@ def _implicit(request: DifferentiationRequest, formula):
     if formula.equation is None:
         raise UsageError("--implicit differentiates an equation, and this has no '='",
                          hint="write it as F = G, for example 'x**2 + y**2 = 1'")
+    if request.strict:
+        raise UsageError("--strict checks the tree of a formula's derivative, not of an equation")
     if request.form is not None:
         raise UsageError(f"--{request.form} takes a formula, not an equation",
                          hint="an equation is differentiated implicitly: leave out --" + request.form)

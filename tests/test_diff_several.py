@@ -178,7 +178,7 @@ def test_the_hessian_in_latex_is_a_matrix(invoke):
 
 # --- the Jacobian ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("arguments", [["[x*y, x + sin(y)]"], ["x*y, x + sin(y)", "--jacobian"]])
+@pytest.mark.parametrize("arguments", [["[x*y, x + sin(y)]", "--jacobian"], ["x*y, x + sin(y)", "--jacobian"]])
 def test_the_jacobian_is_one_gradient_a_row(invoke, arguments):
     record = json.loads(invoke("diff", *arguments, "--json").stdout)
     functions = sympy.Matrix([_real(text) for text in record["functions"]])
@@ -190,8 +190,14 @@ def test_the_jacobian_is_one_gradient_a_row(invoke, arguments):
 
 
 def test_the_jacobian_piped_is_a_row_a_line_and_at_a_point_its_values(invoke):
-    assert invoke("diff", "[x*y, x + y]").stdout.splitlines() == ["[y, x]", "[1, 1]"]
-    assert invoke("diff", "[x*y, x + y]", "--at", "x=2,y=5", "--vector").stdout.strip() == "[[5, 2], [1, 1]]"
+    assert invoke("diff", "[x*y, x + y]", "--jacobian").stdout.splitlines() == ["[y, x]", "[1, 1]"]
+    assert invoke("diff", "[x*y, x + y]", "--jacobian", "--at", "x=2,y=5", "--vector").stdout.strip() == \
+        "[[5, 2], [1, 1]]"
+
+
+def test_a_vector_without_jacobian_is_not_read(invoke):
+    result = invoke("diff", "[x*y, x + y]")
+    assert result.exit_code == 2 and "with --jacobian" in result.stderr
 
 
 @pytest.mark.parametrize("arguments, message", [
@@ -199,16 +205,17 @@ def test_the_jacobian_piped_is_a_row_a_line_and_at_a_point_its_values(invoke):
     (["[x*y, x + y]", "--expect", "[[y, x]]"], "the Jacobian is 2 × 2"),
     (["[x*y, ]"], "empty element"),
     (["[x*y, x + y]", "--order", "2"], "--order does not apply"),
+    (["[x*y, x + y]", "--implicit", "y"], "cannot be combined"),
 ])
 def test_a_mismatched_vector_is_a_usage_error(invoke, arguments, message):
-    result = invoke("diff", *arguments)
+    result = invoke("diff", *arguments, "--jacobian")
     assert result.exit_code == 2
     assert message in result.stderr
 
 
 def test_expect_checks_a_jacobian(invoke):
-    assert invoke("diff", "[x*y, x + y]", "--expect", "[[y, x], [1, 1]]").exit_code == 0
-    assert invoke("diff", "[x*y, x + y]", "--expect", "[[y, x], [1, 2]]").exit_code == 1
+    assert invoke("diff", "[x*y, x + y]", "--jacobian", "--expect", "[[y, x], [1, 1]]").exit_code == 0
+    assert invoke("diff", "[x*y, x + y]", "--jacobian", "--expect", "[[y, x], [1, 2]]").exit_code == 1
 
 
 # --- the tangent line --------------------------------------------------------------------------
@@ -276,3 +283,28 @@ def test_the_json_keys_in_the_man_page_are_the_real_ones(invoke, form, arguments
     import generate_man_page
 
     assert list(json.loads(invoke("diff", *arguments, "--json").stdout)) == generate_man_page.DIFF_FORM_KEYS[form]
+
+
+def test_strict_is_refused_where_it_would_check_nothing(invoke):
+    for arguments in (["x*y", "--gradient"], ["x**2 + y**2 = 1"]):
+        result = invoke("diff", *arguments, "--strict")
+        assert result.exit_code == 2 and "--strict" in result.stderr
+
+
+@pytest.mark.parametrize("options", [["--gradient"], ["--hessian"], ["--jacobian"], ["--implicit", "y"]])
+def test_the_hostile_corpus_through_the_new_forms(process, tmp_path, monkeypatch, options):
+    """Every hostile line is refused (exit 2 or 4) under each new form; under --jacobian the one
+    line that is a well-formed vector, [x, x], is a vector of functions and has its Jacobian."""
+    from test_hostile import HOSTILE
+
+    monkeypatch.chdir(tmp_path)
+    result = process("diff", "-", *options, "--timeout", "3", "--json", input="\n".join(HOSTILE) + "\n",
+                     timeout=len(HOSTILE) * 4 + 60)
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == len(HOSTILE) and "Traceback" not in result.stderr
+    for record in records:
+        if record["input"] == "[x, x]" and options == ["--jacobian"]:
+            assert record["jacobian"] == [["1"], ["1"]]
+        else:
+            assert record["error"]["status"] in (2, 4), record
+    assert not (tmp_path / "DERIV_PWNED").exists()
