@@ -17,6 +17,7 @@ from derivcli.render.mathtext import numeric_text, unicode_math
 
 SHOWN_TREES = 6   # entries whose rule trees a terminal shows
 SHOWN_ROWS = 12   # rows (and columns) of a vector or matrix a terminal shows
+MAX_CELL = 30     # characters a column is given when the terminal decides how many fit
 _CRITICAL_KINDS = {"positive definite": "a local minimum", "negative definite": "a local maximum",
                    "indefinite": "a saddle point"}
 
@@ -43,9 +44,21 @@ def _trees(result) -> list:
     return [entry.derivation for row in result.rows for entry in row]
 
 
+def _notes(result) -> list[str]:
+    """The notes of the entries (a variable f does not depend on, an unconfirmed check), once each."""
+    notes = []
+    entries = (result.components if isinstance(result, Gradient) else result.gradient if isinstance(result, Hessian)
+               else [entry for row in result.rows for entry in row])
+    for entry in entries:
+        notes += [note for note in entry.notes if note not in notes]
+    return notes
+
+
 def plain(result, output) -> list[str]:
     """One component a line (a row a line for a matrix); one line ``[…]`` with --vector or in a
     batch, which keeps one record a line; --tangent prints the tangent plane."""
+    for note in _notes(result):
+        output.warn("note: " + note)
     lines = []
     if output.show_steps:
         for derivation in _trees(result):
@@ -184,24 +197,46 @@ def _check_line(derivations):
     return Text("? some entries could not be confirmed by sympy.diff", style="yellow")
 
 
-def _matrix_table(rows, row_names, column_names, title: str) -> list:
-    """A title and a table of the first SHOWN_ROWS rows and columns, then how many more there are."""
+def _matrix_table(rows, row_names, column_names, title: str, width: int, labels=None, symmetric=False) -> list:
+    """A title and a table of the first rows and of the columns that fit the width (at most
+    SHOWN_ROWS of each), then how many entries are left out. When too few columns fit, the
+    entries one a line instead, named by ``labels`` (those below the diagonal left out when
+    ``symmetric``)."""
     from rich.table import Table  # lazy: rich only for a terminal
     from rich.text import Text
 
-    table = Table(show_edge=False, box=None, padding=(0, 2))
-    table.add_column("")
-    for name in column_names[:SHOWN_ROWS]:
+    cells = [[_math(value) for value in row[:SHOWN_ROWS]] for row in rows[:SHOWN_ROWS]]
+    names = row_names[:SHOWN_ROWS]
+    first = max((len(name) for name in names), default=0) + 2
+    widest = max([len(text) for row in cells for text in row] + [len(name) for name in column_names[:SHOWN_ROWS]])
+    fit = max(1, (width - first) // (min(widest, MAX_CELL) + 2))
+    if fit < min(len(column_names), SHOWN_ROWS) and labels is not None:
+        return [Text(title, style="bold")] + _entry_lines(rows, labels, symmetric)
+    shown_rows, shown_columns = len(cells), min(len(column_names), SHOWN_ROWS, fit)
+    table = Table(show_edge=False, box=None, padding=(0, 2, 0, 0))
+    table.add_column("", no_wrap=True)
+    for name in column_names[:shown_columns]:
         table.add_column(name, overflow="fold")
-    for name, row in zip(row_names[:SHOWN_ROWS], rows):
-        table.add_row(name, *[_math(value) for value in row[:SHOWN_ROWS]])
+    for name, row in zip(names, cells):
+        table.add_row(name, *row[:shown_columns])
     parts = [Text(title, style="bold"), table]
-    shown_rows, shown_columns = min(len(rows), SHOWN_ROWS), min(len(column_names), SHOWN_ROWS)
     hidden = len(rows) * len(column_names) - shown_rows * shown_columns
     if hidden:
         parts.append(Text(f"(the first {shown_rows} of {len(rows)} rows and {shown_columns} of "
                           f"{len(column_names)} columns: {hidden} more entries in --json or piped)", style="dim"))
     return parts
+
+
+def _entry_lines(rows, labels, symmetric: bool) -> list:
+    """``∂²f/∂y∂x = 3`` one a line, for the first SHOWN_ROWS entries; then how many more."""
+    from rich.text import Text  # lazy: rich only for a terminal
+
+    entries = [(labels[i][j], value) for i, row in enumerate(rows) for j, value in enumerate(row)
+               if not (symmetric and j < i)]
+    lines = [Text(f"  {label} = {_math(value)}") for label, value in entries[:SHOWN_ROWS]]
+    if len(entries) > SHOWN_ROWS:
+        lines.append(Text(f"  (… and {len(entries) - SHOWN_ROWS} more entries in --json or piped)", style="dim"))
+    return lines
 
 
 def _value_text(value) -> str:
@@ -246,7 +281,8 @@ def _hessian_view(result: Hessian, output, width) -> list:
               for e in result.entries]
     if output.show_steps:
         parts += _tree_parts(first + second, width)
-    parts += _matrix_table(result.matrix(), names, names, "Hessian H:")
+    labels = [[result.name(i, j) for j in range(len(names))] for i in range(len(names))]
+    parts += _matrix_table(result.matrix(), names, names, "Hessian H:", width, labels, result.symmetric)
     if result.symmetric and len(names) > 1:
         parts.append(Text("symmetric (second partials of a smooth formula commute): each pair "
                           "∂²f/∂x∂y = ∂²f/∂y∂x derived once", style="dim"))
@@ -255,7 +291,7 @@ def _hessian_view(result: Hessian, output, width) -> list:
     parts.append(_check_line([d for _, d in first + second]))
     if result.point is not None:
         where = ", ".join(f"{k} = {unicode_math(v)}" for k, v in result.point.items())
-        parts += _matrix_table(result.values(), names, names, f"at {where}:")
+        parts += _matrix_table(result.values(), names, names, f"at {where}:", width, labels, result.symmetric)
         parts += _curvature_lines(result)
     return parts
 
@@ -286,11 +322,12 @@ def _jacobian_view(result: Jacobian, output, width) -> list:
         named = [(f"∂f{i}/∂{v}", entry.derivation) for i, row in enumerate(result.rows, start=1)
                  for v, entry in zip(names, row)]
         parts += _tree_parts(named, width)
-    parts += _matrix_table(result.matrix(), functions, names, "Jacobian J (a row a function):")
+    labels = [[f"∂f{i}/∂{v}" for v in names] for i in range(1, len(result.rows) + 1)]
+    parts += _matrix_table(result.matrix(), functions, names, "Jacobian J (a row a function):", width, labels)
     parts.append(_check_line([e.derivation for row in result.rows for e in row]))
     if result.point is not None:
         where = ", ".join(f"{k} = {unicode_math(v)}" for k, v in result.point.items())
-        parts += _matrix_table(result.values(), functions, names, f"at {where}:")
+        parts += _matrix_table(result.values(), functions, names, f"at {where}:", width, labels)
     return parts
 
 
@@ -311,4 +348,5 @@ def rich(result, output):
             parts.append(Text("✓ as expected", style="green"))
         else:
             parts.append(Text(f"✗ {result.comparison.failure().message}", style="bold red"))
+    parts += [Text(f"note: {note}", style="dim") for note in _notes(result)]
     return Group(*parts)
