@@ -487,9 +487,23 @@ def evaluate_command(expression, points, wrt, order, numeric, digits, expect, ou
               help="Exit 1 when a special function is differentiated from a table (known_derivative).")
 @click.option("--simplify/--no-simplify", default=True, show_default=True,
               help="Simplify the raw result of the rules (bounded in time).")
+@click.option("--gradient", is_flag=True,
+              help="The gradient: every first partial derivative (along the --wrt variables, default all).")
+@click.option("--hessian", is_flag=True,
+              help="The Hessian: the matrix of second partials; with --at its eigenvalues and what they say.")
+@click.option("--jacobian", is_flag=True,
+              help="The Jacobian of a vector of functions \"[f1, f2]\" (or \"f1, f2\"): one row a function.")
+@click.option("--implicit", metavar="VAR",
+              help="Differentiate the equation F = G implicitly, VAR depending on the other variable "
+                   "(default y, as a function of x).")
+@click.option("--tangent", is_flag=True,
+              help="With --at: the answer is the tangent line (a plane with --gradient), such as 6*x - 9.")
+@click.option("--vector", is_flag=True,
+              help="Piped, a gradient as one line [a, b] (a matrix as [[a, b], [c, d]]).")
 @plot_options
 @output_options(steps=True)
-def differentiate_command(expression, wrt, order, at, expect, strict, simplify, plot, plot_size, output):
+def differentiate_command(expression, wrt, order, at, expect, strict, simplify, gradient, hessian, jacobian,
+                          implicit, tangent, vector, plot, plot_size, output):
     """The derivative, rule by rule, and the slope at a point.
 
     \b
@@ -497,15 +511,24 @@ def differentiate_command(expression, wrt, order, at, expect, strict, simplify, 
     deriv diff "(y - y_hat)**2" --wrt y_hat       the MSE loss gradient
     deriv diff "sin(x)**2" --expect "sin(2*x)"    exit 1 unless they are equal
     deriv diff "x**3*y" --wrt x --wrt y           a mixed partial
+    deriv diff "(y - (w*x + b))**2" --wrt w --wrt b --gradient
+    deriv diff "x**2 + 3*x*y + y**2" --hessian --at x=0,y=0
+    deriv diff "[x*y, x + y]" --jacobian
+    deriv diff "x**2" --at 3 --tangent            the tangent line 6*x - 9
+    deriv diff "x**2 + y**2 = 1" --at x=0,y=1     dy/dx of the circle, implicitly
 
     Each rule's result is computed from the tree and cross-checked against sympy.diff; a
     disagreement is an internal error (exit 70), never a printed answer. Piped, only the answer
-    is printed (the value with --at); --steps adds a plain-text tree.
+    is printed (the value with --at); --steps adds a plain-text tree. A gradient is piped one
+    component a line (a matrix one row a line), in the order of the variables.
     """
     from derivcli import jobs  # lazy: sympy loads only once a command runs
-    from derivcli.render import derivation as renderer  # lazy: only the renderer this command draws with
+    from derivcli.render import diff as renderer  # lazy: only the renderer this command draws with
 
-    request = jobs.DifferentiationRequest(expression, tuple(wrt), order, at, expect, strict, simplify)
+    _refuse_together(("--gradient", gradient), ("--hessian", hessian), ("--jacobian", jacobian))
+    form = "gradient" if gradient else "hessian" if hessian else "jacobian" if jacobian else None
+    request = jobs.DifferentiationRequest(expression, tuple(wrt), order, at, expect, strict, simplify, form,
+                                          implicit, tangent, vector)
     picture = _picture("diff", plot, plot_size)
     return run(output, jobs.differentiate, request, renderer, doing="differentiating", picture=picture)
 

@@ -17,8 +17,9 @@ from derivcli.calculus import compare_point_near, compare_point_sets, to_float
 from derivcli.errors import UsageError
 from derivcli.output import announce
 from derivcli.parsing import (
-    GREEK_NAMES, choose_variables, format_point, is_family, is_stretch, parse_expression, parse_family, parse_formula,
-    parse_interval, parse_point, parse_stretch, parse_value, sorted_symbols,
+    GREEK_NAMES, choose_variables, format_point, is_family, is_stretch, is_vector, parse_expression, parse_family,
+    parse_formula, parse_interval, parse_matrix, parse_point, parse_stretch, parse_value, sorted_symbols,
+    split_elements,
 )
 
 
@@ -57,7 +58,8 @@ def evaluate(request: EvaluationRequest) -> evaluation.Evaluation:
 
 @dataclass
 class DifferentiationRequest:
-    """``deriv diff``: the derivative rule by rule, its value at a point, and the CI checks."""
+    """``deriv diff``: the derivative rule by rule, its value at a point, and the CI checks; or
+    the gradient, Hessian or Jacobian (``form``), or dy/dx of an equation (``implicit``)."""
 
     expression: str
     wrt: tuple = ()
@@ -66,13 +68,29 @@ class DifferentiationRequest:
     expect: str | None = None
     strict: bool = False
     simplify: bool = True
+    form: str | None = None  # "gradient", "hessian" or "jacobian"
+    implicit: str | None = None
+    tangent: bool = False
+    vector: bool = False
 
 
 def differentiate(request: DifferentiationRequest):
-    """Parse, differentiate (one checked tree per pass), then evaluate and check."""
+    """Parse, differentiate (one checked tree per pass), then evaluate and check. A vector of
+    functions has a Jacobian (with --jacobian only: elsewhere brackets are not read); an equation
+    is differentiated implicitly."""
     from derivcli import derivation  # lazy, as each engine below: a command loads only its own
 
-    formula = parse_formula(request.expression, allow_undefined_functions=True)
+    if is_vector(request.expression) and request.form != "jacobian":
+        what = f", not a {request.form}" if request.form else ""
+        raise UsageError(f"a vector of functions has a Jacobian{what}", hint="differentiate it with --jacobian")
+    _check_form_options(request)
+    if request.form == "jacobian":
+        return _jacobian(request)
+    formula = parse_formula(request.expression, allow_undefined_functions=True, allow_equation=True)
+    if formula.equation is not None or request.implicit is not None:
+        return _implicit(request, formula)
+    if request.form is not None:
+        return _several(request, formula)
     expression = formula.expression
     if len(request.wrt) > 1 and request.order > 1:
         raise UsageError("--order applies to one variable",
@@ -82,15 +100,21 @@ def differentiate(request: DifferentiationRequest):
         variables = variables * request.order
     every = sorted_symbols(expression.free_symbols | formula.domain_symbols() | set(variables))
     point = parse_point(request.at, every) if request.at is not None else None
+    if request.tangent and len(every) > 1:
+        raise UsageError("the tangent of a function of several variables is a plane", hint="add --gradient")
     expected = None
     if request.expect is not None:
-        expected = (parse_value(request.expect) if point is not None
+        expected = (parse_value(request.expect) if point is not None and not request.tangent
                     else parse_expression(request.expect, allow_undefined_functions=True))
     times = f" ({len(variables)} passes)" if len(variables) > 1 else ""
     announce(f"differentiating{times}, checking against sympy.diff")
-    result = derivation.answer(expression, variables, point, expected, request.strict, request.simplify,
-                               domain=formula.domain)
+    result = derivation.answer(expression, variables, point, None if request.tangent else expected,
+                               request.strict, request.simplify, domain=formula.domain)
     result.reading = _names_read(formula)
+    if point is not None and request.order == 1 and len(every) == 1:
+        result.tangent = derivation.tangent(expression, variables, point, [result.value], request.tangent)
+        if request.tangent and expected is not None:
+            derivation.expect_tangent(result, expected)
     return result
 
 
@@ -103,6 +127,128 @@ def _names_read(formula) -> list[str]:
     runs = [name for name in names if name.isalpha() and name.isascii() and name not in GREEK_NAMES]
     hint = f" (for a product write {'*'.join(runs[0])})" if runs else ""
     return [f"read {listed} as {'one variable' if len(names) == 1 else 'variables, each one name'}{hint}"]
+
+
+def _check_form_options(request: DifferentiationRequest) -> None:
+    """Usage errors for options that do not go together, before any work."""
+    if request.implicit is not None and request.form is not None:
+        raise UsageError(f"--implicit and --{request.form} cannot be combined",
+                         hint="--implicit differentiates an equation; the others a formula or a vector")
+    if request.form is not None and request.order > 1:
+        kind = "second" if request.form == "hessian" else "first"
+        hint = "the matrix of second partials is --hessian" if request.form == "gradient" else None
+        raise UsageError(f"the {request.form} is made of {kind} partial derivatives: --order does not apply",
+                         hint=hint)
+    if request.strict and request.form is not None:
+        raise UsageError("--strict checks one derivative's tree", hint="give each partial derivative with --wrt")
+    if request.tangent:
+        if request.at is None:
+            raise UsageError("--tangent needs the point: give it with --at")
+        if request.order > 1 or request.form in ("hessian", "jacobian"):
+            raise UsageError("--tangent is the first-order approximation at a point",
+                             hint="use it without --order, --hessian or --jacobian")
+    if request.vector and request.form is None:
+        raise UsageError("--vector applies to --gradient, --hessian and --jacobian")
+
+
+def _point_and_expected(request: DifferentiationRequest, symbols, shape: tuple, what: str):
+    """The --at point over ``symbols`` and the --expect vector or matrix, checked against ``shape``."""
+    from derivcli import derivation  # lazy: a command loads only its own engine
+
+    point = parse_point(request.at, sorted_symbols(symbols)) if request.at is not None else None
+    if request.expect is None:
+        return point, None
+    if request.tangent:
+        return point, parse_expression(request.expect)
+    read = parse_value if point is not None else parse_expression
+    if len(shape) == 2:
+        expected = parse_matrix(request.expect, read)
+    else:
+        expected = [read(text) for text in split_elements(request.expect)]
+    derivation.check_shape(expected, shape, what)
+    return point, expected
+
+
+def _several(request: DifferentiationRequest, formula):
+    """--gradient or --hessian of one formula, along the --wrt variables (default: all of them)."""
+    from derivcli import derivation  # lazy: a command loads only its own engine
+
+    expression = formula.expression
+    variables = choose_variables(expression, request.wrt, several=True)
+    if len(set(variables)) != len(variables):
+        raise UsageError(f"--{request.form} takes each variable once", hint="give each --wrt once")
+    symbols = expression.free_symbols | formula.domain_symbols() | set(variables)
+    size = len(variables)
+    shape = (size,) if request.form == "gradient" else (size, size)
+    point, expected = _point_and_expected(request, symbols, shape, request.form)
+    if request.form == "gradient":
+        result = derivation.gradient(expression, variables, point, request.simplify, formula.domain,
+                                     request.tangent)
+    else:
+        result = derivation.hessian(expression, variables, point, request.simplify, formula.domain)
+    result.one_line = request.vector
+    _expect(result, expected, request.tangent)
+    return result
+
+
+def _jacobian(request: DifferentiationRequest):
+    """--jacobian of a vector of functions ``[f1, f2]`` (or ``f1, f2``): one gradient a row."""
+    from derivcli import derivation  # lazy: a command loads only its own engine
+
+    if request.implicit is not None:
+        raise UsageError("--implicit differentiates one equation, not a vector")
+    formulas = [parse_formula(text, allow_undefined_functions=True) for text in split_elements(request.expression)]
+    functions = [formula.expression for formula in formulas]
+    symbols = set().union(*(f.expression.free_symbols | f.domain_symbols() for f in formulas))
+    if request.wrt:
+        variables = choose_variables(functions[0], request.wrt, several=True)
+        unused = [str(v) for v in variables if not any(v in f.free_symbols for f in functions)]
+        if unused:
+            raise UsageError(f"none of the functions depends on {', '.join(unused)}",
+                             hint="--wrt names the variables of the functions")
+    else:
+        variables = sorted_symbols(symbols) or choose_variables(functions[0], several=True)
+    point, expected = _point_and_expected(request, symbols | set(variables), (len(functions), len(variables)),
+                                          "Jacobian")
+    result = derivation.jacobian(functions, variables, point, request.simplify, [f.domain for f in formulas])
+    result.one_line = request.vector
+    _expect(result, expected, False)
+    return result
+
+
+def _expect(result, expected, tangent: bool) -> None:
+    from derivcli import derivation  # lazy: a command loads only its own engine
+
+    if expected is None:
+        return
+    if tangent:
+        derivation.expect_tangent(result, expected)
+    else:
+        derivation.expect_elements(result, expected)
+
+
+def _implicit(request: DifferentiationRequest, formula):
+    """dy/dx (or dⁿy/dxⁿ with --order) of an equation, y the --implicit variable (default y)."""
+    from derivcli import derivation  # lazy: a command loads only its own engine
+
+    if formula.equation is None:
+        raise UsageError("--implicit differentiates an equation, and this has no '='",
+                         hint="write it as F = G, for example 'x**2 + y**2 = 1'")
+    if request.strict:
+        raise UsageError("--strict checks the tree of a formula's derivative, not of an equation")
+    if request.form is not None:
+        raise UsageError(f"--{request.form} takes a formula, not an equation",
+                         hint="an equation is differentiated implicitly: leave out --" + request.form)
+    left, right = formula.equation
+    symbols = left.free_symbols | right.free_symbols
+    dependent, independent = derivation.choose_implicit_variables(symbols, request.implicit, request.wrt)
+    point = parse_point(request.at, sorted_symbols(symbols)) if request.at is not None else None
+    expected = None
+    if request.expect is not None:
+        expected = (parse_value(request.expect) if point is not None and not request.tangent
+                    else parse_expression(request.expect))
+    return derivation.answer_implicit(left, right, dependent, independent, request.order, point, expected,
+                                      request.simplify, request.tangent)
 
 
 # --- deriv descend ------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ SIGNAL_STATUSES = {143: "terminated (SIGTERM): the computation is stopped and it
 # Top-level keys of each command's --json object; a test checks them against the real output.
 JSON_KEYS = {
     "diff": ["expression", "variables", "order", "derivative", "latex", "at", "value", "steps",
-             "numeric", "raw", "passes", "checked", "expect", "notes"],
+             "numeric", "raw", "passes", "checked", "expect", "notes", "tangent"],
     "eval": ["expression", "variable", "order", "exact", "digits", "points", "expect"],
     "critical": ["expression", "variables", "derivatives", "equations", "interval", "points",
                  "families", "endpoints", "complete", "method", "constant", "notes"],
@@ -50,6 +50,16 @@ JSON_KEYS = {
                 "tolerance", "max_iterations", "every", "start", "iterations", "converged",
                 "reason", "message", "hint", "warnings", "point", "at", "value", "gradient_norm",
                 "classification", "curvature", "stable_learning_rate", "trace"],
+}
+# Top-level keys of the other answers of diff; tests/test_diff_several.py and test_implicit.py
+# check them against the real output.
+DIFF_FORM_KEYS = {
+    "--gradient": ["expression", "variables", "gradient", "norm", "tangent", "at", "expect"],
+    "--hessian": ["expression", "variables", "hessian", "symmetric", "gradient", "entries", "values",
+                  "eigenvalues", "definiteness", "signs_exact", "at", "expect"],
+    "--jacobian": ["functions", "variables", "jacobian", "values", "entries", "at", "expect"],
+    "an equation": ["equation", "dependent", "independent", "order", "derivative", "latex", "first", "steps",
+                    "checked", "at", "value", "numeric", "tangent", "expect", "notes"],
 }
 
 EXAMPLES = [
@@ -66,6 +76,23 @@ EXAMPLES = [
      'deriv classify "x**2 \\- y**2"'),
     ("Gradient descent on the MSE loss, as in the seed:",
      'deriv descend "(5 \\- y_hat)**2" \\-\\-wrt y_hat \\-\\-from 3 \\-\\-lr 0.1'),
+    ("The seed's MSE loss with two weights: its gradient, one component a line:",
+     'deriv diff "(y \\- (w*x + b))**2" \\-\\-wrt w \\-\\-wrt b \\-\\-gradient'),
+    ("The Hessian at a point, its eigenvalues and what they say (there: positive definite):",
+     'deriv diff "x**2 + x*y + y**2" \\-\\-hessian \\-\\-at x=0,y=0'),
+    ("The Jacobian of a vector of functions, one row a function:",
+     'deriv diff "[x*y, x + y]" \\-\\-jacobian'),
+    ("The tangent line at x = 3 (prints 6*x \\- 9), and the tangent plane of a surface:",
+     'deriv diff "x**2" \\-\\-at 3 \\-\\-tangent\n'
+     'deriv diff "x**2*y" \\-\\-gradient \\-\\-at x=1,y=2 \\-\\-tangent'),
+    ("dy/dx of the unit circle by implicit differentiation, at a point on it, and d\\(S2y/dx\\(S2:",
+     'deriv diff "x**2 + y**2 = 1" \\-\\-implicit y \\-\\-at x=0,y=1\n'
+     'deriv diff "x**2 + y**2 = 1" \\-\\-order 2'),
+    ("CI checks of a gradient, an implicit derivative and a batch of equations, and LaTeX of the working:",
+     'deriv diff "x*y" \\-\\-gradient \\-\\-expect "[y, x]"\n'
+     'deriv diff "sin(y) = x" \\-\\-expect "1/cos(y)"\n'
+     "printf 'x**2 + y**2 = 1 => \\-x/y\\\\n' | deriv diff \\-\n"
+     'deriv diff "x**2 + y**2 = 1" \\-\\-latex \\-\\-steps'),
     ("A CI check: exit 1 unless the derivative is right:",
      'deriv diff "sin(x)**2" \\-\\-expect "sin(2*x)"'),
     ("A file of formulas on stdin, one per line, each with its expected derivative after =>:",
@@ -177,6 +204,17 @@ Points
 Variable
 \fB\-\-wrt VAR\fR chooses it; without it, \fBx\fR if present, else the only variable
 (several variables are a usage error that lists them).
+.TP
+Equations
+\fBdiff\fR differentiates an equation \fBF = G\fR (or \fBF == G\fR) implicitly:
+\fB\-\-implicit VAR\fR names the dependent variable (default \fBy\fR when the equation has
+\fBx\fR and \fBy\fR), \fB\-\-wrt\fR the independent one (default \fBx\fR); other letters
+are constants. A leading \fBy =\fR whose name is not used on the right is a header, not an equation.
+.TP
+Vectors
+\fB[f1, f2]\fR is a vector of functions (\fBdiff\fR gives its Jacobian); \fB\-\-expect\fR
+takes a vector \fB[a, b]\fR for a gradient and a matrix \fB[[a, b], [c, d]]\fR for a Hessian
+or a Jacobian.
 .TP
 Standard input
 An \fIEXPRESSION\fR of \fB\-\fR reads one formula a line; a line \fBEXPR => EXPECTED\fR
@@ -303,6 +341,10 @@ def build() -> str:
     lines += OUTPUT.strip("\n").split("\n")
     for name in COMMAND_ORDER:
         lines += [".RS", ".TP", f"\\fB{name}\\fR", ", ".join(escape(key) for key in JSON_KEYS[name]), ".RE"]
+        if name == "diff":
+            for form, keys in DIFF_FORM_KEYS.items():
+                lines += [".RS", ".TP", f"\\fBdiff\\fR with {escape(form)}", ", ".join(escape(key) for key in keys),
+                          ".RE"]
     lines += OUTPUT_AFTER.strip("\n").split("\n")
     lines += [".SH EXIT STATUS"]
     for status in ExitStatus:

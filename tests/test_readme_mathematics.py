@@ -150,6 +150,26 @@ CHECKS = {
         f"{float(sympy.sin(2 * sympy.Rational(-79, 50))):.12g}" == "0.0184063069331"
         and f"{float(2 * sympy.sin(sympy.Rational(-79, 50))):.12g}" == "-1.999915293"
         and "0.0184063069331 versus -1.99991529300" in lines(c)[1] and lines(c)[-1] == "exit 1"),
+    'deriv diff "(y - (w*x + b))**2" --wrt w --wrt b --gradient': lambda c: rows_equal(
+        lines(c), [sympy.diff((y - (W * x + B)) ** 2, v) for v in (W, B)]),
+    'deriv diff "x*y**2" --gradient --vector --at x=1,y=2': lambda c: rows_equal(
+        [lines(c)[0]], [[sympy.diff(x * y**2, v).subs({x: 1, y: 2}) for v in (x, y)]]),
+    'deriv diff "x**2 + x*y + y**2" --hessian': lambda c: rows_equal(
+        lines(c), sympy.hessian(x**2 + x * y + y**2, (x, y)).tolist()),
+    'deriv diff "[x*y, x + y]" --jacobian': lambda c: rows_equal(
+        lines(c), sympy.Matrix([x * y, x + y]).jacobian([x, y]).tolist()),
+    'deriv diff "x**2" --at 3 --tangent': lambda c: equal(read(lines(c)[0]), 9 + 6 * (x - 3)),
+    'deriv diff "x**2*y" --gradient --at x=1,y=2 --tangent': lambda c: equal(
+        read(lines(c)[0]), tangent_plane(x**2 * y, {x: 1, y: 2})),
+    'deriv diff "x**2 + y**2 = 1"': lambda c: equal(read(lines(c)[0]), implicit_slope(x**2 + y**2 - 1)),
+    'deriv diff "sin(y) = x" --expect "1/cos(y)"': lambda c: equal(read(lines(c)[0]), implicit_slope(sympy.sin(y) - x)),
+    'deriv diff "x**2 + y**2 = 1" --at x=0,y=1': lambda c: read(lines(c)[0]) == implicit_slope(x**2 + y**2 - 1).subs({x: 0, y: 1}),
+    'deriv diff "x**2 + y**2 = 1" --order 2': lambda c: equal(read(lines(c)[0]), sympy.idiff(x**2 + y**2 - 1, y, x, 2)),
+    'deriv diff "x**2 + y**2 = 1" --at x=0,y=2 2>&1; echo "exit $?"': lambda c: (
+        "off by 3" in lines(c)[0] and (0**2 + 2**2) - 1 == 3 and lines(c)[-1] == "exit 3"),
+    "printf 'x*y => [y, x]\\nx**2 + y**2 => [2*x, 2*y]\\n' | deriv diff - --gradient": lambda c: rows_equal(
+        lines(c), [[sympy.diff(f, v) for v in (x, y)] for f in (x * y, x**2 + y**2)]),
+    'deriv diff "x**2 + y**2 = 1" --latex': lambda c: lines(c)[0] == r"\frac{dy}{dx} = " + sympy.latex(-x / y),
     "paste -d '|' examples/derivatives.txt <(deriv diff - < examples/derivatives.txt)": lambda c: check_pasted_file(c),
     'deriv descend "(y - (w*x + b))**2" --data tests/data/points.csv --wrt w --wrt b --from w=0,b=0 --lr 0.05 --max-iter 5000 --verify':
         lambda c: check_fitted_line(lines(c)[0]),
@@ -176,6 +196,29 @@ def check_derivatives_file(command):
     assert len(shown) == len(formulas)
     for formula, answer in zip(formulas, shown):
         assert equal(read(answer), sympy.diff(read(formula), x)), formula
+
+
+W, B = symbol("w"), symbol("b")
+
+
+def rows_equal(shown, expected) -> bool:
+    """Each printed line (an expression, or a row ``[a, b]``) equals its expected row."""
+    assert len(shown) == len(expected)
+    for line, row in zip(shown, expected):
+        items = [read(item) for item in line.strip("[]").split(",")] if line.startswith("[") else [read(line)]
+        row = row if isinstance(row, list) else [row]
+        assert len(items) == len(row) and all(equal(a, b) for a, b in zip(items, row)), (line, row)
+    return True
+
+
+def tangent_plane(f, at: dict):
+    """z = f(a) + ∇f(a)·(x − a)."""
+    return f.subs(at) + sum(sympy.diff(f, v).subs(at) * (v - value) for v, value in at.items())
+
+
+def implicit_slope(F):
+    """dy/dx on F(x, y) = 0: −F_x / F_y."""
+    return -sympy.diff(F, x) / sympy.diff(F, y)
 
 
 def check_pasted_file(command):

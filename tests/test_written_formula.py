@@ -141,11 +141,23 @@ def test_real_nesting_and_size_are_still_bounded(invoke, formula, message):
 # --- equations are not headers ------------------------------------------------------------------
 
 @pytest.mark.parametrize("formula", ["sin(y) = x", "y = x**2 + y", "x**2 + y**2 == 1", "z = x*z + 1"])
-@pytest.mark.parametrize("command", [["diff"], ["eval", "--at", "1"], ["critical"]])
+@pytest.mark.parametrize("command", [["eval", "--at", "1"], ["critical"]])
 def test_an_equation_is_a_usage_error_that_says_so(invoke, formula, command):
     result = invoke(command[0], formula, *command[1:])
     assert result.exit_code == 2
     assert "read as an equation" in result.output and "--implicit" in result.output
+
+
+@pytest.mark.parametrize("formula, status, output", [
+    ("sin(y) = x", 0, "1/cos(y)"),
+    ("x**2 + y**2 == 1", 0, "-x/y"),
+    ("y = x**2 + y", 3, "y drops out"),  # y on the right is the same y, not a constant
+    ("z = x*z + 1", 2, "--implicit"),    # no x and y: which depends on which must be said
+])
+def test_diff_differentiates_an_equation_implicitly(invoke, formula, status, output):
+    result = invoke("diff", formula)
+    assert result.exit_code == status
+    assert output in (result.stdout if status == 0 else result.stderr)
 
 
 def test_two_equals_signs_cannot_be_read(invoke):

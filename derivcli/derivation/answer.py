@@ -36,6 +36,7 @@ class Differentiation:
     problems: list[DerivError] = field(default_factory=list)
     partial: bool = False  # f has several variables: ∂f/∂x rather than f′
     reading: list[str] = field(default_factory=list)  # how the text was read (names kept whole)
+    tangent: object | None = None  # the tangent line at the point (derivation.tangent.Tangent)
 
     def name(self, order: int | None = None) -> str:
         """The name of the derivative after ``order`` passes (all of them by default): f″, ∂²f/∂y∂x."""

@@ -8,8 +8,8 @@ variable.  User text never reaches ``sympify``, ``parse_expr`` or ``eval``: it i
 parsed by ``ast`` (parse only) and built from fixed tables of names.
 
 Modules: ``formulas`` (text to formulas, points and families), ``building`` (ast to sympy, with the
-conditions), ``conditions`` (the conditions and their test at a point), ``vocabulary`` (the names
-and limits).  Import from the package, not from the modules.
+conditions), ``conditions`` (the conditions and their test at a point), ``vectors`` (bracketed vectors
+and matrices), ``vocabulary`` (the names and limits).  Import from the package, not from the modules.
 """
 
 from .conditions import Condition, domain_symbols, domain_violation, undecided_conditions
@@ -31,13 +31,14 @@ from .formulas import (
     sorted_symbols,
     symbol_named,
 )
+from .vectors import is_vector, parse_matrix, split_elements
 from .vocabulary import CONSTANTS, FUNCTIONS, GREEK_NAMES, MAX_DEPTH, MAX_NAME_LENGTH, OTHERWISE_NAMES, PIECEWISE_NAMES
 
 __all__ = [
     "CONSTANTS", "FUNCTIONS", "GREEK_NAMES", "MAX_DEPTH", "MAX_NAME_LENGTH", "OTHERWISE_NAMES", "PIECEWISE_NAMES",
     "Condition", "Formula", "PointFamily", "choose_variables", "decimal_places", "domain_symbols",
-    "domain_violation", "format_point", "is_family", "is_stretch", "parse_expression", "parse_family",
-    "parse_formula", "parse_stretch",
-    "parse_interval", "parse_point", "parse_value", "sorted_symbols", "symbol_named",
+    "domain_violation", "format_point", "is_family", "is_stretch", "is_vector", "parse_expression", "parse_family",
+    "parse_formula", "parse_interval", "parse_matrix", "parse_point", "parse_stretch", "parse_value", "sorted_symbols",
+    "split_elements", "symbol_named",
     "undecided_conditions",
 ]

@@ -346,8 +346,9 @@ def parse_formula(text: str, allow_undefined_functions: bool = False,
     if not allow_equation:
         raise UsageError(
             f"{_quote(text)} was read as an equation (its left side is not a header such as f(x) =): "
-            "implicit differentiation needs --implicit, which deriv does not offer yet",
-            hint="to differentiate a formula, give it alone, or after a header whose name is not used on the right",
+            "this command reads formulas, not equations",
+            hint="to differentiate an equation implicitly use deriv diff EQUATION --implicit VAR "
+                 "(VAR the dependent variable); a formula stands alone, or after a header such as f(x) =",
         )
     left, right = expressions
     return Formula(left - right, domain, symbols, equation=(left, right))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sympy
 
 from derivcli.derivation import Differentiation
+from derivcli.render import tangent as tangent_view
 from derivcli.render.mathtext import UnicodePrinter, numeric_text, unicode_math
 
 LARGE_TREE = 40          # steps; above this, trivial leaves (constants, the variable) are hidden
@@ -138,7 +139,10 @@ def plain(result: Differentiation, output) -> list[str]:
         for tree in result.derivation.trees:
             lines += _plain_tree(tree)
     answer = result.value if result.point is not None else result.derivation.result
-    lines.append(sympy.sstr(answer))
+    if result.tangent is not None and result.tangent.asked:
+        lines.append(tangent_view.plain_line(result.tangent))
+    else:
+        lines.append(sympy.sstr(answer))
     return lines
 
 
@@ -187,6 +191,7 @@ def to_json(result: Differentiation, output) -> dict:
                     "methods": [check.method for check in derivation.checks]},
         "expect": None,
         "notes": result.notes,
+        "tangent": tangent_view.record(result.tangent),
     }
     if result.comparison is not None:
         record["expect"] = {"expected": sympy.sstr(result.comparison.expected),
@@ -209,6 +214,8 @@ def latex(result: Differentiation, output) -> str:
     """LaTeX of the answer; with --steps an aligned derivation, one line a step."""
     derivation = result.derivation
     if not output.show_steps:
+        if result.tangent is not None and result.tangent.asked:
+            return tangent_view.latex_line(result.tangent)
         if result.point is not None:
             where = ", ".join(f"{sympy.latex(k)}={sympy.latex(v)}" for k, v in result.point.items())
             return (rf"\left. {sympy.latex(derivation.result)} \right|_{{{where}}} = "
@@ -313,7 +320,7 @@ def _slope_sentence(result: Differentiation) -> str:
     point = result.point
     exact = unicode_math(value)
     if value.free_symbols or value.has(sympy.core.function.AppliedUndef):
-        return f"at {_point_text(point)}: {result.name()} = {exact}"  # f′(1) of an undefined f: no number to tell
+        return f"at {_point_text(point)}: {_name(result)} = {exact}"  # f′(1) of an undefined f: no number to tell
     approximate = numeric_text(value, 6)
     shown = exact if exact == approximate or value.is_Integer else f"{exact} ≈ {approximate}"
     where = _point_text(point)
@@ -361,6 +368,7 @@ def rich(result: Differentiation, output):
                           (" ", Text(_math(derivation.result), style="bold")), ("   ", check)]))
     if result.point is not None:
         parts.append(Text(_slope_sentence(result)))
+        parts += tangent_view.rich_lines(result.tangent)
     if result.comparison is not None:
         if result.comparison.equal:
             parts.append(Text(f"✓ as expected ({_math(result.comparison.expected)})", style="green"))
