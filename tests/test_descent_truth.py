@@ -100,6 +100,15 @@ def test_a_step_that_no_longer_moves_the_point_is_stalled_not_converged(invoke):
     assert abs(gradient_at(f, at(record))[0]) < float(looser)
 
 
+def test_a_rate_too_small_to_move_the_point_is_named_not_the_tolerance(invoke):
+    result = invoke("descend", "(x-1)**2", "--from", "3", "--lr", "1e-17")
+    assert result.exit_code == 3 and "stalled" in result.stderr
+    assert "--tol" not in result.stderr  # |f′| = 4: no tolerance would make this a minimum
+    rate = suggested(result.stderr)
+    status, record = run_json(invoke, "(x-1)**2", "--from", "3", *rate)
+    assert status == 0 and abs(gradient_at((x - 1) ** 2, at(record))[0]) < 1e-10
+
+
 def test_the_docs_say_tol_bounds_the_gradient(invoke):
     help_text = " ".join(invoke("descend", "--help").stdout.split())
     assert "Converged only when |grad f| is below TOL" in help_text

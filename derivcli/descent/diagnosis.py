@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from derivcli.calculus import symmetric_eigen
 from derivcli.descent.compiling import Functions
-from derivcli.descent.minimum import FLAT, FLAT_HERE, INCONCLUSIVE, LOWER_NEARBY
+from derivcli.descent.minimum import FLAT, FLAT_HERE, GRADIENT_SHARE, INCONCLUSIVE, LOWER_NEARBY
 from derivcli.descent.path import Scales, path_curvature, rose, swings
 from derivcli.descent.results import DIVERGED, LEFT_DOMAIN, MAX_ITERATIONS, NOT_A_MINIMUM, STALLED, TraceRow
 from derivcli.descent.start import Settings, Start
@@ -72,6 +72,8 @@ def hint_for(stop: Stop, functions: Functions, settings: Settings, start: Start,
         return divergence_hint(functions.names, settings, start, stable, try_rate, stop.fell_without_bound, along)
     if stop.reason == MAX_ITERATIONS:
         return _stall_hint(stop, functions, settings, start, stable, final_curvature, try_rate, course)
+    if stop.reason == STALLED and stop.gradient_norm > GRADIENT_SHARE * course.scales.gradient:
+        return _tiny_step_hint(settings, stable, try_rate)
     if stop.reason == STALLED:
         return _tolerance_hint(stop, functions.names, settings, try_rate)
     if stop.reason == NOT_A_MINIMUM and course.classification in (FLAT_HERE, LOWER_NEARBY, INCONCLUSIVE):
@@ -264,6 +266,15 @@ def _tolerance_hint(stop: Stop, names, settings: Settings, try_rate: TryRate | N
     if trial.converged:
         return f"{text}: --tol {looser:g} converges in {count(trial.iterations, 'iteration')} (at a minimum)"
     return f"{text}; with --tol {looser:g}: {trial.message}"
+
+
+def _tiny_step_hint(settings: Settings, stable: float | None, try_rate: TryRate | None) -> str:
+    """A stall far from any stationary point: the learning rate is too small to move the point."""
+    text = (f"the learning rate {settings.learning_rate:g} is too small to move the point in floating point "
+            "while the gradient is still large; a larger --lr")
+    if try_rate is None or stable is None:
+        return text
+    return text + larger_rates(settings, stable, try_rate)
 
 
 def _thrown_hint(functions: Functions, settings: Settings, start: Start, try_rate: TryRate | None,
