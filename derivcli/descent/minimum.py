@@ -33,6 +33,8 @@ GRADIENT_SHARE = 1e-2
 # Nearby points are probed at these fractions of the run's length scale (and past the model's
 # stationary point).
 PROBE_RADII = (1e-3, 1e-2)
+# ... and at least this fraction of the point's size (thousands of times the double precision).
+RESOLUTION = 1e-12
 
 # Classifications besides "minimum".
 MAXIMUM, SADDLE, LOWER_NEARBY, FLAT_HERE, INCONCLUSIVE = (
@@ -109,7 +111,9 @@ def _nearby(functions: Functions, point, value, directions, radii, scales: Scale
     anywhere is not a minimum; higher by more than rounding on every side is; no measurable
     change anywhere is a flat stretch; anything between is inconclusive."""
     noise = scales.noise
-    radii = [*radii, *(fraction * scales.length for fraction in PROBE_RADII)]
+    # no radius so small that the probe is the point itself in floating point
+    least = RESOLUTION * math.hypot(*point)
+    radii = [max(radius, least) for radius in [*radii, *(fraction * scales.length for fraction in PROBE_RADII)]]
     risen = set()
     for radius in radii:
         for index, vector in enumerate(directions):

@@ -28,8 +28,8 @@ CURVATURE_SAMPLES = 200
 @dataclass(frozen=True)
 class Scales:
     """The yardsticks of one run: the largest |f| and ‖∇f‖ met at the start and along the
-    recorded path, and its length scale (the largest of |start|, |end| and |end − start|;
-    1 when all three are 0, the unit of the coordinates)."""
+    recorded path, and its length scale: the distance the run covered (|start| for a run that
+    did not move; 1 when that is 0 too, the unit of the coordinates)."""
 
     value: float
     gradient: float
@@ -46,7 +46,7 @@ def scales_of(start_point, start_value: float, start_gradient: float, trace: lis
     values = [abs(start_value)] + [abs(row.value) for row in trace if math.isfinite(row.value)]
     gradients = [start_gradient] + [row.gradient_norm for row in trace if math.isfinite(row.gradient_norm)]
     moved = math.dist(start_point, point) if all(math.isfinite(p) for p in point) else math.inf
-    length = max(math.hypot(*start_point), math.hypot(*point), moved)
+    length = moved if 0 < moved < math.inf else math.hypot(*start_point)
     return Scales(max(values), max(gradients), length if 0 < length < math.inf else 1.0)
 
 
