@@ -604,7 +604,8 @@ def classify_command(expression, point, wrt, interval, inflections, expect, plot
 @click.option("--max-iter", "max_iterations", type=click.IntRange(min=1), default=1000,
               show_default=True, metavar="N", help="Stop after N iterations.")
 @click.option("--tol", "tolerance", type=click.FloatRange(min=0), default=1e-10, show_default=True,
-              metavar="TOL", help="Converged when |grad f| (or the step) is below TOL.")
+              metavar="TOL", help="Converged only when |grad f| is below TOL (in f's own units); a step too "
+                                  "small to move the point ends the run as stalled (exit 3). 0 runs every iteration.")
 @click.option("--method", "methods", type=click.Choice(["gd", "momentum", "newton"]), multiple=True,
               help="Plain gradient descent, heavy-ball momentum, or Newton's method  [default: gd]; "
                    "repeat to compare.")

@@ -289,12 +289,15 @@ def descend(request: DescentRequest):
 
     if request.data is not None:
         return _descend_on_data(request)
-    expression = parse_expression(request.expression)
+    formula = parse_formula(request.expression)
+    expression = formula.expression
     variables = choose_variables(expression, request.wrt, several=True)
     unused = [str(v) for v in variables if request.wrt and v not in expression.free_symbols]
     if unused:
         raise UsageError(f"f does not depend on {', '.join(unused)}", hint="--wrt names a variable of f")
-    point = parse_point(request.start, sorted_symbols(expression.free_symbols | set(variables)))
+    # the variables of the formula as written: x of sqrt(x)**2 - x, though sympy's f forgot it
+    written = formula.domain_symbols() - set(variables) - expression.free_symbols
+    point = parse_point(request.start, sorted_symbols(expression.free_symbols | set(variables) | written))
     fixed = {symbol: value for symbol, value in point.items() if symbol not in variables}
     if request.expect is not None:
         parse_point(request.expect, variables)  # a usage error before any work
@@ -305,7 +308,7 @@ def descend(request: DescentRequest):
             expression.xreplace(fixed), variables, start, method=settings.method,
             learning_rate=settings.learning_rate, momentum=request.momentum,
             max_iterations=settings.max_iterations, tolerance=settings.tolerance, every=settings.every,
-            progress=progress,
+            progress=progress, domain=formula.domain, held=fixed,
         )
 
     if _compares(request):
@@ -362,15 +365,15 @@ def _descend_on_data(request: DescentRequest):
 
     if request.expect is not None:
         raise UsageError("--expect is for formulas; with --data use --verify (least squares)")
-    expression = parse_expression(request.expression)
-    objective = _read_objective(request, expression)
+    formula = parse_formula(request.expression)
+    objective = _read_objective(request, formula.expression)
     point = parse_point(request.start, list(objective.weights))
     start = [point[w] for w in objective.weights]
     iterations = request.epochs if request.epochs and request.batch_size is None else request.max_iterations
     schedule = descent.Schedule(request.batch_size, request.epochs, request.seed)
 
     def run_one(settings, progress=None):
-        return descent.train(objective, start, settings, schedule, request.verify)
+        return descent.train(objective, start, settings, schedule, request.verify, domain=formula.domain)
 
     if _compares(request):
         return _comparison(request, run_one, iterations)

@@ -1,30 +1,46 @@
-"""What the end of a run means: is it a minimum, and if the run failed, why.
+"""Why a run failed, in the user's terms, with a remedy that was tried.
 
-A "minimum" is only claimed after the second-order test (or, where that is inconclusive, a look
-at nearby points) agrees.  A divergence is explained by the stability bound of the learning rate
-(2/c for gd, 2(1+β)/c for momentum, c the largest curvature at the start), with a smaller rate
-that was tried and seen to work; a stall by the rate, a corner or a flat stretch.
+A divergence is explained by the stability bound of the learning rate (2/c for gd, 2(1+β)/c for
+momentum, c the largest curvature at the start, or met along the path where f began to rise),
+with a rate that was tried and seen to work; f is called unbounded below only on evidence (it
+fell without bound, or fell steadily while the gradient grew), never because f curves downward
+at the start.  A run at the iteration limit is explained by f swinging up and down (the rate
+against the curvature along the path), by a rate far below the bound (larger rates tried), a
+corner or a flat stretch; a stalled run by the tolerance; an end that is no minimum by the
+overshoot that threw it there, or by the tolerance.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from typing import NamedTuple
 
-from derivcli.calculus import solve_linear, symmetric_eigen
+from derivcli.calculus import symmetric_eigen
 from derivcli.descent.compiling import Functions
-from derivcli.descent.results import DIVERGED, MAX_ITERATIONS, NOT_A_MINIMUM, DescentResult
+from derivcli.descent.minimum import FLAT, FLAT_HERE, GRADIENT_SHARE, INCONCLUSIVE, LOWER_NEARBY
+from derivcli.descent.path import Scales, path_curvature, rose, swings
+from derivcli.descent.results import DIVERGED, LEFT_DOMAIN, MAX_ITERATIONS, NOT_A_MINIMUM, STALLED, TraceRow
 from derivcli.descent.start import Settings, Start
 from derivcli.descent.stopping import Stop
-from derivcli.descent.wording import count, point_text
+from derivcli.descent.trials import TRIAL_ITERATIONS, TryRate, larger_rates, tried_rates
+from derivcli.descent.wording import count, point_text, slope_name
 
-# An eigenvalue smaller than this fraction of the largest curvature seen counts as zero.
-FLAT = 1e-3
-# Iterations of each trial run behind a "--lr ... converges" suggestion.
-TRIAL_ITERATIONS = 20_000
 
-# try_rate(learning_rate, max_iterations): the same descent again with another rate, no hints.
-TryRate = Callable[[float, int], DescentResult]
+class Course(NamedTuple):
+    """What a run met on its way: the recorded rows, the scales of f, and the classification of
+    its end (None when it did not converge)."""
+
+    trace: list[TraceRow]
+    scales: Scales
+    classification: str | None
+
+
+class Bound(NamedTuple):
+    """The stability bound of the curvature met along the path: the bound, the curvature, where."""
+
+    rate: float
+    curvature: float
+    point: tuple[float, ...]
 
 
 def stability(method: str, curvature: float | None, momentum: float) -> float | None:
@@ -44,122 +60,54 @@ def largest_curvature(functions: Functions, point) -> float | None:
     return symmetric_eigen(hessian)[0][-1] if hessian is not None else None
 
 
-# --- is it a minimum? ---------------------------------------------------------------------------
-
-
-def check_minimum(stop: Stop, functions: Functions, start: Start, warnings: list[str]) -> str | None:
-    """Classify a converged end point; one that is not a minimum turns the stop into
-    NOT_A_MINIMUM.  Returns the classification (None when the run did not converge)."""
-    if not stop.converged:
-        return None
-    classification, note = classify(functions, stop.point, stop.value, start.curvature)
-    if classification in ("maximum", "saddle point", "not a minimum"):
-        stop.reason = NOT_A_MINIMUM
-        slope = "f′ = 0" if len(functions.names) == 1 else "∇f = 0"
-        stop.message = f"stopped where {slope}, but this is not a minimum: {note}"
-    elif note:
-        warnings.append(note)
-    return classification
-
-
-def classify(functions: Functions, point, value, start_curvature):
-    """Is the stationary point a minimum?  (classification, note) from H, then nearby points.
-
-    A positive definite Hessian is trusted only when it stays so a few Newton steps around the
-    point (x**3 near 0 has f'' > 0 on one side and f'' < 0 on the other); otherwise f itself is
-    compared with nearby points, far enough away to step over the point's own inaccuracy.
-    """
-    size = functions.compiled.size
-    hessian = functions.hessian_at(point)
-    if hessian is None:
-        axes = [[1.0 if i == j else 0.0 for j in range(size)] for i in range(size)]
-        lower = _lower_nearby(functions.value_and_gradient, point, value, axes, [])
-        if lower:
-            return "not a minimum", lower
-        return "minimum", (
-            "the second derivatives have no value here; f is not lower at nearby points, "
-            "so this is taken as a minimum"
-        )
-    eigenvalues, vectors = symmetric_eigen(hessian)
-    scale = max([abs(e) for e in eigenvalues] + [abs(start_curvature or 0.0)])
-    flat = FLAT * scale
-    if eigenvalues[-1] < -flat:
-        if size == 1:
-            return "maximum", f"f″ = {eigenvalues[0]:.6g} < 0 here (a maximum)"
-        return "maximum", "f curves downward in every direction here (a maximum)"
-    if eigenvalues[0] < -flat:
-        return "saddle point", "f curves up in one direction and down in another (a saddle point)"
-    gradient = functions.value_and_gradient(*point)[1:]
-    offset = solve_linear(hessian, gradient) if eigenvalues[0] > 0 else None
-    if offset is not None and _stays_convex(functions, point, offset, eigenvalues[0]):
-        return "minimum", None
-    # The second-derivative test is inconclusive: compare f with nearby points along each
-    # eigenvector, further away than the distance to the predicted stationary point.
-    radii = []
-    if offset is not None and all(math.isfinite(d) for d in offset):
-        radii.append(10 * math.hypot(*offset))
-    lower = _lower_nearby(functions.value_and_gradient, point, value, vectors, radii)
-    if lower:
-        return "not a minimum", "f is flat here (the second-derivative test is inconclusive) and " + lower
-    return "minimum", "the second-derivative test is inconclusive here (f is flat); f is not lower at nearby points"
-
-
-def _stays_convex(functions: Functions, point, offset, lowest) -> bool:
-    """True when H stays clearly positive definite three Newton steps to either side."""
-    robust = True
-    for sign in (3.0, -3.0):
-        nearby = functions.hessian_at(tuple(p - sign * d for p, d in zip(point, offset)))
-        if nearby is None or not symmetric_eigen(nearby)[0][0] > lowest / 2:
-            robust = False
-    return robust
-
-
-def _lower_nearby(value_and_gradient, point, value, directions, radii) -> str | None:
-    """A note naming a nearby point (along a direction, at a radius) where f is lower, or None."""
-    size = max(1.0, math.hypot(*point))
-    for radius in [*radii, 1e-3 * size, 1e-2 * size]:
-        for vector in directions:
-            for sign in (1.0, -1.0):
-                probe = tuple(p + sign * radius * v for p, v in zip(point, vector))
-                try:
-                    nearby_value = value_and_gradient(*probe)[0]
-                except (ArithmeticError, ValueError, TypeError):
-                    continue
-                if isinstance(nearby_value, complex) or not math.isfinite(nearby_value):
-                    continue
-                if nearby_value < value - 1e-12 * max(1.0, abs(value)):
-                    where = ", ".join(f"{p:.6g}" for p in probe)
-                    return (
-                        f"f is lower nearby (f = {nearby_value:.6g} at ({where})); "
-                        "f may be unbounded below, or the minimum lies further on"
-                    )
-    return None
-
-
 # --- why a run failed ---------------------------------------------------------------------------
 
 
 def hint_for(stop: Stop, functions: Functions, settings: Settings, start: Start, stable: float | None,
-             final_curvature: float | None, try_rate: TryRate | None) -> str | None:
-    """A hint for a run that diverged or reached the iteration limit (None otherwise).
-    ``try_rate`` runs trials of smaller learning rates; None skips them."""
+             final_curvature: float | None, try_rate: TryRate | None, course: Course) -> str | None:
+    """A hint for a run that did not end at a minimum (None otherwise).  ``try_rate`` runs
+    trials of other learning rates (and, with ``tolerance=``, tolerances); None skips them."""
     if stop.reason == DIVERGED:
-        return divergence_hint(functions.names, settings, start, stable, try_rate, stop.fell_without_bound)
+        along = None if stop.fell_without_bound else path_bound(functions, settings, course.trace)
+        return divergence_hint(functions.names, settings, start, stable, try_rate, stop.fell_without_bound, along)
     if stop.reason == MAX_ITERATIONS:
-        return _stall_hint(stop, functions, settings, start, stable, final_curvature, try_rate)
+        return _stall_hint(stop, functions, settings, start, stable, final_curvature, try_rate, course)
+    if stop.reason == STALLED and stop.gradient_norm > GRADIENT_SHARE * course.scales.gradient:
+        return _tiny_step_hint(settings, stable, try_rate)
+    if stop.reason == STALLED:
+        return _tolerance_hint(stop, functions.names, settings, try_rate)
+    if stop.reason == NOT_A_MINIMUM and course.classification in (FLAT_HERE, LOWER_NEARBY, INCONCLUSIVE):
+        return _thrown_hint(functions, settings, start, try_rate, course)
+    if stop.reason == LEFT_DOMAIN:
+        return ("descent runs on f as sympy simplified it, which is defined where the formula as written is "
+                "not; a minimum must lie inside the domain: start elsewhere, or write f without that part")
     return None
 
 
+def path_bound(functions: Functions, settings: Settings, trace: list[TraceRow]) -> Bound | None:
+    """The stability bound of the largest curvature met along the path (gd and momentum only)."""
+    if settings.method == "newton":
+        return None
+    found = path_curvature(functions, trace)
+    if found is None:
+        return None
+    curvature, point = found
+    return Bound(stability(settings.method, curvature, settings.momentum), curvature, point)
+
+
 def divergence_hint(names, settings: Settings, start: Start, stable: float | None,
-                    try_rate: TryRate | None, fell_without_bound: bool = False) -> str:
+                    try_rate: TryRate | None, fell_without_bound: bool = False, along: Bound | None = None) -> str:
     """Why a run diverged (or swung without settling) and, for gd and momentum, a learning rate
-    that was tried and works."""
+    that was tried and works.  ``along`` is the bound of the curvature met along the path, which
+    explains a run the curvature of the start does not (f curving downward there)."""
     method, learning_rate, curvature = settings.method, settings.learning_rate, start.curvature
     if method == "newton":
         return (
             "Newton's method can overshoot far from a minimum or where f″ ≤ 0; "
             "start closer to the minimum, use a damped step (--lr below 1) or use --method gd"
         )
+    if along is not None and (stable is None or learning_rate < stable) and learning_rate >= along.rate * (1 - 1e-9):
+        return overshoot_along_path(settings, along, try_rate)
     if curvature is None:
         return "try a smaller --lr"
     if curvature < 0:
@@ -180,7 +128,17 @@ def divergence_hint(names, settings: Settings, start: Start, stable: float | Non
     text = rate_against_bound(learning_rate, formula, stable, curvature, fell_without_bound)
     if try_rate is None:
         return text
-    return text + tried_rates(settings, stable, try_rate, fell_without_bound)
+    return text + tried_rates(settings, stable, try_rate, fell_without_bound, TRIAL_ITERATIONS)
+
+
+def overshoot_along_path(settings: Settings, along: Bound, try_rate: TryRate | None) -> str:
+    """The learning rate against the bound of the curvature met along the path, and a rate tried."""
+    formula = "2/c" if settings.method == "gd" else "2(1+β)/c"
+    words = "c = {} is the largest curvature of f along the path, up to where f began to rise"
+    text = rate_against_bound(settings.learning_rate, formula, along.rate, along.curvature, False, words)
+    if try_rate is None:
+        return text
+    return text + tried_rates(settings, along.rate, try_rate, False, TRIAL_ITERATIONS)
 
 
 def rate_against_bound(learning_rate, formula, bound, curvature, fell_without_bound,
@@ -209,30 +167,12 @@ def rate_against_bound(learning_rate, formula, bound, curvature, fell_without_bo
     )
 
 
-def tried_rates(settings: Settings, bound: float, try_rate: TryRate, fell_without_bound: bool) -> str:
-    """Try smaller rates (each run short enough that the trials stay cheap) and name one that
-    was seen to converge, or at least not to diverge."""
-    budget = min(settings.max_iterations, TRIAL_ITERATIONS)
-    candidate = min(bound / 2, settings.learning_rate / 2)
-    steady = None
-    for _ in range(6):
-        trial = try_rate(candidate, budget)
-        if trial.converged:
-            return f": --lr {candidate:.3g} converges in {count(trial.iterations, 'iteration')}"
-        if trial.reason == MAX_ITERATIONS and steady is None and trial.gradient_norm < trial.trace[0].gradient_norm:
-            steady = candidate  # not converged yet, but heading downhill with a shrinking gradient
-        candidate /= 4
-    # Where f is known to fall without bound, a slower run that has not got there yet proves nothing.
-    if steady is not None and not fell_without_bound:
-        return f": --lr {steady:.3g} does not diverge (it had not converged after {budget} iterations)"
-    return "; no smaller learning rate that was tried converged either"
-
-
 def _stall_hint(stop: Stop, functions: Functions, settings: Settings, start: Start, stable, final_curvature,
-                try_rate: TryRate | None) -> str | None:
+                try_rate: TryRate | None, course: Course) -> str | None:
     """Why a run reached the iteration limit, where that can be told: a learning rate at the
-    stability bound (f swings), far below it (tiny steps), a corner (the slope jumps) or a flat
-    stretch (the slope fades)."""
+    stability bound, f swinging up and down (the rate against the curvature along the path), a
+    rate far below the bound (tiny steps), a corner (the slope jumps) or a flat stretch (the
+    slope fades)."""
     curvature, learning_rate, names = start.curvature, settings.learning_rate, functions.names
     # the curvature has faded since the start (x**4 from 2): the bound 2/c of the start says
     # nothing about why the run is slow now
@@ -241,14 +181,18 @@ def _stall_hint(stop: Stop, functions: Functions, settings: Settings, start: Sta
     if stable is not None and learning_rate >= stable * (1 - 1e-9) and not faded:
         return divergence_hint(names, settings, start, stable, try_rate)
     if stable is not None and learning_rate < stable / 100:
-        return (
-            f"the learning rate {learning_rate:g} is far below the stable bound {stable:.3g}; "
+        text = (
+            f"the learning rate {learning_rate:g} is far below the stable bound {stable:.3g} of the start; "
             "a larger --lr (or a larger --max-iter) may converge"
         )
+        return text + larger_rates(settings, stable, try_rate) if try_rate is not None else text
     if settings.method != "newton":
         corner = _corner_hint(functions, stop.point, learning_rate, stop.gradient_norm, final_curvature)
         if corner:
             return corner
+    swinging = _swing_hint(functions, settings, try_rate, course)
+    if swinging:
+        return swinging
     if faded:
         fading = (
             f"f″ = {final_curvature:.3g} here, {curvature:.3g} at the start" if len(names) == 1
@@ -287,3 +231,66 @@ def _corner_hint(functions: Functions, point, learning_rate, final_norm, final_c
         f"smaller ({size}): f seems to have a corner there (as |x| has at 0), where the slope jumps and "
         "never becomes small, so the gradient test cannot pass; deriv critical finds such points exactly"
     )
+
+
+def _swing_hint(functions: Functions, settings: Settings, try_rate: TryRate | None, course: Course) -> str | None:
+    """f stopped settling and swings up and down: the rate is too large for the curvature met
+    along the path (a small enough step always lowers f), and a smaller rate that was tried."""
+    if settings.method == "newton":
+        return None
+    swung = swings(course.trace, course.scales)
+    if not swung:
+        return None
+    rows = len(course.trace) - len(course.trace) // 2 - 1
+    text = f"f swings up and down without settling (it rose at {swung} of the last {rows} recorded steps)"
+    along = path_bound(functions, settings, course.trace)
+    if along is not None and settings.learning_rate >= along.rate * (1 - 1e-9):
+        return f"{text}: {overshoot_along_path(settings, along, try_rate)}"
+    text += ": the steps are too long for the curvature here"
+    if try_rate is None:
+        return text
+    return text + tried_rates(settings, settings.learning_rate, try_rate, False, TRIAL_ITERATIONS)
+
+
+def _tolerance_hint(stop: Stop, names, settings: Settings, try_rate: TryRate | None) -> str:
+    """A stalled run: --tol asks for a gradient smaller than floating point can reach here."""
+    slope = slope_name(names)
+    looser = 10.0 ** math.ceil(math.log10(stop.gradient_norm) + 1e-9)
+    text = (
+        f"--tol bounds {slope} in f's own units, and here {slope} cannot get smaller in floating point "
+        f"(the steps no longer change the point); a --tol above {stop.gradient_norm:.3g} accepts it"
+    )
+    if try_rate is None:
+        return text
+    trial = try_rate(settings.learning_rate, settings.max_iterations, tolerance=looser)
+    if trial.converged:
+        return f"{text}: --tol {looser:g} converges in {count(trial.iterations, 'iteration')} (at a minimum)"
+    return f"{text}; with --tol {looser:g}: {trial.message}"
+
+
+def _tiny_step_hint(settings: Settings, stable: float | None, try_rate: TryRate | None) -> str:
+    """A stall far from any stationary point: the learning rate is too small to move the point."""
+    text = (f"the learning rate {settings.learning_rate:g} is too small to move the point in floating point "
+            "while the gradient is still large; a larger --lr")
+    if try_rate is None or stable is None:
+        return text
+    return text + larger_rates(settings, stable, try_rate)
+
+
+def _thrown_hint(functions: Functions, settings: Settings, start: Start, try_rate: TryRate | None,
+                 course: Course) -> str | None:
+    """An end where f is flat or lower nearby: a rate that overshot and threw the run there (f
+    rose on the way), or a tolerance that is loose in f's own units."""
+    if settings.method != "newton" and rose(course.trace, start.value, course.scales.noise):
+        along = path_bound(functions, settings, course.trace)
+        if along is not None and settings.learning_rate >= along.rate * (1 - 1e-9):
+            return ("f rose on the way, so the steps overshot and threw the run here: "
+                    + overshoot_along_path(settings, along, try_rate))
+        return "f rose on the way, so the steps overshot and threw the run here; try a smaller --lr"
+    if course.classification == LOWER_NEARBY:
+        slope = slope_name(functions.names)
+        return (
+            f"the gradient test passed only in absolute terms: --tol bounds {slope} in f's own units, and "
+            f"{slope} was at most {course.scales.gradient:.3g} on this path; a smaller --tol lets the descent go on"
+        )
+    return None

@@ -11,7 +11,8 @@ from __future__ import annotations
 import sympy
 
 from derivcli.calculus import symmetric_eigen
-from derivcli.descent.diagnosis import TryRate, rate_against_bound, stability, tried_rates
+from derivcli.descent.diagnosis import rate_against_bound, stability
+from derivcli.descent.trials import TryRate, tried_rates
 from derivcli.descent.objective import Objective
 from derivcli.descent.results import DIVERGED, MAX_ITERATIONS, LossMap, TraceRow, Verification
 from derivcli.descent.start import Settings

@@ -27,8 +27,8 @@ CHUNK = 20_000
 # (tests/test_descent.py checks this).
 LOOP_NAMES = (
     "iteration", "stop_at", "value", "value_before", "gnorm", "step", "increases", "next_record",
-    "record", "learning_rate", "beta", "tolerance", "step_tolerance", "step_gate", "speed_gate", "increase_limit",
-    "every", "direction", "positive", "nonpositive", "error", "newton_direction",
+    "record", "learning_rate", "beta", "tolerance", "speed_gate", "increase_limit",
+    "every", "stall", "direction", "positive", "nonpositive", "error", "newton_direction",
     "RUNAWAY", "INFINITY", "state", "new_step", "new_gnorm", "settings",
 )
 
@@ -53,11 +53,12 @@ def _hypot(names) -> str:
 
 
 def _gd_update(xs, ps, us, gs, state):
-    """Plain descent: p ← p − lr·∇f(p).  (lines, the step just taken, the previous point)"""
+    """Plain descent: p ← p − lr·∇f(p).  (lines, the step just taken, the previous point, the
+    test that the step left the point unchanged)"""
     lines = []
     for p, x, g in zip(ps, xs, gs):
         lines += [f"{p} = {x}", f"{x} = {p} - learning_rate*{g}"]
-    return lines, "learning_rate*gnorm", _tuple(ps)
+    return lines, "learning_rate*gnorm", _tuple(ps), _unchanged(xs, ps)
 
 
 def _momentum_update(xs, ps, us, gs, state):
@@ -65,7 +66,8 @@ def _momentum_update(xs, ps, us, gs, state):
     lines = []
     for u, x, g in zip(us, xs, gs):
         lines += [f"{u} = beta*{u} - learning_rate*{g}", f"{x} = {x} + {u}"]
-    return lines, _hypot(us), _tuple([f"{x} - {u}" for x, u in zip(xs, us)])
+    # a momentum step is momentarily tiny at every turn: no stall test
+    return lines, _hypot(us), _tuple([f"{x} - {u}" for x, u in zip(xs, us)]), "False"
 
 
 def _newton_update(xs, ps, us, gs, state):
@@ -91,7 +93,14 @@ def _newton_update(xs, ps, us, gs, state):
         ]
         for i, (p, x) in enumerate(zip(ps, xs)):
             lines += [f"{p} = {x}", f"{x} = {p} - learning_rate*direction[{i}]"]
-    return lines, _hypot([f"{x} - {p}" for x, p in zip(xs, ps)]), _tuple(ps)
+    return lines, _hypot([f"{x} - {p}" for x, p in zip(xs, ps)]), _tuple(ps), _unchanged(xs, ps)
+
+
+def _unchanged(xs, ps) -> str:
+    """True when no coordinate moved: the step fell below the spacing of the floating-point
+    numbers at the point, so every later step repeats this one (cheap: the first moved
+    coordinate ends the test)."""
+    return " and ".join(f"{x} == {p}" for x, p in zip(xs, ps))
 
 
 _UPDATES = {"gd": _gd_update, "momentum": _momentum_update, "newton": _newton_update}
@@ -101,7 +110,8 @@ def loop_source(compiled: Compiled, method: str) -> str:
     """The source of the iteration loop for one method, specialised to the number of variables.
 
     ``run(state, stop_at, record, settings)`` continues from ``state`` until it stops for a
-    reason or reaches iteration ``stop_at`` and returns ``(code, state, detail)``.  The state is
+    reason ('gradient': converged, 'stalled': the point no longer moves, 'grew', 'singular',
+    'runaway', 'error') or reaches iteration ``stop_at`` ('paused') and returns ``(code, state, detail)``.  The state is
     (iteration, point, velocity, f, gradient, gnorm, step, increases, next_record[, hessian]).
     On an arithmetic failure ('error') or a value that is not finite or falls below -RUNAWAY
     ('runaway') the state is the last good row (iteration, point, f, |grad f|, step) followed
@@ -119,7 +129,7 @@ def loop_source(compiled: Compiled, method: str) -> str:
     state = f"iteration, {_tuple(xs)}, {_tuple(us)}, value, {_tuple(gs)}, gnorm, step, increases, next_record"
     if method == "newton":
         state += f", {_tuple(hs)}"
-    lines, new_step, previous = _UPDATES[method](xs, ps, us, gs, state)
+    lines, new_step, previous, unchanged = _UPDATES[method](xs, ps, us, gs, state)
     update = "\n".join(pad + line for line in lines)
     # Coordinates are checked between chunks: they cannot run off while f and ∇f stay finite
     # for long, and every stop is checked again afterwards.
@@ -129,7 +139,7 @@ def loop_source(compiled: Compiled, method: str) -> str:
         converged_test += " and step < speed_gate"
     return f"""
 def run(state, stop_at, record, settings):
-    learning_rate, beta, tolerance, step_tolerance, step_gate, speed_gate, increase_limit, every = settings
+    learning_rate, beta, tolerance, stall, speed_gate, increase_limit, every = settings
     {state} = state
     nonpositive = 0
     try:
@@ -158,8 +168,8 @@ def run(state, stop_at, record, settings):
                     return ('grew', ({state}), nonpositive)
             else:
                 increases = 0
-            if step < step_tolerance and gnorm < step_gate:
-                return ('step', ({state}), nonpositive)
+            if stall and {unchanged}:
+                return ('stalled', ({state}), nonpositive)
     except (ArithmeticError, ValueError, TypeError) as error:
         return ('error', (iteration - 1, {previous}, value_before, gnorm, step, {_tuple(xs)}),
                 (type(error).__name__, str(error), nonpositive))
@@ -183,13 +193,17 @@ def increase_limit(method: str, momentum: float) -> int:
 
 
 def loop_settings(settings: Settings) -> tuple:
-    """The ``settings`` tuple the generated loop unpacks."""
+    """The ``settings`` tuple the generated loop unpacks.
+
+    Only the gradient test converges (‖∇f‖ < tolerance; for momentum also a slow enough
+    velocity, since a momentum step is momentarily tiny at every turn).  A step that no longer
+    moves the point ends the run as stalled, a reason of its own; with tolerance 0 (run every
+    iteration) it does not end the run.
+    """
     method, learning_rate, momentum, _, tolerance, every = settings
     gate = max(tolerance, math.sqrt(tolerance))
-    # A momentum step is momentarily tiny at every turn of an oscillation: only the gradient
-    # test (with a slow enough velocity) ends a momentum run.
-    step_tolerance = -1.0 if method == "momentum" else tolerance
-    return (learning_rate, momentum, tolerance, step_tolerance, gate, gate, increase_limit(method, momentum), every)
+    stall = tolerance > 0
+    return (learning_rate, momentum, tolerance, stall, gate, increase_limit(method, momentum), every)
 
 
 def initial_state(start: Start, method: str) -> tuple:

@@ -19,6 +19,8 @@ METHODS = ("gd", "momentum", "newton")
 # Reasons a run stops (``DescentResult.reason``).
 CONVERGED = "converged"
 MAX_ITERATIONS = "max_iterations"
+STALLED = "stalled"  # the steps no longer move the point while ‖∇f‖ is still above the tolerance
+LEFT_DOMAIN = "left_domain"  # the start or the path lies outside the domain of f as written
 DIVERGED = "diverged"
 NOT_A_MINIMUM = "not_a_minimum"
 SINGULAR_HESSIAN = "singular_hessian"

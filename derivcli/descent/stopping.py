@@ -1,8 +1,8 @@
 """After the last step: the loop's stop code turned into a reason and a message.
 
-The loop only says how it stopped ('gradient', 'step', 'paused', 'singular', 'grew', 'far',
-'error', 'runaway'); this module reads that in the user's terms: converged by which test,
-stopped at the limit, diverged (and how: undefined, overflow, f unbounded below, f linear).
+The loop only says how it stopped ('gradient', 'stalled', 'paused', 'singular', 'grew', 'far',
+'error', 'runaway'); this module reads that in the user's terms: converged (the gradient test, the
+only one), stalled (the point no longer moves), stopped at the limit, diverged (and how: undefined, overflow, f unbounded below, f linear).
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ import sympy
 
 from derivcli.descent.compiling import Functions
 from derivcli.descent.loops import RUNAWAY, Run, increase_limit
+from derivcli.descent.path import falls_steadily
 from derivcli.descent.results import (
-    CONVERGED, DIVERGED, MAX_ITERATIONS, NOT_A_MINIMUM, SINGULAR_HESSIAN, TraceRow,
+    CONVERGED, DIVERGED, MAX_ITERATIONS, NOT_A_MINIMUM, SINGULAR_HESSIAN, STALLED, TraceRow,
 )
 from derivcli.descent.start import Settings, Start
 from derivcli.descent.wording import count, describe_failure, point_text, slope_name
@@ -80,17 +81,21 @@ def _failed(run: Run, functions: Functions) -> Stop:
 def _ended(run: Run, names, settings: Settings, start: Start) -> Stop:
     """The loop stopped by one of its tests, at the limit, or on a singular Hessian."""
     iterations, point, _, value, _, norm, step = run.state[:7]
+    trace = run.trace
     stop = Stop(DIVERGED, "", iterations, point, value, norm, step)
     code, tolerance = run.code, settings.tolerance
-    if code in ("gradient", "step"):
+    if code == "gradient":
         stop.reason = CONVERGED
-        test = (
-            f"{slope_name(names)} = {norm:.3g} < {tolerance:g}" if code == "gradient"
-            else f"the step {step:.3g} is below {tolerance:g}"
+        stop.message = f"converged after {count(iterations, 'iteration')}: {slope_name(names)} = {norm:.3g} < {tolerance:g}"
+    elif code == "stalled":
+        stop.reason = STALLED
+        stop.message = (
+            f"stalled after {count(iterations, 'iteration')}: the step fell below the spacing of the "
+            f"floating-point numbers near the point, so it no longer moves, while {slope_name(names)} = "
+            f"{norm:.3g} is still above the tolerance {tolerance:g}"
         )
-        stop.message = f"converged after {count(iterations, 'iteration')}: {test}"
     elif code == "paused":
-        _at_the_limit(stop, names, settings, start)
+        _at_the_limit(stop, names, settings, start, trace)
     elif code == "singular":
         stop.reason = SINGULAR_HESSIAN
         stop.message = (
@@ -104,21 +109,28 @@ def _ended(run: Run, names, settings: Settings, start: Start) -> Stop:
     return stop
 
 
-def _at_the_limit(stop: Stop, names, settings: Settings, start: Start) -> None:
+def _at_the_limit(stop: Stop, names, settings: Settings, start: Start, trace: list[TraceRow]) -> None:
     """The iteration limit: not converged, or diverged when f fell while ∇f grew huge."""
     stop.reason = MAX_ITERATIONS
     stop.message = (
         f"stopped after the maximum of {count(settings.max_iterations, 'iteration')} without converging "
         f"({slope_name(names)} = {stop.gradient_norm:.3g}, tolerance {settings.tolerance:g})"
     )
-    growth = stop.gradient_norm / max(1.0, start.gradient_norm)
-    if stop.value < start.value and stop.gradient_norm > RUNAWAY_GROWTH * max(1.0, start.gradient_norm):
+    # "unbounded below" only on evidence: f fell at every recorded step of the last half, far
+    # below where it started, while the gradient grew (an oscillation or a crawl over a plateau
+    # towards a basin is no such evidence)
+    if not trace or trace[-1].iteration != stop.iterations:
+        trace = [*trace, TraceRow(stop.iterations, tuple(stop.point), stop.value, stop.gradient_norm, stop.step)]
+    if not falls_steadily(trace, start.value):
+        return
+    growth = stop.gradient_norm / start.gradient_norm if start.gradient_norm > 0 else math.inf
+    if growth > RUNAWAY_GROWTH:
         stop.reason = DIVERGED
         stop.message = (
             f"diverged: f kept falling while the gradient grew {growth:.3g}-fold "
             f"in {count(stop.iterations, 'iteration')}: f appears unbounded below"
         )
-    elif stop.value < start.value and stop.gradient_norm > start.gradient_norm:
+    else:
         stop.message += "; f kept falling while the gradient grew: f may be unbounded below"
 
 

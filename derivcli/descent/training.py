@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 from derivcli.descent import fit_diagnosis
+from derivcli.descent.domain import DATA_ROWS, data_domain_violation, split_by_columns
 from derivcli.descent.fitting import Ending, Schedule, full_batch, mini_batches
 from derivcli.descent.objective import Objective
-from derivcli.descent.results import CONVERGED, Comparison, DataFit, DescentResult, TraceRow
+from derivcli.descent.results import CONVERGED, LEFT_DOMAIN, Comparison, DataFit, DescentResult, TraceRow
 from derivcli.descent.start import Settings, read_settings, start_point
-from derivcli.errors import ExpectationFailed, UsageError
+from derivcli.errors import ExpectationFailed, NoAnswerError, UsageError
 
 # At most this many runs in one comparison.
 MAX_RUNS = 12
 
 
 def train(objective: Objective, start, settings: Settings, schedule: Schedule, verify: bool = False,
-          suggest: bool = True) -> DescentResult:
+          suggest: bool = True, domain=()) -> DescentResult:
     """Minimise the objective over its weights from ``start`` and say why the run stopped.
 
     ``verify`` compares the end with the normal equations (least squares only); ``suggest``
     False skips the trial runs behind a learning-rate hint and the loss map (for the trials).
+    ``domain`` holds the conditions of the per-sample loss as written: the start and the fitted
+    weights are checked against it (for every row, up to domain.DATA_ROWS rows).
     """
     schedule.check(objective.rows, settings.method)
     point = start_point(start, objective.weights)
@@ -30,12 +33,14 @@ def train(objective: Objective, start, settings: Settings, schedule: Schedule, v
 
     def try_rate(rate: float, iterations: int) -> DescentResult:
         trial = settings._replace(learning_rate=rate, max_iterations=iterations, every=iterations)
-        return train(objective, point, trial, schedule, suggest=False)
+        return train(objective, point, trial, schedule, suggest=False, domain=domain)
 
+    _check_start_in_domain(objective, domain, start)
     with objective.numpy.errstate(all="ignore"):  # a loss that is not finite is a result here, not a warning
         objective.check_start(point)
         curvature, lowest = fit_diagnosis.curvatures(objective, point)
         trace, ending = _descend(objective, settings, schedule, point, stochastic)
+        _check_end_in_domain(objective, domain, ending)
         scales = fit_diagnosis.column_scales(objective)
         scaling = fit_diagnosis.scaling_note(scales, objective.names, objective.hessian(point))
         hint = fit_diagnosis.data_hint(ending.reason, settings, curvature, quadratic, scaling,
@@ -48,6 +53,9 @@ def train(objective: Objective, start, settings: Settings, schedule: Schedule, v
                    schedule.epochs, schedule.seed if stochastic else None, scales, quadratic, verification, loss_map)
     minimum = ending.reason == CONVERGED and quadratic and lowest is not None and lowest > 0
     result = _result(objective, settings, point, ending, trace, hint, curvature, final_curvature, data, minimum)
+    if domain and split_by_columns(domain, objective.columns)[1] and objective.rows > DATA_ROWS:
+        result.warnings.append(f"the domain of the loss as written was checked on the first {DATA_ROWS} "
+                               f"of the {objective.rows} rows")
     if verification is not None and not verification.agrees:
         result.expectation = ExpectationFailed(
             f"the fitted weights differ from the normal-equations solution by {verification.difference:.3g} "
@@ -55,6 +63,26 @@ def train(objective: Objective, start, settings: Settings, schedule: Schedule, v
             "run longer (--max-iter) or with a tighter --tol",
         )
     return result
+
+
+def _check_start_in_domain(objective: Objective, domain, start) -> None:
+    """NoAnswerError when the loss as written is undefined at the start weights for some row."""
+    values = [start[w] for w in objective.weights] if isinstance(start, dict) else list(start)
+    found = data_domain_violation(domain, objective.weights, values, objective.columns, objective.arrays)
+    if found is not None:
+        reason, row = found
+        raise NoAnswerError(f"the start weights are outside the domain of the loss as written: {reason}"
+                            + (f" (data row {row})" if row else ""), "start inside the domain of the loss")
+
+
+def _check_end_in_domain(objective: Objective, domain, ending: Ending) -> None:
+    """The ending becomes LEFT_DOMAIN when the loss as written is undefined at the fitted weights."""
+    found = data_domain_violation(domain, objective.weights, ending.point, objective.columns, objective.arrays)
+    if found is not None:
+        reason, row = found
+        ending.reason = LEFT_DOMAIN
+        ending.message = ("the fitted weights are outside the domain of the loss as written: "
+                          f"{reason}" + (f" (data row {row})" if row else ""))
 
 
 def _descend(objective: Objective, settings: Settings, schedule: Schedule, point, stochastic: bool):
