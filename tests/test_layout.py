@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "derivcli"
 
 FOUNDATION = {"derivcli", "derivcli.errors", "derivcli.guard", "derivcli.output", "derivcli.notation",
               "derivcli.parsing"}
-SHELL = {"derivcli.cli", "derivcli.jobs", "derivcli.__main__"}
+SHELL = {"derivcli.cli", "derivcli.jobs", "derivcli.checking", "derivcli.api", "derivcli.__main__"}
 ENGINES = ("derivcli.evaluation", "derivcli.derivation", "derivcli.analysis", "derivcli.descent")
 LAYERS = {"foundation": 0, "calculus": 1, "engine": 2, "render": 3, "shell": 4}
 # Wings whose modules are their public surface: one renderer module per engine, each loaded
