@@ -147,12 +147,27 @@ def json_text(record: dict, stream) -> str:
     encode the text (``PYTHONIOENCODING=ascii``), so the record always reaches its reader."""
     import json
 
-    text = json.dumps(record, ensure_ascii=False, allow_nan=False)
+    try:
+        text = json.dumps(record, ensure_ascii=False, allow_nan=False)
+    except ValueError:  # a NaN or an infinity somewhere: JSON has none, so null
+        record = _finite(record)
+        text = json.dumps(record, ensure_ascii=False, allow_nan=False)
     try:
         text.encode(getattr(stream, "encoding", None) or "utf-8")
     except (UnicodeEncodeError, LookupError):
         text = json.dumps(record, ensure_ascii=True, allow_nan=False)
     return text
+
+
+def _finite(value):
+    """The record with every NaN and infinity replaced by None."""
+    if isinstance(value, float):
+        return value if value == value and value not in (float("inf"), float("-inf")) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
 
 
 def json_record(command: str | None, body: dict, line: int | None = None, source: str | None = None) -> dict:

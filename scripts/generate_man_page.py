@@ -36,17 +36,17 @@ EXIT_MEANINGS = {
 
 # Top-level keys of each command's --json object; a test checks them against the real output.
 JSON_KEYS = {
-    "diff": ["expression", "variables", "order", "derivative", "latex", "at", "value", "steps",
-             "numeric", "raw", "passes", "checked", "expect", "notes"],
-    "eval": ["expression", "variable", "order", "exact", "digits", "points", "expect"],
-    "critical": ["expression", "variables", "derivatives", "equations", "interval", "points",
+    "diff": ["schema", "command", "expression", "variables", "order", "derivative", "latex", "at", "at_numeric",
+             "value", "value_numeric", "steps", "raw", "passes", "checked", "expect", "notes"],
+    "eval": ["schema", "command", "expression", "variables", "wrt", "order", "exact", "digits", "points", "expect"],
+    "critical": ["schema", "command", "expression", "variables", "derivatives", "equations", "interval", "points",
                  "families", "endpoints", "complete", "method", "constant", "notes"],
-    "classify": ["expression", "variables", "points", "families", "critical", "absolute",
+    "classify": ["schema", "command", "expression", "variables", "points", "families", "critical", "absolute",
                  "inflections", "notes"],
-    "descend": ["expression", "variables", "gradient", "method", "learning_rate", "momentum",
-                "tolerance", "max_iterations", "every", "start", "iterations", "converged",
-                "reason", "message", "hint", "warnings", "point", "at", "value", "gradient_norm",
-                "classification", "curvature", "stable_learning_rate", "trace"],
+    "descend": ["schema", "command", "expression", "variables", "gradient", "method", "learning_rate", "momentum",
+                "tolerance", "max_iterations", "every", "start", "start_numeric", "iterations", "converged",
+                "reason", "message", "hint", "warnings", "text", "at", "at_numeric", "value", "value_numeric",
+                "gradient_norm", "classification", "curvature", "stable_learning_rate", "trace"],
 }
 
 EXAMPLES = [

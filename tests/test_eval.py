@@ -135,12 +135,13 @@ def test_json(invoke):
     result = invoke("eval", "x**2", "--at", "3", "--order", "1", "--json")
     data = json.loads(result.output)
     assert data["expression"] == "x**2"
-    assert data["variable"] == "x"
-    assert data["points"][0]["at"] == {"x": "3"}
+    assert data["variables"] == ["x"] and data["wrt"] == "x"
+    assert data["points"][0]["at"] == {"x": "3"} and data["points"][0]["at_numeric"] == {"x": 3.0}
     assert data["points"][0]["value"] == "9"
-    assert data["points"][0]["numeric"] == "9.0"
-    assert data["points"][0]["derivatives"] == [{"order": 1, "value": "6", "numeric": "6.0"}]
-    assert set(data) == {"expression", "variable", "order", "exact", "digits", "points", "expect"}
+    assert data["points"][0]["value_numeric"] == 9.0
+    assert data["points"][0]["derivatives"] == [{"order": 1, "value": "6", "value_numeric": 6.0}]
+    assert set(data) == {"schema", "command", "expression", "variables", "wrt", "order", "exact", "digits",
+                         "points", "expect"}
 
 
 def test_json_error_record(invoke):
