@@ -22,7 +22,8 @@ from derivcli.errors import ExitStatus  # noqa: E402
 
 PAGE = ROOT / "man" / "deriv.1"
 DATE = "2026-11-30"
-COMMAND_ORDER = ["diff", "eval", "critical", "classify", "descend"]
+COMMAND_ORDER = ["diff", "eval", "critical", "classify", "descend", "check"]
+JSON_COMMANDS = ["diff", "eval", "critical", "classify", "descend"]
 
 EXIT_MEANINGS = {
     ExitStatus.SUCCESS: "success",
@@ -71,6 +72,8 @@ EXAMPLES = [
      "paste \\-d '|' formulas.txt <(deriv diff \\- < formulas.txt)"),
     ("A CI check that prints nothing, only its exit status:",
      'deriv diff "sin(x)**2" \\-\\-expect "sin(2*x)" \\-q'),
+    ("A formula file checked in CI, with a JUnit report and GitHub annotations:",
+     "deriv check examples/checks.txt \\-\\-junit\\-xml report.xml \\-\\-format github"),
     ("Exit 1 unless these are the critical points, and unless the origin is a saddle:",
      'deriv critical "x**3 \\- 3*x" \\-\\-expect "x=\\-1; x=1"\n'
      'deriv classify "x**2 \\- y**2" \\-\\-at x=0,y=0 \\-\\-expect saddle'),
@@ -217,9 +220,17 @@ JSON and LaTeX are never coloured.
 Nothing on stdout: the exit status is the answer; errors are still one line each on stderr.
 .TP
 \fB\-\-json\fR
-One JSON object; with \fB\-\fR input, JSON Lines, each with \fBline\fR and \fBinput\fR.
-A failure is \fB{"error": {"status", "kind", "message", "hint"}}\fR; problems beside an answer
-are listed under \fBproblems\fR. The keys of each command:
+One JSON object of schema \fBderiv/1\fR; with \fB\-\fR input, JSON Lines, each with
+\fBline\fR and \fBinput\fR. Every record begins with \fB"schema": "deriv/1"\fR and
+\fB"command"\fR. A point is an object of exact strings in sympy's syntax under \fBat\fR
+(\fBstart\fR for a descent's start) with a numeric twin of floats under \fBat_numeric\fR;
+a value is an exact string \fBvalue\fR with the number \fBvalue_numeric\fR; a number that
+is not a finite real is null. \fBvariables\fR lists the variables in every command; \fBtext\fR
+is a point in \fB\-\-at\fR syntax. A failure, a usage error included, is
+\fB{"schema", "command", "error": {"status", "kind", "message", "hint"}}\fR, on stdout as well as
+stderr; problems beside an answer are listed under \fBproblems\fR. Output is ASCII (\fB\\u\fR
+escapes) when the stream cannot encode UTF-8. The JSON Schema is
+\fIschema/deriv\-1.schema.json\fR in the source. The keys of each command:
 """
 
 OUTPUT_AFTER = r"""
@@ -273,8 +284,9 @@ def build() -> str:
         "deriv \\- derivatives that show their working",
         ".SH SYNOPSIS",
     ]
-    for name in COMMAND_ORDER:
+    for name in JSON_COMMANDS:
         lines += [f".B deriv {name}", "\\fIEXPRESSION\\fR [\\fIOPTIONS\\fR]", ".br"]
+    lines += [".B deriv check", "\\fIFILE\\fR... [\\fIOPTIONS\\fR]", ".br"]
     lines += [".B deriv", "[\\fB\\-\\-version\\fR | \\fB\\-\\-help\\fR]"]
     lines += [
         ".SH DESCRIPTION",
@@ -284,7 +296,7 @@ def build() -> str:
         "finds and classifies critical points, and runs gradient descent you can watch.",
         "It answers a person at a terminal with trees and tables, a script in a pipe with one",
         "plain answer a line (or \\fB\\-\\-json\\fR), and a CI job by its exit status",
-        "(\\fB\\-\\-expect\\fR).",
+        "(\\fB\\-\\-expect\\fR, and \\fBderiv check\\fR for whole files of formulas).",
         ".PP",
         "Every computation runs in a separate process under a time limit (\\fB\\-\\-timeout\\fR)",
         "and a memory limit (\\fB\\-\\-memory\\fR).",
@@ -294,7 +306,7 @@ def build() -> str:
         lines += command_section(name, command)
     lines += SYNTAX.strip("\n").split("\n")
     lines += OUTPUT.strip("\n").split("\n")
-    for name in COMMAND_ORDER:
+    for name in JSON_COMMANDS:
         lines += [".RS", ".TP", f"\\fB{name}\\fR", ", ".join(escape(key) for key in JSON_KEYS[name]), ".RE"]
     lines += OUTPUT_AFTER.strip("\n").split("\n")
     lines += [".SH EXIT STATUS"]

@@ -189,3 +189,18 @@ def test_a_hundred_thousand_lines_stream_to_their_summary(process, tmp_path):
     assert output[0].startswith(f"{path}:19: error: no such option: --nosuch")
     assert output[1] == f"{path}:20: error: missing argument 'EXPRESSION'"
     assert len(output) == 1 + 1 + 9_998
+
+
+def test_the_pre_commit_hook_runs_deriv_check_on_formula_files(process, tmp_path):
+    from conftest import ROOT
+
+    hooks = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    fields = dict(re.findall(r"^\s*-?\s*(id|entry|language|files|pass_filenames): (.+)$", hooks, flags=re.MULTILINE))
+    assert fields == {"id": "deriv-check", "entry": "deriv check", "language": "python", "files": r"\.deriv$",
+                      "pass_filenames": "true"}
+    staged = write(tmp_path, "x**2 => 2*x\n", "course.deriv")
+    assert re.search(fields["files"], staged)
+    result = process(*fields["entry"].split()[1:], staged)  # as pre-commit calls it, with the file names
+    assert (result.returncode, result.stdout) == (0, "1 passed, 0 failed, 0 errors\n")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "pip install deriv" not in readme  # no package index has it
