@@ -22,7 +22,7 @@ from derivcli.errors import DerivError, ExitStatus, InternalError, ParseError, R
 from derivcli.guard import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, PLATFORM_NOTE, Guard
 from derivcli.output import (
     COLOR_CHOICES, QUIET, RICH, BatchProgress, Environment, Output, Spinner, choose_color, choose_mode, emit, error_line,
-    keep_line, report,
+    error_record, json_record, json_text, keep_line, report,
 )
 
 _PLACEHOLDER = "\x00deriv-expression"
@@ -34,21 +34,25 @@ ENVIRONMENT_PREFIX = "DERIV"
 EXPECT_SEPARATOR = "=>"
 
 
-class ExpressionCommand(click.Command):
-    """A command whose EXPRESSION may begin with a minus sign: ``deriv diff "-x**2"``, ``deriv diff -x``.
-
-    click would read ``-x**2`` as options. Here the one dash-led word that names no option, is no
-    option's value, and stands where the expression is missing, is the expression, unless it
-    reads like a mistyped option (``-at``, ``--att``, ``-jsn``). Every other unknown dash-led word
-    is a usage error that names it as typed. Each option can also come from the environment:
-    ``DERIV_<COMMAND>_<LONG OPTION>`` (``DERIV_DIFF_TIMEOUT``, ``DERIV_DESCEND_MAX_ITER``).
-    """
+class DerivCommand(click.Command):
+    """A deriv command: each option can also come from the environment, as
+    ``DERIV_<COMMAND>_<LONG OPTION>`` (``DERIV_DIFF_TIMEOUT``, ``DERIV_DESCEND_MAX_ITER``)."""
 
     def __init__(self, name, *args, **kwargs):
         super().__init__(name, *args, **kwargs)
         for parameter in self.params:
             if isinstance(parameter, click.Option) and parameter.envvar is None:
                 parameter.envvar = environment_variable(name, parameter)
+
+
+class ExpressionCommand(DerivCommand):
+    """A command whose EXPRESSION may begin with a minus sign: ``deriv diff "-x**2"``, ``deriv diff -x``.
+
+    click would read ``-x**2`` as options. Here the one dash-led word that names no option, is no
+    option's value, and stands where the expression is missing, is the expression, unless it
+    reads like a mistyped option (``-at``, ``--att``, ``-jsn``). Every other unknown dash-led word
+    is a usage error that names it as typed.
+    """
 
     def parse_args(self, ctx, args):
         names, valued = self._option_names(ctx)
@@ -156,13 +160,14 @@ class DerivGroup(click.Group):
         extra.pop("standalone_mode", None)
         arguments = list(sys.argv[1:] if args is None else args)
         debug = "--debug" in arguments
+        json_command = _json_command(self, arguments)
         previous = signal.signal(signal.SIGTERM, _terminate) if _is_main_thread() else None
         try:
             status = super().main(arguments, prog_name or "deriv", standalone_mode=False, **extra)
         except click.exceptions.Exit as exit:
             status = exit.exit_code
         except click.ClickException as error:
-            status = _usage_error(error)
+            status = _usage_error(error, json_command)
         except (click.Abort, KeyboardInterrupt):
             status = ExitStatus.INTERRUPTED
         except BrokenPipeError:
@@ -170,6 +175,7 @@ class DerivGroup(click.Group):
             status = ExitStatus.SUCCESS
         except DerivError as error:
             sys.stderr.write(f"deriv: error: {error.message}\n")
+            _write_json_error(json_command, error)
             status = error.status
         except OSError as error:
             _silence_stdout()
@@ -217,20 +223,49 @@ def _silence_stdout() -> None:
         pass
 
 
-def _usage_error(error: click.ClickException) -> int:
+def _usage_error(error: click.ClickException, json_command: str | None = None) -> int:
     context = getattr(error, "ctx", None)
     if type(error).__name__ == "NoArgsIsHelpError" and context is not None:
         sys.stderr.write(context.get_help() + "\n")  # plain `deriv`: the help, as it is laid out
         return ExitStatus.USAGE
-    message = error.format_message()
-    message = (message[:1].lower() + message[1:]).rstrip(".")
+    message = click_message(error)
     parameter = getattr(error, "param", None)
     if context is not None and parameter is not None and parameter.name is not None:
         if context.get_parameter_source(parameter.name) == click.core.ParameterSource.ENVIRONMENT:
             message += f" (from the environment variable {parameter.envvar})"
-    hint = f" (see '{context.command_path} --help')" if context is not None else ""
-    sys.stderr.write(" ".join(f"deriv: error: {message}{hint}".split()) + "\n")
+    hint = f"see '{context.command_path} --help'" if context is not None else None
+    sys.stderr.write(" ".join(f"deriv: error: {message}{f' ({hint})' if hint else ''}".split()) + "\n")
+    _write_json_error(json_command, UsageError(" ".join(message.split()), hint))
     return ExitStatus.USAGE
+
+
+def click_message(error: click.ClickException) -> str:
+    """click's message of a usage error, as a clause of deriv's one-line errors."""
+    message = error.format_message()
+    return (message[:1].lower() + message[1:]).rstrip(".")
+
+
+def _json_command(group: click.Group, arguments: list[str]) -> str | None:
+    """The command whose usage errors are JSON records too: the one the arguments name, when it
+    is asked for --json (on the command line, or as DERIV_<COMMAND>_JSON) and not for --quiet."""
+    if "-q" in arguments or "--quiet" in arguments:
+        return None
+    name = next((word for word in arguments if not word.startswith("-")), None)
+    command = group.commands.get(name)
+    option = next((parameter for parameter in getattr(command, "params", ())
+                   if parameter.name == "as_json"), None)
+    if option is None:
+        return None
+    from_environment = os.environ.get(option.envvar or "", "").strip().lower() in ("1", "true", "t", "yes", "y", "on")
+    return name if "--json" in arguments or from_environment else None
+
+
+def _write_json_error(command: str | None, error: DerivError) -> None:
+    """Under --json, a failure before the command could run is a record on stdout as well."""
+    if command is None:
+        return
+    record = json_record(command, {"error": error_record(error)})
+    sys.stdout.write(json_text(record, sys.stdout) + "\n")
 
 
 def output_options(steps: bool = False):
@@ -244,7 +279,8 @@ def output_options(steps: bool = False):
             _refuse_together(("--plain", plain), ("--pretty", pretty))
             environment = click.get_current_context().find_object(Environment) or Environment()
             mode = choose_mode(environment, as_json, latex, plain, pretty, quiet)
-            output = Output(mode, environment, steps_choice, timeout, memory, debug, choose_color(environment, mode, color))
+            output = Output(mode, environment, steps_choice, timeout, memory, debug,
+                            choose_color(environment, mode, color), command=click.get_current_context().info_name)
             return function(*args, output=output, **kwargs)
 
         options = [
@@ -452,6 +488,27 @@ def cli(context):
     context.ensure_object(Environment)
 
 
+@dataclasses.dataclass
+class Settings:
+    """What a command's request takes from outside its own options: the time limit (the analysis
+    budgets a share of it), whether a plot is drawn and a progress bar shown, and a check's
+    --tolerance."""
+
+    timeout: float = DEFAULT_TIMEOUT
+    plot: bool = False
+    progress: bool = False
+    tolerance: float | None = None
+
+
+def settings_of(output: Output, options: dict, picture=None) -> Settings:
+    """A command's settings from its output options: the plot data is sampled for a terminal's
+    view or a --plot picture; a progress bar only for one long run on a terminal's stderr (a
+    batch has its own line counter there)."""
+    progress = (output.environment.is_terminal(stderr=True) and options["expression"] != "-"
+                and output.mode != QUIET)
+    return Settings(output.timeout, plot=output.mode == RICH or picture is not None, progress=progress)
+
+
 @cli.command("eval", cls=ExpressionCommand)
 @click.argument("expression")
 @click.option("--at", "points", multiple=True, required=True, metavar="POINT",
@@ -463,15 +520,26 @@ def cli(context):
 @click.option("--digits", type=click.IntRange(1, 1000), default=15, show_default=True, metavar="D",
               help="Significant digits of decimal values.")
 @click.option("--expect", metavar="VALUE",
-              help="Exit 1 unless f equals VALUE at every point (within tolerance with --numeric).")
+              help="Exit 1 unless f equals VALUE at every point: exactly, or with --numeric and a "
+                   "decimal VALUE to the digits written (3.1416 passes within 0.00005).")
+@click.option("--tolerance", type=click.FloatRange(min=0), metavar="TOL",
+              help="With --numeric: --expect passes within TOL times max(1, |VALUE|), for any VALUE.")
 @output_options()
-def evaluate_command(expression, points, wrt, order, numeric, digits, expect, output):
+def evaluate_command(output, **options):
     """Evaluate a function, and its derivatives, at points: exact or decimal."""
-    from derivcli import jobs  # lazy: sympy loads only once a command runs
     from derivcli.render import evaluation as renderer  # lazy: only the renderer this command draws with
 
-    request = jobs.EvaluationRequest(expression, points, wrt, order, numeric, digits, expect)
-    return run(output, jobs.evaluate, request, renderer, doing="evaluating")
+    return run(output, *evaluation_job(options, settings_of(output, options)), renderer, doing="evaluating")
+
+
+def evaluation_job(options: dict, settings: Settings):
+    """The job and request of ``eval`` from its options (a check line's too)."""
+    from derivcli import jobs  # lazy: sympy loads only once a command runs
+
+    tolerance = options["tolerance"] if options["tolerance"] is not None else settings.tolerance
+    request = jobs.EvaluationRequest(options["expression"], options["points"], options["wrt"], options["order"],
+                                     options["numeric"], options["digits"], options["expect"], tolerance)
+    return jobs.evaluate, request
 
 
 @cli.command("diff", cls=ExpressionCommand)
@@ -502,8 +570,7 @@ def evaluate_command(expression, points, wrt, order, numeric, digits, expect, ou
               help="Piped, a gradient as one line [a, b] (a matrix as [[a, b], [c, d]]).")
 @plot_options
 @output_options(steps=True)
-def differentiate_command(expression, wrt, order, at, expect, strict, simplify, gradient, hessian, jacobian,
-                          implicit, tangent, vector, plot, plot_size, output):
+def differentiate_command(output, **options):
     """The derivative, rule by rule, and the slope at a point.
 
     \b
@@ -522,15 +589,24 @@ def differentiate_command(expression, wrt, order, at, expect, strict, simplify, 
     is printed (the value with --at); --steps adds a plain-text tree. A gradient is piped one
     component a line (a matrix one row a line), in the order of the variables.
     """
-    from derivcli import jobs  # lazy: sympy loads only once a command runs
     from derivcli.render import diff as renderer  # lazy: only the renderer this command draws with
 
-    _refuse_together(("--gradient", gradient), ("--hessian", hessian), ("--jacobian", jacobian))
-    form = "gradient" if gradient else "hessian" if hessian else "jacobian" if jacobian else None
-    request = jobs.DifferentiationRequest(expression, tuple(wrt), order, at, expect, strict, simplify, form,
-                                          implicit, tangent, vector)
-    picture = _picture("diff", plot, plot_size)
-    return run(output, jobs.differentiate, request, renderer, doing="differentiating", picture=picture)
+    picture = _picture("diff", options["plot"], options["plot_size"])
+    job, request = differentiation_job(options, settings_of(output, options))
+    return run(output, job, request, renderer, doing="differentiating", picture=picture)
+
+
+def differentiation_job(options: dict, settings: Settings):
+    """The job and request of ``diff`` from its options (a check line's too)."""
+    from derivcli import jobs  # lazy: sympy loads only once a command runs
+
+    forms = (("--gradient", options["gradient"]), ("--hessian", options["hessian"]), ("--jacobian", options["jacobian"]))
+    _refuse_together(*forms)
+    form = next((name[2:] for name, given in forms if given), None)
+    request = jobs.DifferentiationRequest(options["expression"], tuple(options["wrt"]), options["order"],
+                                          options["at"], options["expect"], options["strict"], options["simplify"],
+                                          form, options["implicit"], options["tangent"], options["vector"])
+    return jobs.differentiate, request
 
 
 @cli.command("critical", cls=ExpressionCommand)
@@ -544,19 +620,26 @@ def differentiate_command(expression, wrt, order, at, expect, strict, simplify, 
                    "critical prints it, or none.")
 @plot_options
 @output_options()
-def critical_command(expression, wrt, interval, expect, plot, plot_size, output):
+def critical_command(output, **options):
     """Every critical point: where f' = 0 or does not exist (grad f = 0 in several variables).
 
     Piped, one point a line in --at syntax (x=-1, x=1,y=0), so that
     deriv classify f --at "$(deriv critical f | head -1)" works; families end in (n integer).
     """
-    from derivcli import jobs  # lazy: sympy loads only once a command runs
     from derivcli.render import analysis as renderer  # lazy: only the renderer this command draws with
 
-    picture = _picture("critical", plot, plot_size)
-    request = jobs.CriticalRequest(expression, tuple(wrt), interval, output.timeout,
-                                   output.mode == RICH or picture is not None, expect)
-    return run(output, jobs.find_critical_points, request, renderer, doing="finding the critical points", picture=picture)
+    picture = _picture("critical", options["plot"], options["plot_size"])
+    job, request = critical_job(options, settings_of(output, options, picture))
+    return run(output, job, request, renderer, doing="finding the critical points", picture=picture)
+
+
+def critical_job(options: dict, settings: Settings):
+    """The job and request of ``critical`` from its options (a check line's too)."""
+    from derivcli import jobs  # lazy: sympy loads only once a command runs
+
+    request = jobs.CriticalRequest(options["expression"], tuple(options["wrt"]), options["interval"],
+                                   settings.timeout, settings.plot, options["expect"])
+    return jobs.find_critical_points, request
 
 
 @cli.command("classify", cls=ExpressionCommand)
@@ -573,22 +656,26 @@ def critical_command(expression, wrt, interval, expect, plot, plot_size, output)
                    "inflection, not critical, inconclusive).")
 @plot_options
 @output_options()
-def classify_command(expression, point, wrt, interval, inflections, expect, plot, plot_size, output):
+def classify_command(output, **options):
     """Minimum, maximum, saddle or inflection, with the test that decided.
 
     Piped, one line a point: x=-1<TAB>local maximum. The words are stable: local minimum,
     local maximum, saddle point, inflection point, not critical, inconclusive.
     """
-    from derivcli import jobs  # lazy: sympy loads only once a command runs
     from derivcli.render import analysis as renderer  # lazy: only the renderer this command draws with
 
-    if point is not None and interval is not None:
-        raise UsageError("--at and --in cannot be combined",
-                         hint="--in restricts the search for critical points; --at names one point")
-    picture = _picture("classify", plot, plot_size)
-    request = jobs.ClassifyRequest(expression, point, tuple(wrt), interval, inflections, output.timeout,
-                                   output.mode == RICH or picture is not None, expect)
-    return run(output, jobs.classify_points, request, renderer, doing="classifying", picture=picture)
+    picture = _picture("classify", options["plot"], options["plot_size"])
+    job, request = classification_job(options, settings_of(output, options, picture))
+    return run(output, job, request, renderer, doing="classifying", picture=picture)
+
+
+def classification_job(options: dict, settings: Settings):
+    """The job and request of ``classify`` from its options (a check line's too)."""
+    from derivcli import jobs  # lazy: sympy loads only once a command runs
+
+    request = jobs.ClassifyRequest(options["expression"], options["point"], tuple(options["wrt"]), options["interval"],
+                                   options["inflections"], settings.timeout, settings.plot, options["expect"])
+    return jobs.classify_points, request
 
 
 @cli.command("descend", cls=ExpressionCommand)
@@ -629,8 +716,7 @@ def classify_command(expression, point, wrt, interval, inflections, expect, plot
               help="With --data: exit 1 unless the weights match the normal-equations solution (least squares).")
 @plot_options
 @output_options()
-def descend_command(expression, start, wrt, learning_rates, max_iterations, tolerance, methods,
-                    momentum, every, expect, data, total, batch_size, epochs, seed, verify, plot, plot_size, output):
+def descend_command(output, **options):
     """Gradient descent (gd, momentum, Newton) that you can watch, on a formula or on data.
 
     \b
@@ -645,18 +731,77 @@ def descend_command(expression, start, wrt, learning_rates, max_iterations, tole
     iteration limit, or stopped somewhere that is not a minimum (the reason on stderr).
     Piped, it prints the final point in --at syntax.
     """
-    from derivcli import jobs  # lazy: sympy loads only once a command runs
     from derivcli.render import descent as renderer  # lazy: only the renderer this command draws with
 
-    for name, value in (("--sum", total), ("--batch-size", batch_size), ("--epochs", epochs), ("--verify", verify)):
-        if value and data is None:
+    picture = _picture("descend", options["plot"], options["plot_size"])
+    return run(output, *descent_job(options, settings_of(output, options)), renderer, picture=picture)
+
+
+def descent_job(options: dict, settings: Settings):
+    """The job and request of ``descend`` from its options (a check line's too)."""
+    from derivcli import jobs  # lazy: sympy loads only once a command runs
+
+    for name, key in (("--sum", "total"), ("--batch-size", "batch_size"), ("--epochs", "epochs"), ("--verify", "verify")):
+        if options[key] and options["data"] is None:
             raise UsageError(f"{name} needs --data")
-    # a bar for one long run on a terminal's stderr (a batch has its own line counter there)
-    progress = output.environment.is_terminal(stderr=True) and expression != "-" and output.mode != QUIET
-    request = jobs.DescentRequest(expression, start, tuple(wrt), tuple(learning_rates), max_iterations,
-                                  tolerance, tuple(methods) or ("gd",), momentum, every, progress, output.timeout,
-                                  expect, data, total, batch_size, epochs, seed, verify)
-    return run(output, jobs.descend, request, renderer, picture=_picture("descend", plot, plot_size))
+    request = jobs.DescentRequest(
+        options["expression"], options["start"], tuple(options["wrt"]), tuple(options["learning_rates"]),
+        options["max_iterations"], options["tolerance"], tuple(options["methods"]) or ("gd",), options["momentum"],
+        options["every"], settings.progress, settings.timeout, options["expect"],
+        data=options["data"], total=options["total"], batch_size=options["batch_size"], epochs=options["epochs"],
+        seed=options["seed"], verify=options["verify"], expect_tolerance=settings.tolerance,
+    )
+    return jobs.descend, request
+
+
+JOBS = {"diff": differentiation_job, "eval": evaluation_job, "critical": critical_job,
+        "classify": classification_job, "descend": descent_job}
+
+
+@cli.command("check", cls=DerivCommand)
+@click.argument("files", nargs=-1, required=True, metavar="FILE...",
+                type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--format", "report_format", type=click.Choice(["text", "github"]), default="text",
+              show_default=True, help="How failures are printed: file:line: lines, or GitHub Actions "
+                                      "::error annotations.")
+@click.option("--junit-xml", "junit_path", type=click.Path(dir_okay=False), metavar="PATH",
+              help="Also write a JUnit XML report (one testcase a line) for CI dashboards.")
+@click.option("--tolerance", type=click.FloatRange(min=0), metavar="TOL",
+              help="Of numeric expectations (eval --numeric values, descend points): within TOL times "
+                   "max(1, |expected|)  [default: eval: the digits written; descend: 1e-6]")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
+              help="Worker processes; only 1 for now (the lines run in turn in one guarded worker).")
+@click.option("-q", "--quiet", is_flag=True, help="Nothing on stdout: the exit status says it.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True, max=86400), default=DEFAULT_TIMEOUT,
+              show_default=True, metavar="SECONDS", help="Wall-clock limit of each line.")
+@click.option("--memory", type=click.IntRange(min=128, max=1 << 20), default=DEFAULT_MEMORY_MB,
+              show_default=True, metavar="MIB", help="Memory limit of each line, in MiB.")
+def check_command(files, report_format, junit_path, tolerance, jobs, quiet, timeout, memory):
+    """Run formula files: one check a line, a summary, and reports that CI systems read.
+
+    \b
+    diff sin(x)**2 => sin(2*x)           a command, its options, => the expected answer
+    sin(x)**2 => sin(2*x)                a bare formula: diff
+    classify x**2 --at 0 => minimum
+    critical x**3-3*x => x=-1; x=1
+    eval pi --at 0 --numeric => 3.1416
+
+    Lines starting with # and blank lines are skipped; a line's words are split as a shell
+    would (quote a formula with spaces) and read by the command's own options. All lines run, in
+    one process, each under the --timeout and --memory limits; failures are printed as FILE:LINE:
+    with the expected and actual forms, then a summary: 41 passed, 2 failed, 1 error. Exit status
+    0 when every check passed, 1 when one failed (or had no answer, or hit a limit), 2 when a line
+    could not be read (a parse or usage error); FILE may be - for stdin.
+    """
+    from derivcli import checking  # lazy: only this command runs formula files
+
+    if jobs != 1:
+        raise UsageError(f"--jobs {jobs}: only 1 for now", hint="the lines run in turn in one guarded worker")
+    environment = click.get_current_context().find_object(Environment) or Environment()
+    settings = Settings(timeout, tolerance=tolerance)
+    reader = checking.LineReader(cli.commands, JOBS, settings)
+    report = checking.Report(environment.stdout, report_format, junit_path, quiet)
+    return checking.check(files, reader, Guard(timeout, memory), report, stdin=environment.stdin)
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from derivcli.calculus import compare_values, derivative_value_at, value_at
+from derivcli.calculus import ExpectedValue, compare_expected, derivative_value_at, value_at
 from derivcli.errors import DerivError, NoAnswerError, ResourceLimitError
 from derivcli.notation import derivative_name
 from derivcli.parsing import domain_violation
@@ -59,8 +59,10 @@ class Evaluation:
         return found
 
 
-def evaluate(expression, variable, points, order=0, numeric=False, digits=15, expected=None, domain=()) -> Evaluation:
-    """Values of f, f′ … f⁽ᵒʳᵈᵉʳ⁾ at each point; with ``expected``, compare f's values to it.
+def evaluate(expression, variable, points, order=0, numeric=False, digits=15,
+             expected: ExpectedValue | None = None, domain=()) -> Evaluation:
+    """Values of f, f′ … f⁽ᵒʳᵈᵉʳ⁾ at each point; with ``expected``, compare f's values to it
+    (exactly, or within the tolerance it carries).
 
     ``domain`` holds the conditions of the formula as written (parsing.Formula.domain): a point
     outside it has no value, nor derivatives, even where sympy's simplified expression has one."""
@@ -87,6 +89,5 @@ def evaluate(expression, variable, points, order=0, numeric=False, digits=15, ex
             entry.values, entry.error = [], error
         results.append(entry)
         if expected is not None and entry.error is None:
-            tolerance = 10.0 ** -(digits - 2) if numeric else None
-            comparisons.append(compare_values(entry.values[0], expected, point, tolerance))
+            comparisons.append(compare_expected(entry.values[0], expected, point))
     return Evaluation(expression, variable, order, results, numeric, digits, comparisons)

@@ -9,11 +9,14 @@ where the command checks answers, ``expect``.
 from __future__ import annotations
 
 import math
+import re
 import sys
 from dataclasses import dataclass
 
+import sympy
+
 from derivcli import evaluation
-from derivcli.calculus import compare_point_near, compare_point_sets, to_float
+from derivcli.calculus import ExpectedValue, compare_point_near, compare_point_sets, to_float
 from derivcli.errors import UsageError
 from derivcli.output import announce
 from derivcli.parsing import (
@@ -34,6 +37,33 @@ class EvaluationRequest:
     numeric: bool = False
     digits: int = 15
     expect: str | None = None
+    tolerance: float | None = None
+
+
+# A decimal as written: digits with a point, or with an exponent (3.14, .5, 2e-3, 1.5E8)
+_DECIMAL = re.compile(r"[+-]?(?:(?P<whole>\d+)?\.(?P<fraction>\d*)|\d+(?=[eE]))(?:[eE](?P<exponent>[+-]?\d{1,6}))?")
+
+
+def expected_value(text: str, numeric: bool, tolerance: float | None) -> ExpectedValue:
+    """What ``eval --expect`` compares with, and how closely.
+
+    Exact values compare exactly. With ``--numeric``, a decimal (``3.1415926536``) means the
+    digits written: it passes within half a unit of its last digit; ``--tolerance`` sets the
+    allowed difference instead, relative to max(1, |value|), for any value.
+    """
+    value = parse_value(text)
+    written = " ".join(text.split())
+    if not numeric:
+        return ExpectedValue(value, written)
+    if tolerance is not None:
+        return ExpectedValue(value, written, tolerance, relative=True,
+                             source=f"--tolerance {tolerance:g}, relative to max(1, |{written}|)")
+    decimal = _DECIMAL.fullmatch(written)
+    if decimal is None:
+        return ExpectedValue(value, written)
+    places = len(decimal.group("fraction") or "") - int(decimal.group("exponent") or 0)
+    return ExpectedValue(value, written, sympy.Rational(1, 2) * sympy.Rational(10) ** -places,
+                         source=f"half a unit in the last digit of {written}; --tolerance sets another")
 
 
 def evaluate(request: EvaluationRequest) -> evaluation.Evaluation:
@@ -45,7 +75,7 @@ def evaluate(request: EvaluationRequest) -> evaluation.Evaluation:
     if request.order == 0:
         variables = sorted_symbols(written) or [variable]
     points = [parse_point(text, variables) for text in request.points]
-    expected = parse_value(request.expect) if request.expect else None
+    expected = expected_value(request.expect, request.numeric, request.tolerance) if request.expect else None
     announce(f"evaluating at {len(points)} point{'s' if len(points) != 1 else ''}")
     return evaluation.evaluate(
         expression, variable, points, request.order, request.numeric, request.digits, expected,
@@ -278,6 +308,8 @@ class DescentRequest:
     epochs: int | None = None
     seed: int = 0
     verify: bool = False
+    expect_tolerance: float | None = None  # None: EXPECT_TOLERANCE
+
 
 EXPECT_TOLERANCE = 1e-6  # relative: a descent's end point is a decimal approximation of the minimum
 
@@ -315,7 +347,7 @@ def descend(request: DescentRequest):
         return _comparison(request, run_one, request.max_iterations)
     result = _with_progress(request, run_one, _settings(request, request.max_iterations))
     if request.expect is not None and result.converged:
-        result.expectation = compare_point_near(dict(zip(variables, result.point)), request.expect, variables, EXPECT_TOLERANCE)
+        result.expectation = _compare_end_point(result, variables, request)
     return result
 
 
@@ -396,6 +428,15 @@ def _read_objective(request: DescentRequest, expression):
         raise UsageError(f"cannot read the data file {request.data}: {error.strerror or error}") from None
 
 
+def _compare_end_point(result, variables, request: DescentRequest):
+    """The failed --expect check of a descent's end point, stating the tolerance, or None."""
+    tolerance = EXPECT_TOLERANCE if request.expect_tolerance is None else request.expect_tolerance
+    failure = compare_point_near(dict(zip(variables, result.point)), request.expect, variables, tolerance)
+    if failure is not None:
+        failure.hint = f"{failure.hint} (the tolerance is {tolerance:g} a coordinate, relative to max(1, |coordinate|))"
+    return failure
+
+
 # ---------------------------------------------------------------- critical and classify (issue 4)
 
 ANALYSIS_BUDGET_SHARE = 0.4  # of --timeout: the symbolic solvers give way to numeric search well before it
@@ -471,6 +512,9 @@ def classify_points(request: ClassifyRequest):
     interval = parse_interval(request.interval)
     family = _family_at(request.at, variables, analysis)
     point = parse_point(request.at, variables) if request.at is not None and family is None else None
+    if (point is not None or family is not None) and interval is not None:
+        raise UsageError("--at and --in cannot be combined",
+                         hint="--in restricts the search for critical points; --at names one point")
     kind = None
     if request.expect is not None:
         kind = analysis.expected_kind(request.expect)  # a usage error before any work when it names no kind

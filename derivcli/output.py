@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from derivcli.errors import DerivError, ExitStatus
 
+SCHEMA = "deriv/1"  # the version of the JSON records: schema/deriv-1.schema.json
 RICH, PLAIN, JSON, LATEX, QUIET = "rich", "plain", "json", "latex", "quiet"
 LINE_MODES = (PLAIN, LATEX)  # one record a line: a batch keeps input line k as output line k
 COLOR_CHOICES = ("auto", "always", "never")
@@ -116,6 +117,7 @@ class Output:
     memory: int = 2048
     debug: bool = False
     color: bool = False
+    command: str | None = None  # the command's name, for the JSON records
 
     @property
     def show_steps(self) -> bool:
@@ -140,10 +142,46 @@ class Output:
         self.environment.stderr.flush()
 
 
-def _json_text(record: dict) -> str:
+def json_text(record: dict, stream) -> str:
+    """One JSON record for ``stream``: UTF-8 as it is, or ``\\u`` escapes when the stream cannot
+    encode the text (``PYTHONIOENCODING=ascii``), so the record always reaches its reader."""
     import json
 
-    return json.dumps(record, ensure_ascii=False)
+    try:
+        text = json.dumps(record, ensure_ascii=False, allow_nan=False)
+    except ValueError:  # a NaN or an infinity somewhere: JSON has none, so null
+        record = _finite(record)
+        text = json.dumps(record, ensure_ascii=False, allow_nan=False)
+    try:
+        text.encode(getattr(stream, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        text = json.dumps(record, ensure_ascii=True, allow_nan=False)
+    return text
+
+
+def _finite(value):
+    """The record with every NaN and infinity replaced by None."""
+    if isinstance(value, float):
+        return value if value == value and value not in (float("inf"), float("-inf")) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
+
+
+def json_record(command: str | None, body: dict, line: int | None = None, source: str | None = None) -> dict:
+    """A record of schema deriv/1: the schema and the command first, then the input line of a
+    batch, then the body (a result, or ``error``)."""
+    record = {"schema": SCHEMA, "command": command}
+    if line is not None:
+        record.update(line=line, input=source)
+    record.update(body)
+    return record
+
+
+def write_json(output: Output, body: dict, line: int | None = None, source: str | None = None) -> None:
+    output.write(json_text(json_record(output.command, body, line, source), output.environment.stdout))
 
 
 def choose_mode(environment: Environment, as_json: bool = False, latex: bool = False, plain: bool = False,
@@ -207,10 +245,7 @@ def report(error: DerivError, output: Output, line: int | None = None, source: s
     if output.debug and getattr(error, "details", None):
         output.environment.stderr.write(error.details)
     if output.mode == JSON:
-        record = {"error": error_record(error)}
-        if line is not None:
-            record = {"line": line, "input": source, **record}
-        output.write(_json_text(record))
+        write_json(output, {"error": error_record(error)}, line, source)
     elif line is not None:
         keep_line(output)
     output.environment.stderr.flush()
@@ -233,9 +268,7 @@ def emit(renderer, result, output: Output, line: int | None = None, source: str 
         problems = getattr(result, "problems", [])
         if problems:
             record["problems"] = [error_record(problem) for problem in problems]
-        if line is not None:
-            record = {"line": line, "input": source, **record}
-        output.write(_json_text(record))
+        write_json(output, record, line, source)
     elif output.mode == LATEX:
         output.write(renderer.latex(result, output))
     elif output.mode == PLAIN:

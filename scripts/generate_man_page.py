@@ -23,7 +23,8 @@ from derivcli.guard import PLATFORM_NOTE  # noqa: E402
 
 PAGE = ROOT / "man" / "deriv.1"
 DATE = "2026-11-30"
-COMMAND_ORDER = ["diff", "eval", "critical", "classify", "descend"]
+COMMAND_ORDER = ["diff", "eval", "critical", "classify", "descend", "check"]
+JSON_COMMANDS = ["diff", "eval", "critical", "classify", "descend"]
 
 EXIT_MEANINGS = {
     ExitStatus.SUCCESS: "success",
@@ -39,26 +40,26 @@ SIGNAL_STATUSES = {143: "terminated (SIGTERM): the computation is stopped and it
 
 # Top-level keys of each command's --json object; a test checks them against the real output.
 JSON_KEYS = {
-    "diff": ["expression", "variables", "order", "derivative", "latex", "at", "value", "steps",
-             "numeric", "raw", "passes", "checked", "expect", "notes", "tangent"],
-    "eval": ["expression", "variable", "order", "exact", "digits", "points", "expect"],
-    "critical": ["expression", "variables", "derivatives", "equations", "interval", "points",
+    "diff": ["schema", "command", "expression", "variables", "order", "derivative", "latex", "at", "at_numeric",
+             "value", "value_numeric", "steps", "raw", "passes", "checked", "expect", "notes", "tangent"],
+    "eval": ["schema", "command", "expression", "variables", "wrt", "order", "exact", "digits", "points", "expect"],
+    "critical": ["schema", "command", "expression", "variables", "derivatives", "equations", "interval", "points",
                  "families", "endpoints", "complete", "method", "constant", "notes"],
-    "classify": ["expression", "variables", "points", "families", "critical", "absolute",
+    "classify": ["schema", "command", "expression", "variables", "points", "families", "critical", "absolute",
                  "inflections", "notes"],
-    "descend": ["expression", "variables", "gradient", "method", "learning_rate", "momentum",
-                "tolerance", "max_iterations", "every", "start", "iterations", "converged",
-                "reason", "message", "hint", "warnings", "point", "at", "value", "gradient_norm",
-                "classification", "curvature", "stable_learning_rate", "trace"],
+    "descend": ["schema", "command", "expression", "variables", "gradient", "method", "learning_rate", "momentum",
+                "tolerance", "max_iterations", "every", "start", "start_numeric", "iterations", "converged",
+                "reason", "message", "hint", "warnings", "text", "at", "at_numeric", "value", "value_numeric",
+                "gradient_norm", "classification", "curvature", "stable_learning_rate", "trace"],
 }
 # Top-level keys of the other answers of diff; tests/test_diff_several.py and test_implicit.py
 # check them against the real output.
 DIFF_FORM_KEYS = {
-    "--gradient": ["expression", "variables", "gradient", "norm", "tangent", "at", "expect"],
-    "--hessian": ["expression", "variables", "hessian", "symmetric", "gradient", "entries", "values",
+    "--gradient": ["schema", "command", "expression", "variables", "gradient", "norm", "tangent", "at", "expect"],
+    "--hessian": ["schema", "command", "expression", "variables", "hessian", "symmetric", "gradient", "entries", "values",
                   "eigenvalues", "definiteness", "signs_exact", "at", "expect"],
-    "--jacobian": ["functions", "variables", "jacobian", "values", "entries", "at", "expect"],
-    "an equation": ["equation", "dependent", "independent", "order", "derivative", "latex", "first", "steps",
+    "--jacobian": ["schema", "command", "functions", "variables", "jacobian", "values", "entries", "at", "expect"],
+    "an equation": ["schema", "command", "equation", "dependent", "independent", "order", "derivative", "latex", "first", "steps",
                     "checked", "at", "value", "numeric", "tangent", "expect", "notes"],
 }
 
@@ -101,6 +102,8 @@ EXAMPLES = [
      "paste \\-d '|' formulas.txt <(deriv diff \\- < formulas.txt)"),
     ("A CI check that prints nothing, only its exit status:",
      'deriv diff "sin(x)**2" \\-\\-expect "sin(2*x)" \\-q'),
+    ("A formula file checked in CI, with a JUnit report and GitHub annotations:",
+     "deriv check examples/checks.txt \\-\\-junit\\-xml report.xml \\-\\-format github"),
     ("Exit 1 unless these are the critical points, and unless the origin is a saddle:",
      'deriv critical "x**3 \\- 3*x" \\-\\-expect "x=\\-1; x=1"\n'
      'deriv classify "x**2 \\- y**2" \\-\\-at x=0,y=0 \\-\\-expect saddle'),
@@ -258,11 +261,17 @@ JSON and LaTeX are never coloured.
 Nothing on stdout: the exit status is the answer; errors are still one line each on stderr.
 .TP
 \fB\-\-json\fR
-One JSON object; with \fB\-\fR input, JSON Lines, each with \fBline\fR and \fBinput\fR.
-A failure is \fB{"error": {"status", "kind", "message", "hint"}}\fR. An answer that comes with
-a failure (an \fB\-\-expect\fR that did not hold, a descent that diverged) lists it under
-\fBproblems\fR, an array of such \fB{"status", "kind", "message", "hint"}\fR objects, the same
-lines stderr shows; the exit status is the worst of their statuses. The keys of each command:
+One JSON object of schema \fBderiv/1\fR; with \fB\-\fR input, JSON Lines, each with
+\fBline\fR and \fBinput\fR. Every record begins with \fB"schema": "deriv/1"\fR and
+\fB"command"\fR. A point is an object of exact strings in sympy's syntax under \fBat\fR
+(\fBstart\fR for a descent's start) with a numeric twin of floats under \fBat_numeric\fR;
+a value is an exact string \fBvalue\fR with the number \fBvalue_numeric\fR; a number that
+is not a finite real is null. \fBvariables\fR lists the variables in every command; \fBtext\fR
+is a point in \fB\-\-at\fR syntax. A failure, a usage error included, is
+\fB{"schema", "command", "error": {"status", "kind", "message", "hint"}}\fR, on stdout as well as
+stderr; problems beside an answer are listed under \fBproblems\fR. Output is ASCII (\fB\\u\fR
+escapes) when the stream cannot encode UTF-8. The JSON Schema is
+\fIschema/deriv\-1.schema.json\fR in the source. The keys of each command:
 """
 
 OUTPUT_AFTER = r"""
@@ -316,8 +325,9 @@ def build() -> str:
         "deriv \\- derivatives that show their working",
         ".SH SYNOPSIS",
     ]
-    for name in COMMAND_ORDER:
+    for name in JSON_COMMANDS:
         lines += [f".B deriv {name}", "\\fIEXPRESSION\\fR [\\fIOPTIONS\\fR]", ".br"]
+    lines += [".B deriv check", "\\fIFILE\\fR... [\\fIOPTIONS\\fR]", ".br"]
     lines += [".B deriv", "[\\fB\\-\\-version\\fR | \\fB\\-\\-help\\fR]"]
     lines += [
         ".SH DESCRIPTION",
@@ -327,7 +337,7 @@ def build() -> str:
         "finds and classifies critical points, and runs gradient descent you can watch.",
         "It answers a person at a terminal with trees and tables, a script in a pipe with one",
         "plain answer a line (or \\fB\\-\\-json\\fR), and a CI job by its exit status",
-        "(\\fB\\-\\-expect\\fR).",
+        "(\\fB\\-\\-expect\\fR, and \\fBderiv check\\fR for whole files of formulas).",
         ".PP",
         "Every computation runs in a separate process under a time limit (\\fB\\-\\-timeout\\fR)",
         "and a memory limit (\\fB\\-\\-memory\\fR).",
@@ -339,7 +349,7 @@ def build() -> str:
         lines += command_section(name, command)
     lines += SYNTAX.strip("\n").split("\n")
     lines += OUTPUT.strip("\n").split("\n")
-    for name in COMMAND_ORDER:
+    for name in JSON_COMMANDS:
         lines += [".RS", ".TP", f"\\fB{name}\\fR", ", ".join(escape(key) for key in JSON_KEYS[name]), ".RE"]
         if name == "diff":
             for form, keys in DIFF_FORM_KEYS.items():

@@ -103,17 +103,17 @@ def test_critical_json_keys(invoke):
     assert record["equations"] == ["cos(x) = 0"]
     assert record["interval"] == ["0", "2*pi"]
     first = record["points"][0]
-    assert set(first) >= {"point", "at", "numeric", "value", "value_numeric", "approximate", "reason"}
-    assert first["at"] == {"x": "pi/2"} and abs(first["numeric"]["x"] - 1.5707963267948966) < 1e-12
+    assert set(first) >= {"text", "at", "at_numeric", "value", "value_numeric", "approximate", "reason"}
+    assert first["at"] == {"x": "pi/2"} and abs(first["at_numeric"]["x"] - 1.5707963267948966) < 1e-12
     assert first["value"] == "1" and first["approximate"] is False
-    assert [point["point"] for point in record["endpoints"]] == ["x=0", "x=2*pi"]
+    assert [point["text"] for point in record["endpoints"]] == ["x=0", "x=2*pi"]
     (family,) = record["families"]
-    assert family["family"] == "x=pi*n + pi/2 (n integer)" and len(family["members"]) == 2
+    assert family["text"] == "x=pi*n + pi/2 (n integer)" and len(family["members"]) == 2
 
 
 def test_classify_json_keys(invoke):
     record = json.loads(invoke("classify", "x**3 - 3*x + y**2", "--json").stdout)
-    by_point = {point["point"]: point for point in record["points"]}
+    by_point = {point["text"]: point for point in record["points"]}
     saddle = by_point["x=-1,y=0"]
     assert set(saddle) >= {"kind", "words", "test", "values", "hessian", "eigenvalues", "determinant", "explanation"}
     assert (saddle["kind"], saddle["words"], saddle["test"]) == ("saddle", "saddle point", "hessian")
@@ -126,8 +126,9 @@ def test_classify_json_keys(invoke):
 def test_classify_interval_gives_absolute_extrema(invoke):
     record = json.loads(invoke("classify", "x**3 - 3*x", "--in", "0:3", "--json").stdout)
     absolute = record["absolute"]
-    assert absolute["minimum"] == {"value": "-2", "at": ["x=1"]}
-    assert absolute["maximum"] == {"value": "18", "at": ["x=3"]}
+    assert absolute["minimum"]["value"] == "-2" and [p["text"] for p in absolute["minimum"]["points"]] == ["x=1"]
+    assert absolute["maximum"]["value"] == "18" and [p["text"] for p in absolute["maximum"]["points"]] == ["x=3"]
+    assert absolute["maximum"]["value_numeric"] == 18.0
     plain = invoke("classify", "x**3 - 3*x", "--in", "0:3").stdout
     assert "x=3\tabsolute maximum" in plain
 
@@ -137,7 +138,8 @@ def test_classify_on_a_box_gives_absolute_extrema_in_several_variables(invoke, p
     assert plain.exit_code == 0
     assert "x=0,y=1\tabsolute minimum" in plain.stdout and "x=1,y=1/2\tabsolute maximum" in plain.stdout
     record = json.loads(invoke("classify", "x**2 - y**2 + x*y", "--in", "0:1", "--json").stdout)
-    assert record["absolute"]["maximum"] == {"value": "5/4", "at": ["x=1,y=1/2"]}
+    maximum = record["absolute"]["maximum"]
+    assert maximum["value"] == "5/4" and [p["text"] for p in maximum["points"]] == ["x=1,y=1/2"]
     assert any(candidate["reason"] == "boundary" for candidate in record["absolute"]["candidates"])
     screen = strip_ansi(invoke("classify", "x**2 - y**2 + x*y", "--in", "0:1", terminal=True).stdout)
     assert "[0, 1]²" in screen and "on the closed box" in screen and "(x = 1, y = 1/2)" in screen
@@ -220,7 +222,7 @@ def test_a_solver_out_of_its_share_of_the_timeout_falls_back_to_numeric_search(i
     assert result.exit_code == 0, result.stderr
     record = json.loads(result.stdout)
     assert record["complete"] is False and record["method"] == "numeric"
-    assert [point["numeric"]["x"] for point in record["points"]] == pytest.approx(roots, rel=1e-9)
+    assert [point["at_numeric"]["x"] for point in record["points"]] == pytest.approx(roots, rel=1e-9)
 
 
 def test_rounded_points_from_critical_compose(invoke):

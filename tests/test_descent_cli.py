@@ -10,9 +10,9 @@ from sympy import Symbol
 from derivcli.parsing import parse_point
 
 JSON_KEYS = {
-    "expression", "variables", "gradient", "method", "learning_rate", "momentum", "tolerance",
-    "max_iterations", "every", "start", "iterations", "converged", "reason", "message", "hint",
-    "warnings", "point", "at", "value", "gradient_norm", "classification", "curvature",
+    "schema", "command", "expression", "variables", "gradient", "method", "learning_rate", "momentum", "tolerance",
+    "max_iterations", "every", "start", "start_numeric", "iterations", "converged", "reason", "message", "hint",
+    "warnings", "text", "at", "at_numeric", "value", "value_numeric", "gradient_norm", "classification", "curvature",
     "stable_learning_rate", "trace",
 }
 
@@ -145,14 +145,16 @@ def test_json_has_the_documented_keys(invoke):
     assert set(record) == JSON_KEYS
     assert record["method"] == "gd" and record["learning_rate"] == 0.1
     assert record["converged"] is True and record["reason"] == "converged"
-    assert record["point"]["y_hat"] == pytest.approx(5, abs=1e-9)
-    assert record["value"] == pytest.approx(0, abs=1e-15)
+    assert record["at_numeric"]["y_hat"] == pytest.approx(5, abs=1e-9)
+    assert float(record["at"]["y_hat"]) == record["at_numeric"]["y_hat"]
+    assert record["value_numeric"] == pytest.approx(0, abs=1e-15)
     assert record["gradient_norm"] < 1e-8
     trace = record["trace"]
-    assert trace[0] == {"iteration": 0, "point": {"y_hat": 3.0}, "value": 4.0, "gradient_norm": 4.0, "step": 0.0}
+    assert trace[0] == {"iteration": 0, "at": {"y_hat": "3.0"}, "at_numeric": {"y_hat": 3.0}, "value": "4.0",
+                        "value_numeric": 4.0, "gradient_norm": 4.0, "step": 0.0}
     assert trace[-1]["iteration"] == record["iterations"]
     assert all(row["iteration"] % 10 == 0 for row in trace[:-1])
-    assert set(trace[1]) == {"iteration", "point", "value", "gradient_norm", "step"}
+    assert set(trace[1]) == {"iteration", "at", "at_numeric", "value", "value_numeric", "gradient_norm", "step"}
 
 
 def test_json_of_a_divergence_is_valid_json_with_a_problem(invoke):

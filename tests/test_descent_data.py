@@ -43,8 +43,8 @@ def test_full_batch_weights_match_numpy_least_squares(invoke, points):
                                   "--from", "w=0,b=0", "--lr", "0.1", "--max-iter", "20000", "--verify")
     assert result.exit_code == 0, record["message"]
     w, b = least_squares(xs, ys)
-    assert record["point"]["w"] == pytest.approx(w, abs=1e-6)
-    assert record["point"]["b"] == pytest.approx(b, abs=1e-6)
+    assert record["at_numeric"]["w"] == pytest.approx(w, abs=1e-6)
+    assert record["at_numeric"]["b"] == pytest.approx(b, abs=1e-6)
     assert record["data"]["verification"]["agrees"] is True
     assert record["data"]["rows"] == 200
 
@@ -56,17 +56,17 @@ def test_sum_objective_has_the_same_minimum_and_a_rows_times_larger_loss(invoke,
     _, total = descend_json(invoke, LINEAR, "--data", str(path), "--from", "w=0,b=0", "--lr", "0.0005",
                             "--max-iter", "20000", "--sum", "--tol", "1e-8")
     w, b = least_squares(xs, ys)
-    assert total["point"]["w"] == pytest.approx(w, abs=1e-6)
+    assert total["at_numeric"]["w"] == pytest.approx(w, abs=1e-6)
     residual = ys - (w * xs + b)
-    assert mean["value"] == pytest.approx(numpy.mean(residual**2), rel=1e-9)
-    assert total["value"] == pytest.approx(numpy.sum(residual**2), rel=1e-9)
+    assert mean["value_numeric"] == pytest.approx(numpy.mean(residual**2), rel=1e-9)
+    assert total["value_numeric"] == pytest.approx(numpy.sum(residual**2), rel=1e-9)
 
 
 def test_newton_on_a_quadratic_loss_lands_in_one_step(invoke, points):
     path, xs, ys = points
     _, record = descend_json(invoke, LINEAR, "--data", str(path), "--from", "w=5,b=-3", "--method", "newton")
     assert record["converged"] and record["iterations"] == 1
-    assert [record["point"]["w"], record["point"]["b"]] == pytest.approx(least_squares(xs, ys), abs=1e-9)
+    assert [record["at_numeric"]["w"], record["at_numeric"]["b"]] == pytest.approx(least_squares(xs, ys), abs=1e-9)
 
 
 def test_sgd_with_a_seed_is_reproducible_and_lands_near_the_minimum(invoke, points):
@@ -76,10 +76,10 @@ def test_sgd_with_a_seed_is_reproducible_and_lands_near_the_minimum(invoke, poin
     _, first = descend_json(invoke, *arguments, "--seed", "7")
     _, again = descend_json(invoke, *arguments, "--seed", "7")
     _, other = descend_json(invoke, *arguments, "--seed", "8")
-    assert first["point"] == again["point"] and first["trace"] == again["trace"]
-    assert first["point"] != other["point"]
+    assert first["at_numeric"] == again["at_numeric"] and first["trace"] == again["trace"]
+    assert first["at_numeric"] != other["at_numeric"]
     assert first["data"]["unit"] == "epoch" and len(first["trace"]) == 31  # epoch 0 and each epoch
-    assert [first["point"]["w"], first["point"]["b"]] == pytest.approx(least_squares(xs, ys), abs=0.05)
+    assert [first["at_numeric"]["w"], first["at_numeric"]["b"]] == pytest.approx(least_squares(xs, ys), abs=0.05)
 
 
 def test_the_stable_bound_is_two_over_the_largest_eigenvalue(invoke, points):
@@ -117,7 +117,7 @@ def test_comparison_has_one_curve_and_one_row_per_run(invoke, points):
     result, record = descend_json(invoke, *arguments)
     assert [run["learning_rate"] for run in record["runs"]] == [0.01, 0.1, 1.0]
     assert [run["reason"] for run in record["runs"]][2] == "diverged"
-    assert all(run["start"] == {"b": 0.0, "w": 0.0} for run in record["runs"])
+    assert all(run["start_numeric"] == {"b": 0.0, "w": 0.0} for run in record["runs"])
     assert result.exit_code == 0  # some run converged
 
 

@@ -35,7 +35,7 @@ def run_json(invoke, *args):
 
 def at(record) -> dict:
     """The reported point as exact 30-digit sympy numbers."""
-    return {sympy.Symbol(name, real=True): sympy.Float(repr(value), DIGITS) for name, value in record["point"].items()}
+    return {sympy.Symbol(name, real=True): sympy.Float(repr(value), DIGITS) for name, value in record["at_numeric"].items()}
 
 
 def gradient_at(f, point) -> list[float]:
@@ -197,7 +197,7 @@ def test_the_verdict_on_a_plateau_does_not_depend_on_the_scale_of_f(invoke, fact
     status, record = run_json(invoke, f"{factor}*exp(-x)", "--from", "0", "--lr", f"{100 / float(factor):g}",
                               "--tol", f"{1e-10 * float(factor):g}")
     assert status == 3 and record["classification"] == "flat"
-    assert record["point"]["x"] == pytest.approx(100)
+    assert record["at_numeric"]["x"] == pytest.approx(100)
 
 
 def test_a_gradient_small_only_in_absolute_terms_is_not_a_minimum(invoke):

@@ -193,8 +193,8 @@ def test_json_schema(invoke):
     assert steps["substeps"][-1]["rule"] == "simplify"
     hidden = json.loads(invoke("diff", "x**2", "--json", "--no-steps").stdout)
     assert hidden["steps"] is None and hidden["passes"] is None
-    assert list(record)[:8] == ["expression", "variables", "order", "derivative", "latex", "at",
-                                "value", "steps"]
+    assert list(record)[:12] == ["schema", "command", "expression", "variables", "order", "derivative", "latex",
+                                 "at", "at_numeric", "value", "value_numeric", "steps"]
 
 
 def test_latex(invoke):

@@ -99,21 +99,49 @@ def test_expect_passes_and_fails(invoke):
 
 
 def test_expect_with_numeric_tolerance(invoke):
+    """With --numeric a decimal means the digits written (half a unit of the last one), unless
+    --tolerance says otherwise; exact output compares exactly."""
     assert invoke("eval", "pi", "--at", "0", "--numeric", "--expect", "3.14159265358979").exit_code == 0
-    assert invoke("eval", "pi", "--at", "0", "--numeric", "--expect", "3.14").exit_code == 1
+    assert invoke("eval", "pi", "--at", "0", "--numeric", "--expect", "3.14").exit_code == 0  # |pi - 3.14| < 0.005
+    assert invoke("eval", "pi", "--at", "0", "--numeric", "--expect", "3.15").exit_code == 1  # 0.0084 > 0.005
+    assert invoke("eval", "pi", "--at", "0", "--numeric", "--expect", "3.14", "--tolerance", "1e-6").exit_code == 1
     assert invoke("eval", "pi", "--at", "0", "--expect", "3.14159265358979").exit_code == 1
+
+
+def test_a_failed_decimal_expectation_states_its_tolerance(invoke):
+    """The issue's case: 3.1415926536 passes; a wrong one names the decimal as written and the tolerance."""
+    assert invoke("eval", "pi", "--at", "0", "--numeric", "--expect", "3.1415926536").exit_code == 0
+    failed = invoke("eval", "pi", "--at", "0", "--numeric", "--expect", "3.1415")
+    assert failed.exit_code == 1
+    assert failed.stderr == ("deriv: error: expected 3.1415 at x=0, got pi = 3.14159265358979; they differ by "
+                             "9.27e-05, more than the tolerance 5e-05 (half a unit in the last digit of 3.1415; "
+                             "--tolerance sets another)\n")
+    relative = invoke("eval", "1000*pi", "--at", "0", "--numeric", "--expect", "3141.59", "--tolerance", "1e-9")
+    assert relative.exit_code == 1 and "tolerance 3.14e-06 (--tolerance 1e-09, relative to max(1, |3141.59|))" in relative.stderr
+    huge = invoke("eval", "2*10**300", "--at", "0", "--numeric", "--expect", "10**300", "--tolerance", "0.5")
+    assert huge.exit_code == 1  # the bound is exact: no float infinity lets it pass
+    exact = invoke("eval", "x**2", "--at", "3", "--numeric", "--expect", "9")
+    assert exact.exit_code == 0
+
+
+def test_diff_expect_names_the_sample_values_in_the_sentence_order(invoke):
+    failed = invoke("diff", "x**2", "--expect", "3*x")
+    assert failed.exit_code == 1
+    # 3*x and 2*x at -79/50: expected -4.74, got -3.16 (expected first, as in the sentence)
+    assert failed.stderr == "deriv: error: expected 3*x, got 2*x; they differ at x=-79/50: expected -4.74, got -3.16\n"
 
 
 def test_json(invoke):
     result = invoke("eval", "x**2", "--at", "3", "--order", "1", "--json")
     data = json.loads(result.output)
     assert data["expression"] == "x**2"
-    assert data["variable"] == "x"
-    assert data["points"][0]["at"] == {"x": "3"}
+    assert data["variables"] == ["x"] and data["wrt"] == "x"
+    assert data["points"][0]["at"] == {"x": "3"} and data["points"][0]["at_numeric"] == {"x": 3.0}
     assert data["points"][0]["value"] == "9"
-    assert data["points"][0]["numeric"] == "9.0"
-    assert data["points"][0]["derivatives"] == [{"order": 1, "value": "6", "numeric": "6.0"}]
-    assert set(data) == {"expression", "variable", "order", "exact", "digits", "points", "expect"}
+    assert data["points"][0]["value_numeric"] == 9.0
+    assert data["points"][0]["derivatives"] == [{"order": 1, "value": "6", "value_numeric": 6.0}]
+    assert set(data) == {"schema", "command", "expression", "variables", "wrt", "order", "exact", "digits",
+                         "points", "expect"}
 
 
 def test_json_error_record(invoke):

@@ -85,7 +85,7 @@ def test_descend_draws_the_loss_and_the_path_to_the_point_it_reports(invoke, tmp
     assert curves(picture) == {"loss", "path"}
     found = marks(picture)
     assert (0.0, 0.0) in found["start"]
-    end = (reported["point"]["x"], reported["point"]["y"])
+    end = (reported["at_numeric"]["x"], reported["at_numeric"]["y"])
     assert end in found["end"] and end == pytest.approx((1, -2), abs=1e-6)
 
 

@@ -4,6 +4,7 @@ here the answers the README shows are checked by sympy, exact arithmetic, closed
 sampling, without running deriv. Every example must have a check."""
 
 import itertools
+import json
 
 import pytest
 import sympy
@@ -149,7 +150,7 @@ CHECKS = {
         # the counterexample the README prints: both values at x = -79/50, to the digits shown
         f"{float(sympy.sin(2 * sympy.Rational(-79, 50))):.12g}" == "0.0184063069331"
         and f"{float(2 * sympy.sin(sympy.Rational(-79, 50))):.12g}" == "-1.999915293"
-        and "0.0184063069331 versus -1.99991529300" in lines(c)[1] and lines(c)[-1] == "exit 1"),
+        and "expected -1.999915293, got 0.0184063069331" in lines(c)[1] and lines(c)[-1] == "exit 1"),
     'deriv diff "(y - (w*x + b))**2" --wrt w --wrt b --gradient': lambda c: rows_equal(
         lines(c), [sympy.diff((y - (W * x + B)) ** 2, v) for v in (W, B)]),
     'deriv diff "x*y**2" --gradient --vector --at x=1,y=2': lambda c: rows_equal(
@@ -170,6 +171,17 @@ CHECKS = {
     "printf 'x*y => [y, x]\\nx**2 + y**2 => [2*x, 2*y]\\n' | deriv diff - --gradient": lambda c: rows_equal(
         lines(c), [[sympy.diff(f, v) for v in (x, y)] for f in (x * y, x**2 + y**2)]),
     'deriv diff "x**2 + y**2 = 1" --latex': lambda c: lines(c)[0] == r"\frac{dy}{dx} = " + sympy.latex(-x / y),
+    'deriv diff "x**2" -v --json 2>/dev/null': lambda c: json.loads(lines(c)[0])["error"]["status"] == 2
+        and "-v" in json.loads(lines(c)[0])["error"]["message"],
+    'deriv eval pi --at 0 --numeric --expect 3.1415 2>&1; echo "exit $?"': lambda c: (
+        # π − 3.1415 = 9.27e-05 is more than half a unit in the last digit written (5e-05)
+        abs(float(sympy.pi) - 3.1415) > 5e-5 and f"{float(sympy.pi) - 3.1415:.3g}" in lines(c)[1]
+        and abs(float(lines(c)[0]) - float(sympy.pi)) < 1e-14 and lines(c)[-1] == "exit 1"),
+    'deriv check examples/checks.txt': lambda c: check_checks_file(lines(c)[-1]),
+    "printf 'x**2 => 2*x\\nclassify x**2 --at 0 => maximum\\nsin(x) => cos(x)\\nopen(1) => 1\\n' | deriv check -; echo \"exit $?\"":
+        lambda c: (sympy.diff(x**2, x) == 2 * x and sympy.diff(x**2, x, 2) > 0  # x² at 0 is a minimum, not a maximum
+                   and sympy.diff(sympy.sin(x), x) == sympy.cos(x)
+                   and lines(c)[-2] == "2 passed, 1 failed, 1 error" and lines(c)[-1] == "exit 2"),
     "paste -d '|' examples/derivatives.txt <(deriv diff - < examples/derivatives.txt)": lambda c: check_pasted_file(c),
     'deriv descend "(y - (w*x + b))**2" --data tests/data/points.csv --wrt w --wrt b --from w=0,b=0 --lr 0.05 --max-iter 5000 --verify':
         lambda c: check_fitted_line(lines(c)[0]),
@@ -219,6 +231,30 @@ def tangent_plane(f, at: dict):
 def implicit_slope(F):
     """dy/dx on F(x, y) = 0: −F_x / F_y."""
     return -sympy.diff(F, x) / sympy.diff(F, y)
+
+
+def check_checks_file(summary: str):
+    """Every check in examples/checks.txt is right by an oracle of this test's own, and the summary
+    counts them all as passed."""
+    from conftest import ROOT
+
+    checks = [line for line in (ROOT / "examples" / "checks.txt").read_text().splitlines()
+              if line.strip() and not line.startswith("#")]
+    assert summary == f"{len(checks)} passed, 0 failed, 0 errors"
+    t = symbol("t")
+    facts = [  # each line of the file, decided here by sympy or arithmetic
+        sympy.diff(x**2, x) == 2 * x,
+        sympy.simplify(sympy.diff(sympy.sin(x) ** 2, x) - sympy.sin(2 * x)) == 0,
+        sympy.expand(sympy.diff((y - y_hat) ** 2, y_hat) - 2 * (y_hat - y)) == 0,
+        sympy.diff(x**3, x).subs(x, 2) == 12,
+        sympy.Rational(1, 3) ** 2 == sympy.Rational(1, 9),
+        abs(float(sympy.pi) - 3.1416) < 5e-5,
+        set(sympy.solve(sympy.diff(x**3 - 3 * x, x), x)) == {-1, 1},
+        sympy.diff(x**3 - 3 * x, x, 2).subs(x, -1) < 0,
+        sympy.hessian(x**2 - y**2, (x, y)).det() < 0,
+        sympy.solve(sympy.diff((5 - t) ** 2, t), t) == [5],
+    ]
+    return len(facts) == len(checks) and all(facts)
 
 
 def check_pasted_file(command):

@@ -64,7 +64,7 @@ def test_a_cancelled_factor_keeps_its_zero_out_of_every_answer(invoke, root, coe
     expected = sum(c * sympy.Rational(2 * root + 1, 2) ** k for k, c in enumerate(coefficients))
     assert sympy.sympify(beside.stdout.strip(), strict=False) == expected  # reading back our own output
     critical = invoke("critical", formula, "--json", "--timeout", "60")
-    places = [point["numeric"]["x"] for point in json.loads(critical.stdout)["points"]]
+    places = [point["at_numeric"]["x"] for point in json.loads(critical.stdout)["points"]]
     assert all(abs(place - root) > 1e-9 for place in places)
 
 

@@ -6,6 +6,7 @@ accept both and reject ``2*sin(x)``, and say at which point the two differ.
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 
@@ -36,26 +37,40 @@ class Comparison:
     actual_value: sympy.Expr | None = None
     expected_value: sympy.Expr | None = None
     at: dict | None = None
+    tolerance: sympy.Expr | None = None  # the largest difference allowed, when not exact
+    tolerance_source: str | None = None
+    written: str | None = None  # the expected value as the user wrote it
 
     def failure(self) -> ExpectationFailed:
-        """The error that reports this failed check: both forms and a point where they differ."""
+        """The error that reports this failed check: both forms and a point where they differ,
+        each value named in the sentence's order (expected first), and the tolerance if any."""
         where = f" at {format_point(self.at)}" if self.at else ""
-        message = f"expected {sympy.sstr(self.expected)}{where}, got {sympy.sstr(self.actual)}"
+        expected = self.written or sympy.sstr(self.expected)
+        message = f"expected {expected}{where}, got {sympy.sstr(self.actual)}"
         hint = None
-        if self.counterexample:
+        if self.tolerance is not None:
+            actual = sympy.sstr(sympy.N(self.actual, 15))
+            if actual != sympy.sstr(self.actual):
+                message += f" = {actual}"
+            gap = _short(sympy.Abs(self.actual - self.expected), 3)
+            hint = (f"they differ by {gap}, more than the tolerance {_short(self.tolerance, 3)}"
+                    f" ({self.tolerance_source})")
+        elif self.counterexample:
             hint = (
                 f"they differ at {format_point(self.counterexample)}: "
-                f"{_short(self.actual_value)} versus {_short(self.expected_value)}"
+                f"expected {_short(self.expected_value)}, got {_short(self.actual_value)}"
             )
         elif self.method == "inconclusive":
             hint = "no sample point had both defined, so the two could not be compared"
         return ExpectationFailed(message, hint=hint)
 
 
-def _short(value) -> str:
+def _short(value, digits: int = 12) -> str:
     if value is None:
         return "undefined"
-    number = sympy.N(value, 12)
+    number = sympy.N(value, digits)
+    if number.is_Float and math.isfinite(float(number)):
+        return f"{float(number):.{digits}g}"  # -4.74, not -4.74000000000
     return sympy.sstr(number)
 
 
@@ -82,6 +97,36 @@ def compare_values(actual: sympy.Expr, expected: sympy.Expr, point: dict, tolera
     gap = abs(complex(sympy.N(actual - expected, PRECISION)))
     scale = max(1.0, abs(complex(sympy.N(expected, PRECISION))))
     return Comparison(actual, expected, gap <= tolerance * scale, "tolerance", at=point)
+
+
+@dataclass
+class ExpectedValue:
+    """An ``--expect`` value: the exact number, as the user wrote it, and how close a decimal
+    answer must come: within ``tolerance``, times max(1, |value|) when ``relative``; None: exactly.
+    ``source`` says where the tolerance comes from, for the failure message."""
+
+    value: sympy.Expr
+    written: str
+    tolerance: float | None = None
+    relative: bool = False
+    source: str | None = None
+
+
+def compare_expected(actual: sympy.Expr, expected: ExpectedValue, point: dict) -> Comparison:
+    """Whether a value is the expected one: exactly, or within the expectation's tolerance, which
+    a failure states with its source. The bound is exact arithmetic, so a huge value cannot turn
+    it into an infinity that everything passes."""
+    if expected.tolerance is None:
+        comparison = compare_values(actual, expected.value, point)
+    else:
+        scale = sympy.Max(1, sympy.Abs(expected.value)) if expected.relative else sympy.Integer(1)
+        bound = sympy.Rational(expected.tolerance) * scale
+        gap = sympy.N(sympy.Abs(actual - expected.value), PRECISION)
+        equal = bool(gap.is_Number and gap <= bound)
+        comparison = Comparison(actual, expected.value, equal, "tolerance", at=point,
+                                tolerance=bound, tolerance_source=expected.source)
+    comparison.written = expected.written
+    return comparison
 
 
 def _symbolic_difference(actual: sympy.Expr, expected: sympy.Expr):

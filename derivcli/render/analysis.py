@@ -173,12 +173,16 @@ def _warn_inflection_notes(inflections, output) -> None:
 
 
 def _point_json(point) -> dict:
+    """A point of deriv/1: its --at text, the exact coordinates with their numeric twin (the
+    engine's decimals), and f's value with its number."""
+    from derivcli.render.records import number  # lazy: only --json builds records
+
     return {
-        "point": point_text(point),
+        "text": point_text(point),
         "at": {str(variable): sympy.sstr(value) for variable, value in point.as_dict().items()},
-        "numeric": {str(variable): value for variable, value in zip(point.variables, point.numeric_coordinates)},
+        "at_numeric": {str(variable): number(value) for variable, value in zip(point.variables, point.numeric_coordinates)},
         "value": None if point.value is None else sympy.sstr(point.value),
-        "value_numeric": point.numeric_value,
+        "value_numeric": number(point.numeric_value),
         "approximate": point.approximate,
         "reason": point.reason,
     }
@@ -186,7 +190,7 @@ def _point_json(point) -> dict:
 
 def _family_json(family) -> dict:
     return {
-        "family": family_text(family),
+        "text": family_text(family),
         "at": {str(variable): sympy.sstr(value) for variable, value in zip(family.variables, family.coordinates)},
         "parameter": str(family.parameter),
         "parameter_kind": family.parameter_kind,
@@ -222,6 +226,7 @@ def _classification_json(item) -> dict:
         test=item.test,
         test_name=TESTS.get(item.test, item.test),
         values={name: _text(value) for name, value in item.values.items()},
+        values_numeric={name: _number(value) for name, value in item.values.items()},
         explanation=item.explanation,
         concavity=item.concavity,
         trend=item.trend,
@@ -256,8 +261,8 @@ def to_json(result, output) -> dict:
             "applicable": absolute.applicable,
             "approximate": absolute.approximate,
             "reason": absolute.reason or None,
-            "minimum": {"value": _optional(absolute.minimum_value), "at": [point_text(point) for point in absolute.minimum]},
-            "maximum": {"value": _optional(absolute.maximum_value), "at": [point_text(point) for point in absolute.maximum]},
+            "minimum": _extremum_json(absolute.minimum_value, absolute.minimum),
+            "maximum": _extremum_json(absolute.maximum_value, absolute.maximum),
             "candidates": [_point_json(point) for point in absolute.candidates],
         }
     inflections = result.inflections
@@ -275,6 +280,13 @@ def to_json(result, output) -> dict:
 
 def _optional(value):
     return None if value is None else sympy.sstr(value)
+
+
+def _extremum_json(value, points) -> dict:
+    """An absolute minimum or maximum: the value with its number, and the points that reach it."""
+    from derivcli.render.records import number  # lazy: only --json builds records
+
+    return {"value": _optional(value), "value_numeric": number(value), "points": [_point_json(point) for point in points]}
 
 
 # ---------------------------------------------------------------- LaTeX

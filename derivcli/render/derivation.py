@@ -171,6 +171,9 @@ def step_record(step) -> dict:
 
 
 def to_json(result: Differentiation, output) -> dict:
+    """The body of diff's deriv/1 record: the point and the value each with a numeric twin."""
+    from derivcli.render.records import point_fields, value_fields  # lazy: only --json builds records
+
     derivation = result.derivation
     shown = output.steps is not False
     passes = [step_record(tree) for tree in derivation.trees] if shown else None
@@ -180,11 +183,9 @@ def to_json(result: Differentiation, output) -> dict:
         "order": derivation.order,
         "derivative": sympy.sstr(derivation.result),
         "latex": sympy.latex(derivation.result),
-        "at": ({str(k): sympy.sstr(v) for k, v in result.point.items()}
-               if result.point is not None else None),
-        "value": sympy.sstr(result.value) if result.value is not None else None,
+        **point_fields(result.point),
+        **value_fields(result.value),
         "steps": passes[0] if passes else None,
-        "numeric": numeric_text(result.value) if result.value is not None else None,
         "raw": sympy.sstr(derivation.raw),
         "passes": passes,
         "checked": {"agrees": derivation.agrees,

@@ -64,12 +64,19 @@ def plain(result: DescentResult, output) -> list[str]:
     return [result.as_point_text()]
 
 
-def _point_record(result: DescentResult, point) -> dict:
-    return {name: value for name, value in zip(result.variables, point)}
+def _point_record(result: DescentResult, point, key: str = "at") -> dict:
+    """A point of deriv/1: the floats as exact strings, with their numeric twin."""
+    from derivcli.render.records import point_fields  # lazy: only --json builds records
+
+    return point_fields(dict(zip(result.variables, point)), key)
 
 
 def to_json(result: DescentResult, output) -> dict:
-    """Everything, with the trace; a comparison is ``{"runs": [one record a run, with its label]}``."""
+    """The body of descend's deriv/1 record: the start, the end point (``at``, as the other
+    commands name a point; ``text`` in --at syntax) and each trace row's point, with twins; a
+    comparison is ``{"runs": [one such body a run, with its label]}``."""
+    from derivcli.render.records import value_fields  # lazy: only --json builds records
+
     if isinstance(result, Comparison):
         return {"runs": [{"label": label, **to_json(run, output)} for run, label in zip(result.runs, result.labels)]}
     record = {
@@ -82,16 +89,16 @@ def to_json(result: DescentResult, output) -> dict:
         "tolerance": result.tolerance,
         "max_iterations": result.max_iterations,
         "every": result.every,
-        "start": _point_record(result, result.start),
+        **_point_record(result, result.start, "start"),
         "iterations": result.iterations,
         "converged": result.converged,
         "reason": result.reason,
         "message": result.message,
         "hint": result.hint,
         "warnings": list(result.warnings),
-        "point": _point_record(result, result.point),
-        "at": result.as_point_text(),
-        "value": result.value,
+        "text": result.as_point_text(),
+        **_point_record(result, result.point),
+        **value_fields(result.value),
         "gradient_norm": result.gradient_norm,
         "classification": result.classification,
         "curvature": result.curvature,
@@ -99,8 +106,8 @@ def to_json(result: DescentResult, output) -> dict:
         "trace": [
             {
                 "iteration": row.iteration,
-                "point": _point_record(result, row.point),
-                "value": row.value,
+                **_point_record(result, row.point),
+                **value_fields(row.value),
                 "gradient_norm": row.gradient_norm,
                 "step": row.step,
             }

@@ -32,30 +32,34 @@ def plain(result: Evaluation, output) -> list[str]:
 
 
 def to_json(result: Evaluation, output) -> dict:
+    """The body of eval's deriv/1 record: each point and value with its numeric twin; ``wrt`` is
+    the variable of the derivatives."""
+    from derivcli.render.records import point_fields, value_fields  # lazy: only --json builds records
+
     points = []
     for entry in result.points:
-        record = {"at": {str(variable): sympy.sstr(value) for variable, value in entry.point.items()}}
+        record = point_fields(entry.point)
         if entry.error is not None:
-            record.update(value=None, numeric=None, derivatives=[], error=entry.error.message)
+            record.update(value_fields(None), derivatives=[], error=entry.error.message)
         else:
             record.update(
-                value=sympy.sstr(entry.values[0]),
-                numeric=numeric_text(entry.values[0], result.digits),
-                derivatives=[
-                    {"order": order, "value": sympy.sstr(value), "numeric": numeric_text(value, result.digits)}
-                    for order, value in enumerate(entry.values[1:], start=1)
-                ],
+                value_fields(entry.values[0]),
+                derivatives=[{"order": order, **value_fields(value)}
+                             for order, value in enumerate(entry.values[1:], start=1)],
                 error=None,
             )
         points.append(record)
     expectations = [
-        {"at": format_point(comparison.at), "expected": sympy.sstr(comparison.expected),
-         "actual": sympy.sstr(comparison.actual), "equal": comparison.equal}
+        {**point_fields(comparison.at), "expected": comparison.written or sympy.sstr(comparison.expected),
+         "actual": sympy.sstr(comparison.actual), "equal": comparison.equal,
+         "tolerance": None if comparison.tolerance is None else float(comparison.tolerance)}
         for comparison in result.comparisons
     ]
+    first = result.points[0].point if result.points else {}
     return {
         "expression": sympy.sstr(result.expression),
-        "variable": str(result.variable),
+        "variables": [str(variable) for variable in first] or [str(result.variable)],
+        "wrt": str(result.variable),
         "order": result.order,
         "exact": not result.numeric,
         "digits": result.digits,
