@@ -174,7 +174,7 @@ class DerivGroup(click.Group):
             _silence_stdout()
             status = ExitStatus.SUCCESS
         except DerivError as error:
-            sys.stderr.write(f"deriv: error: {error.message}\n")
+            sys.stderr.write(error_line(error) + "\n")  # with its hint, as every other error line
             _write_json_error(json_command, error)
             status = error.status
         except OSError as error:
@@ -548,7 +548,8 @@ def evaluation_job(options: dict, settings: Settings):
               help="Differentiate with respect to VAR (repeat for mixed partials, in order).")
 @click.option("--order", type=click.IntRange(min=1, max=50), default=1, show_default=True,
               metavar="N", help="The N-th derivative: the derivation is repeated N times.")
-@click.option("--at", metavar="POINT", help="Also the value at a point: 3, x=3 or \"x=1,y=2\".")
+@click.option("--at", metavar="POINT", multiple=True,
+              help="Also the value at a point: 3, x=3 or \"x=1,y=2\" (one point; eval --order 1 takes several).")
 @click.option("--expect", metavar="EXPR",
               help="Exit 1 unless the derivative (its value with --at) equals EXPR.")
 @click.option("--strict", is_flag=True,
@@ -600,11 +601,14 @@ def differentiation_job(options: dict, settings: Settings):
     """The job and request of ``diff`` from its options (a check line's too)."""
     from derivcli import jobs  # lazy: sympy loads only once a command runs
 
+    if len(options["at"]) > 1:  # never a silent drop of all but the last
+        raise UsageError("diff takes one --at point", hint="for f′ at several points: deriv eval EXPR --order 1 --at A --at B")
+    at = options["at"][0] if options["at"] else None
     forms = (("--gradient", options["gradient"]), ("--hessian", options["hessian"]), ("--jacobian", options["jacobian"]))
     _refuse_together(*forms)
     form = next((name[2:] for name, given in forms if given), None)
     request = jobs.DifferentiationRequest(options["expression"], tuple(options["wrt"]), options["order"],
-                                          options["at"], options["expect"], options["strict"], options["simplify"],
+                                          at, options["expect"], options["strict"], options["simplify"],
                                           form, options["implicit"], options["tangent"], options["vector"])
     return jobs.differentiate, request
 

@@ -222,3 +222,19 @@ def test_a_flat_stretch_found_numerically_is_one_stretch_not_sixty_points(invoke
     result = invoke("critical", "abs(x-1)+abs(x+1)")
     assert result.stdout.splitlines() == ["-1<=x<=1"]
     assert "found by the numeric search" in result.stderr
+
+
+def test_a_descent_on_a_function_without_a_minimum_does_not_ask_for_more_iterations(invoke):
+    """exp(x) has no stationary point (the oracle: sympy finds none), so more iterations cannot help;
+    x**4 has one at 0, so there they can."""
+    assert sympy.solve(sympy.diff(sympy.exp(x), x), x) == [] and sympy.solve(sympy.diff(x**4, x), x) == [0]
+    falling = invoke("descend", "exp(x)", "--from", "0")
+    assert falling.exit_code == 3 and "no minimum that way" in falling.stderr and "--max-iter" not in falling.stderr
+    flat = invoke("descend", "x**4", "--from", "2")
+    assert flat.exit_code == 3 and "--max-iter" in flat.stderr and "no minimum" not in flat.stderr
+
+
+def test_diff_refuses_a_second_point_rather_than_dropping_one(invoke):
+    twice = invoke("diff", "x**2", "--at", "1", "--at", "2")
+    assert twice.exit_code == 2 and "one --at" in twice.stderr and twice.stdout == ""
+    assert invoke("diff", "x**2", "--at", "3").stdout.strip() == str(sympy.diff(x**2, x).subs(x, 3))

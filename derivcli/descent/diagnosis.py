@@ -193,6 +193,13 @@ def _stall_hint(stop: Stop, functions: Functions, settings: Settings, start: Sta
     swinging = _swing_hint(functions, settings, try_rate, course)
     if swinging:
         return swinging
+    if faded and _no_minimum_ahead(stop, start, final_curvature):
+        return (
+            f"f keeps falling ever more slowly: Newton's estimate of the distance to a stationary point, "
+            f"|slope|/curvature, is {stop.gradient_norm / final_curvature:.3g} here, no nearer than the "
+            f"{start.gradient_norm / curvature:.3g} of the start, so f seems to have no minimum that way "
+            "(it tends to a limit, as exp(x) does towards −∞); more iterations would not find one"
+        )
     if faded:
         fading = (
             f"f″ = {final_curvature:.3g} here, {curvature:.3g} at the start" if len(names) == 1
@@ -205,6 +212,14 @@ def _stall_hint(stop: Stop, functions: Functions, settings: Settings, start: Sta
             "x**3 at 0 is not)"
         )
     return None
+
+
+def _no_minimum_ahead(stop: Stop, start: Start, final_curvature) -> bool:
+    """f flattened without closing in on a stationary point: the Newton distance |∇f|/c has not
+    shrunk (exp(x): 1 at every x), where near a flat minimum it does (x**4: |x|/3)."""
+    if not (final_curvature and final_curvature > 0 and start.curvature and start.gradient_norm > 0):
+        return False
+    return stop.gradient_norm / final_curvature >= 0.5 * start.gradient_norm / start.curvature
 
 
 def _corner_hint(functions: Functions, point, learning_rate, final_norm, final_curvature) -> str | None:
