@@ -158,7 +158,7 @@ def test_hostile_lines_each_get_a_verdict_and_nothing_runs(process, tmp_path):
     path = tmp_path / "hostile.txt"
     path.write_bytes(b"\n".join(lines) + b"\n")
     report = tmp_path / "hostile.xml"
-    result = process("check", str(path), "--timeout", "2", "--memory", "512", "--junit-xml", str(report), timeout=300)
+    result = process("check", str(path), "--timeout", "20", "--memory", "1024", "--junit-xml", str(report), timeout=300)
     assert result.returncode == 2
     assert not marker.exists()
     assert "Traceback" not in result.stderr and result.stderr == ""

@@ -78,12 +78,12 @@ def test_the_install_lines_the_ci_step_and_the_developer_line_work_as_written(ch
     assert activated.returncode == 0, activated.stderr
     assert activated.stdout.startswith("6\n") and PAGE_TITLE in activated.stdout
 
-    # the CI step, in that environment: it installs from the repository and checks the file
-    step = " && ".join(line.strip() for line in CI_STEP.splitlines() if line.strip())
-    checked = bash(f". .venv/bin/activate && {step}", checkout)
+    # the CI step, in that environment, run as the CI runner runs it (a script that stops at the
+    # first failing line): it installs from the repository, checks the file and writes the report
+    checked = bash(f". .venv/bin/activate\nset -e\n{CI_STEP}", checkout)
     assert checked.returncode == 0, checked.stderr[-2000:]
-    assert checked.stdout.rstrip("\n").splitlines()[-7:] == console_output(
-        "deriv diff - < examples/derivatives.txt").splitlines()
+    assert checked.stdout.rstrip("\n").splitlines()[-1] == console_output("deriv check examples/checks.txt")
+    assert "<testsuite" in (checkout / "deriv-report.xml").read_text()
 
     # the developer's line, except that the suite (this test among it) is collected, not run
     assert developer.endswith(" && .venv/bin/python -m pytest")
@@ -100,20 +100,29 @@ def test_the_install_lines_the_ci_step_and_the_developer_line_work_as_written(ch
 
 
 def terminal_examples():
-    """(command, the lines shown) of each ```text block that starts with ``$ deriv``."""
+    """(command, the lines shown) of each ```text block that starts with ``$ deriv`` (or with
+    ``$ COLUMNS=40 deriv`` for a terminal of that width; 100 columns otherwise)."""
     examples = []
     for block in re.findall(r"```text\n(.*?)```", README, flags=re.DOTALL):
         lines = block.splitlines()
-        if lines and lines[0].startswith("$ deriv "):
+        if lines and re.match(r"\$ (COLUMNS=\d+ )?deriv ", lines[0]):
             examples.append((lines[0][2:], lines[1:]))
     return examples
+
+
+def width_and_words(command: str) -> tuple[int, list[str]]:
+    """The terminal width a README example is shown at, and deriv's arguments."""
+    words = shlex.split(command)
+    columns = int(words.pop(0).split("=")[1]) if words[0].startswith("COLUMNS=") else 100
+    return columns, words[1:]
 
 
 @pytest.mark.parametrize("command, shown", terminal_examples(), ids=[command for command, _ in terminal_examples()])
 def test_terminal_examples_are_what_a_terminal_shows(invoke, command, shown):
     """Each run of lines between two '…' appears, in order, in what the command prints on a
-    100-column terminal without colour (trailing spaces aside)."""
-    result = invoke(*shlex.split(command)[1:], terminal=True, columns=100)
+    terminal of the example's width without colour (trailing spaces aside)."""
+    columns, words = width_and_words(command)
+    result = invoke(*words, terminal=True, columns=columns)
     printed = [line.rstrip() for line in strip_ansi(result.stdout).splitlines()]
     position = 0
     for part in "\n".join(shown).split("…"):

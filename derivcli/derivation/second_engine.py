@@ -50,11 +50,12 @@ def derivative(expression, variable, result=None) -> tuple[sympy.Expr | None, st
     if not covered(expression):
         return sympy.diff(expression, variable), SYMPY, None
     import symengine  # lazy: loaded only when a cross-check needs it, not at start-up
+    from symengine.lib.symengine_wrapper import sympy2symengine  # sympy objects only: it refuses text
 
-    expected = symengine.sympify(expression).diff(symengine.Symbol(variable.name))
+    expected = sympy2symengine(expression, True).diff(symengine.Symbol(variable.name))
     if result is not None:
         try:
-            mine = symengine.sympify(result)
+            mine = sympy2symengine(result, True)
         except Exception:  # a node symengine cannot hold: the comparison is left to sympy
             mine = None
         if mine is not None and mine == expected:
