@@ -55,12 +55,15 @@ JSON_KEYS = {
 # Top-level keys of the other answers of diff; tests/test_diff_several.py and test_implicit.py
 # check them against the real output.
 DIFF_FORM_KEYS = {
-    "--gradient": ["schema", "command", "expression", "variables", "gradient", "norm", "tangent", "at", "expect"],
+    "--gradient": ["schema", "command", "expression", "variables", "gradient", "norm", "norm_numeric", "tangent", "at",
+                   "at_numeric", "expect"],
     "--hessian": ["schema", "command", "expression", "variables", "hessian", "symmetric", "gradient", "entries", "values",
-                  "eigenvalues", "definiteness", "signs_exact", "at", "expect"],
-    "--jacobian": ["schema", "command", "functions", "variables", "jacobian", "values", "entries", "at", "expect"],
+                  "values_numeric", "eigenvalues", "eigenvalues_numeric", "definiteness", "signs_exact", "at",
+                  "at_numeric", "expect"],
+    "--jacobian": ["schema", "command", "functions", "variables", "jacobian", "values", "values_numeric", "entries", "at",
+                   "at_numeric", "expect"],
     "an equation": ["schema", "command", "equation", "dependent", "independent", "order", "derivative", "latex", "first", "steps",
-                    "checked", "at", "value", "numeric", "tangent", "expect", "notes"],
+                    "checked", "at", "at_numeric", "value", "value_numeric", "tangent", "expect", "notes"],
 }
 
 EXAMPLES = [

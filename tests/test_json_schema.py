@@ -6,8 +6,10 @@ $ref), so the test needs no package beyond pytest; the validator's own test plan
 """
 
 import json
+import math
 
 import pytest
+import sympy
 
 from conftest import ROOT
 
@@ -100,6 +102,17 @@ SAMPLES = [
     ("descend", "(x - 3)**2 + (y + 1)**2", "--at", "x=0,y=0", "--method", "newton"),
     ("descend", "x**2", "--from", "3", "--lr", "1.5"),
     ("descend", "x**2", "--from", "3", "--max-iter", "3", "--method", "momentum"),
+    ("diff", "x**2*y", "--gradient"),
+    ("diff", "x**2*y + sin(x*y)", "--gradient", "--at", "x=1,y=pi/3", "--tangent"),
+    ("diff", "x*y", "--gradient", "--expect", "[y, y]"),
+    ("diff", "x**2*y + exp(x*y)", "--hessian"),
+    ("diff", "x**2*y + exp(x*y)", "--hessian", "--at", "x=1/2,y=2", "--no-steps"),
+    ("diff", "x**2 + y**2 + z**2 + w**2 + x*y + x*z*w", "--hessian", "--at", "x=1,y=2,z=3,w=4", "--no-steps"),
+    ("diff", "[x*y, sin(x) + y]", "--jacobian"),
+    ("diff", "[x*y, sin(x) + y]", "--jacobian", "--at", "x=pi/6,y=2"),
+    ("diff", "x**2 + y**2 = 1"),
+    ("diff", "x**2 + y**2 = 1", "--order", "2", "--at", "x=1/2,y=sqrt(3)/2"),
+    ("diff", "x*y = 1", "--at", "x=2,y=1/2", "--tangent"),
     ("diff", "open('/etc/passwd')"),
     ("diff", "x**2", "--nosuch"),
     ("eval", "x**2"),
@@ -125,6 +138,81 @@ def test_batch_records_carry_their_lines_and_follow_the_schema(invoke):
     for record in records:
         assert_valid(record)
     assert records[1]["error"]["kind"] == "usage" and records[2]["problems"][0]["kind"] == "expectation_failed"
+
+
+def _read(text: str):
+    """The test's own reading of an exact string of deriv's output (sympy syntax, no user text)."""
+    return sympy.sympify(text)
+
+
+def _twin_of(exact, numeric, where: str) -> int:
+    """Assert that ``numeric`` is the float of ``exact`` (point, vector, matrix or value), null where
+    the exact value is not a finite real; the number of pairs compared."""
+    if isinstance(exact, dict):
+        assert isinstance(numeric, dict) and list(numeric) == list(exact), where
+        return sum(_twin_of(exact[key], numeric[key], f"{where}.{key}") for key in exact)
+    if isinstance(exact, list):
+        assert isinstance(numeric, list) and len(numeric) == len(exact), where
+        return sum(_twin_of(e, n, f"{where}[{i}]") for i, (e, n) in enumerate(zip(exact, numeric)))
+    if exact is None:
+        assert numeric is None, where
+        return 0
+    value = complex(_read(exact).evalf(30))
+    if value.imag != 0 or not math.isfinite(value.real):
+        assert numeric is None, f"{where}: {exact} has no finite real number, yet {numeric}"
+    else:
+        assert numeric == float(sympy.Float(_read(exact).evalf(30), 30)), f"{where}: {exact} != {numeric}"
+    return 1
+
+
+def numeric_twins(record) -> tuple[set, int]:
+    """Every ``key``/``key_numeric`` pair of the record (at any depth) checked; their key names and
+    the number of values compared."""
+    names, count = set(), 0
+    pending = [("$", record)]
+    while pending:
+        where, node = pending.pop()
+        children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else []
+        for key, child in children:
+            pending.append((f"{where}.{key}", child))
+            if isinstance(node, dict) and f"{key}_numeric" in node:
+                names.add(key)
+                count += _twin_of(child, node[f"{key}_numeric"], f"{where}.{key}")
+    return names, count
+
+
+FORM_TWINS = [
+    (["x**2*y + sin(x*y)", "--gradient", "--at", "x=1,y=pi/3"], {"at", "norm", "value"}, 2 + 2 + 1),
+    (["x**2*y + exp(x*y)", "--hessian", "--at", "x=1/2,y=2"], {"at", "value", "values", "eigenvalues"},
+     2 + 2 + 3 + 4 + 2),
+    (["x**2 + y**2 + z**2 + w**2 + x*y + x*z*w", "--hessian", "--at", "x=1,y=2,z=3,w=4"],
+     {"at", "value", "values", "eigenvalues"}, 4 + 4 + 10 + 16 + 4),
+    (["[x*y, sin(x) + y]", "--jacobian", "--at", "x=pi/6,y=2"], {"at", "value", "values"}, 2 + 4 + 4),
+    (["x**2 + y**2 = 1", "--order", "2", "--at", "x=1/2,y=sqrt(3)/2"], {"at", "value"}, 2 + 1),
+]
+
+
+@pytest.mark.parametrize("arguments, names, count", FORM_TWINS, ids=[" ".join(a) for a, _, _ in FORM_TWINS])
+def test_each_diff_form_gives_every_exact_value_its_numeric_twin(invoke, arguments, names, count):
+    result = invoke("diff", *arguments, "--json", "--no-steps")
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert_valid(record)
+    assert numeric_twins(record) == (names, count)
+    assert '"numeric":' not in json.dumps(record), "a bare numeric string beside a value"
+
+
+def test_a_gradient_batch_gives_records_of_the_schema_with_twins(invoke):
+    result = invoke("diff", "-", "--gradient", "--at", "x=1,y=2", "--json", "--no-steps",
+                    input="x**2*y => [4, 1]\nopen(1)\nx*y**3\n")
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [record["line"] for record in records] == [1, 2, 3]
+    for record in records:
+        assert_valid(record)
+    assert records[1]["error"]["kind"] == "usage"
+    assert [c["value_numeric"] for c in records[2]["gradient"]] == [8.0, 12.0]
+    assert records[2]["norm"] == "4*sqrt(13)" and records[2]["norm_numeric"] == float(4 * sympy.sqrt(13))
+    assert numeric_twins(records[0]) == ({"at", "value", "norm"}, 2 + 2 + 1)
 
 
 def test_points_and_values_have_numeric_twins(invoke):
@@ -177,4 +265,12 @@ def test_the_validator_catches_what_it_is_for():
     assert violations({**good, "extra": 1}, SCHEMA)
     assert violations({**good, "error": {**good["error"], "status": "2"}}, SCHEMA)
     assert violations(1.5, {"type": "integer"}) and not violations(2, {"type": "integer"})
+    gradient = {"schema": "deriv/1", "command": "diff", "expression": "x", "variables": ["x"], "gradient": [
+        {"variable": "x", "name": "∂f/∂x", "derivative": "1", "steps": None, "value": "1", "value_numeric": 1.0,
+         "agrees": True}], "norm": "1", "norm_numeric": 1.0, "tangent": None, "at": {"x": "0"},
+        "at_numeric": {"x": 0.0}, "expect": None}
+    assert violations(gradient, SCHEMA) == []
+    assert violations({key: value for key, value in gradient.items() if key != "at_numeric"}, SCHEMA)
+    assert violations({**gradient, "numeric": "1.0"}, SCHEMA)
+    assert violations({**gradient, "gradient": [{**gradient["gradient"][0], "value_numeric": "1.0"}]}, SCHEMA)
     assert violations(True, {"type": "number"})

@@ -16,6 +16,7 @@ from derivcli.derivation import ImplicitDerivative, Step
 from derivcli.render import tangent as tangent_view
 from derivcli.render.derivation import _math, _plain_tree, _tree, step_record
 from derivcli.render.mathtext import numeric_text, unicode_math
+from derivcli.render.records import point_fields, value_fields
 
 _SIDES = ("left side", "right side")
 
@@ -116,9 +117,8 @@ def to_json(result: ImplicitDerivative, output) -> dict:
         "steps": steps,
         "checked": {"agrees": result.check.agrees, "method": result.check.method,
                     "against": "-F_x/F_y" if result.order == 1 else "the formula in F_x, F_y, F_xx, F_xy, F_yy"},
-        "at": ({str(k): sympy.sstr(v) for k, v in result.point.items()} if result.point is not None else None),
-        "value": sympy.sstr(result.value) if result.value is not None else None,
-        "numeric": numeric_text(result.value) if result.value is not None else None,
+        **point_fields(result.point),
+        **value_fields(result.value),
         "tangent": tangent_view.record(result.tangent),
         "expect": None,
         "notes": result.notes,

@@ -46,3 +46,20 @@ def point_fields(point: dict | None, key: str = "at") -> dict:
 def value_fields(value, key: str = "value") -> dict:
     """``{key: exact, key_numeric: float}``; both null without a value."""
     return {key: exact(value), f"{key}_numeric": number(value)}
+
+
+def list_fields(values, key: str) -> dict:
+    """``{key: [exact, …], key_numeric: [float, …]}``: a vector and its numeric twin; both null
+    without one."""
+    if values is None:
+        return {key: None, f"{key}_numeric": None}
+    return {key: [exact(value) for value in values], f"{key}_numeric": [number(value) for value in values]}
+
+
+def matrix_fields(rows, key: str) -> dict:
+    """``{key: [[exact, …], …], key_numeric: [[float, …], …]}``: a matrix and its numeric twin;
+    both null without one."""
+    if rows is None:
+        return {key: None, f"{key}_numeric": None}
+    return {key: [[exact(value) for value in row] for row in rows],
+            f"{key}_numeric": [[number(value) for value in row] for row in rows]}

@@ -14,6 +14,7 @@ from derivcli.derivation import Differentiation, Gradient, Hessian, Jacobian
 from derivcli.render import tangent as tangent_view
 from derivcli.render.derivation import _math, _plain_tree, _tree, step_record
 from derivcli.render.mathtext import numeric_text, unicode_math
+from derivcli.render.records import list_fields, matrix_fields, point_fields, value_fields
 
 SHOWN_TREES = 6   # entries whose rule trees a terminal shows
 SHOWN_ROWS = 12   # rows (and columns) of a vector or matrix a terminal shows
@@ -84,8 +85,7 @@ def _component_record(name: str, component: Differentiation, shown: bool) -> dic
         "name": name,
         "derivative": sympy.sstr(derivation.result),
         "steps": step_record(derivation.trees[0]) if shown else None,
-        "value": sympy.sstr(component.value) if component.value is not None else None,
-        "numeric": numeric_text(component.value) if component.value is not None else None,
+        **value_fields(component.value),
         "agrees": derivation.agrees,
     }
 
@@ -95,10 +95,8 @@ def _nested(rows) -> list[list[str]] | None:
 
 
 def _common(result, output) -> dict:
-    record = {
-        "at": ({str(k): sympy.sstr(v) for k, v in result.point.items()} if result.point is not None else None),
-        "expect": None,
-    }
+    """The point (exact and numeric) and the --expect comparison, shared by the three forms."""
+    record = {**point_fields(result.point), "expect": None}
     if result.comparison is not None:
         record["expect"] = {"expected": [sympy.sstr(v) for v in _flat(result.comparison.expected)],
                             "equal": bool(result.comparison.equal)}
@@ -116,34 +114,41 @@ def to_json(result, output) -> dict:
         components = [_component_record(name, component, shown)
                       for name, component in zip(result.names(), result.components)]
         return {"expression": sympy.sstr(result.expression), "variables": variables, "gradient": components,
-                "norm": sympy.sstr(result.norm) if result.norm is not None else None,
+                **value_fields(result.norm, "norm"),
                 "tangent": tangent_view.record(result.tangent), **_common(result, output)}
     if isinstance(result, Hessian):
         return _hessian_record(result, shown, variables, output)
     rows = [[_component_record(f"∂f{i}/∂{v}", entry, shown) for v, entry in zip(variables, row)]
             for i, row in enumerate(result.rows, start=1)]
     return {"functions": [sympy.sstr(f) for f in result.functions], "variables": variables,
-            "jacobian": _nested(result.matrix()), "values": _nested(result.values()), "entries": rows,
+            "jacobian": _nested(result.matrix()), **matrix_fields(result.values(), "values"), "entries": rows,
             **_common(result, output)}
 
 
 def _hessian_record(result: Hessian, shown: bool, variables, output) -> dict:
     entries = [{"row": variables[e.row], "column": variables[e.column], "derivative": sympy.sstr(e.result),
                 "steps": step_record(e.derivation.trees[0]) if shown else None,
-                "value": sympy.sstr(e.value) if e.value is not None else None} for e in result.entries]
+                **value_fields(e.value)} for e in result.entries]
     curvature = result.curvature
     return {
         "expression": sympy.sstr(result.expression), "variables": variables,
         "hessian": _nested(result.matrix()), "symmetric": result.symmetric,
         "gradient": [_component_record(name, c, shown) for name, c in
                      zip((f"∂f/∂{v}" for v in variables), result.gradient)],
-        "entries": entries, "values": _nested(result.values()),
-        "eigenvalues": ([sympy.sstr(v) if curvature.exact else float(v) for v in curvature.eigenvalues]
-                        if curvature else None),
+        "entries": entries, **matrix_fields(result.values(), "values"),
+        **list_fields(_eigenvalues(curvature), "eigenvalues"),
         "definiteness": curvature.definiteness if curvature else None,
         "signs_exact": curvature.signs_exact if curvature else None,
         **_common(result, output),
     }
+
+
+def _eigenvalues(curvature) -> list | None:
+    """The eigenvalues, exact when they could be found exactly, else the computed floats (which
+    the record writes as their shortest repr, with the same float as the numeric twin)."""
+    if curvature is None:
+        return None
+    return list(curvature.eigenvalues) if curvature.exact else [float(v) for v in curvature.eigenvalues]
 
 
 # --- latex ------------------------------------------------------------------------------------
