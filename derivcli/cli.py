@@ -442,6 +442,8 @@ def _line_request(request, text: str):
         changes["expect"] = expected.strip()
     if changes["expression"] == "-":
         raise ParseError("'-' is not an expression")
+    if hasattr(request, "bulk"):
+        changes["bulk"] = True  # a batch: see derivation.use_in_bulk
     return dataclasses.replace(request, **changes)
 
 
@@ -498,6 +500,7 @@ class Settings:
     plot: bool = False
     progress: bool = False
     tolerance: float | None = None
+    bulk: bool = False  # many lines in one worker (a formula file): fast kernels pay for their import
 
 
 def settings_of(output: Output, options: dict, picture=None) -> Settings:
@@ -609,7 +612,8 @@ def differentiation_job(options: dict, settings: Settings):
     form = next((name[2:] for name, given in forms if given), None)
     request = jobs.DifferentiationRequest(options["expression"], tuple(options["wrt"]), options["order"],
                                           at, options["expect"], options["strict"], options["simplify"],
-                                          form, options["implicit"], options["tangent"], options["vector"])
+                                          form, options["implicit"], options["tangent"], options["vector"],
+                                          bulk=settings.bulk)
     return jobs.differentiate, request
 
 
@@ -802,7 +806,7 @@ def check_command(files, report_format, junit_path, tolerance, jobs, quiet, time
     if jobs != 1:
         raise UsageError(f"--jobs {jobs}: only 1 for now", hint="the lines run in turn in one guarded worker")
     environment = click.get_current_context().find_object(Environment) or Environment()
-    settings = Settings(timeout, tolerance=tolerance)
+    settings = Settings(timeout, tolerance=tolerance, bulk=True)
     reader = checking.LineReader(cli.commands, JOBS, settings)
     report = checking.Report(environment.stdout, report_format, junit_path, quiet)
     return checking.check(files, reader, Guard(timeout, memory), report, stdin=environment.stdin)

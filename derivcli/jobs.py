@@ -102,6 +102,7 @@ class DifferentiationRequest:
     implicit: str | None = None
     tangent: bool = False
     vector: bool = False
+    bulk: bool = False  # a line of a batch or a formula file (see derivation.use_in_bulk)
 
 
 def differentiate(request: DifferentiationRequest):
@@ -110,6 +111,7 @@ def differentiate(request: DifferentiationRequest):
     is differentiated implicitly."""
     from derivcli import derivation  # lazy, as each engine below: a command loads only its own
 
+    derivation.use_in_bulk(request.bulk)
     if is_vector(request.expression) and request.form != "jacobian":
         what = f", not a {request.form}" if request.form else ""
         raise UsageError(f"a vector of functions has a Jacobian{what}", hint="differentiate it with --jacobian")

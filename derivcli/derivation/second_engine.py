@@ -43,11 +43,23 @@ def covered(expression) -> bool:
     return True
 
 
+_in_bulk = False  # set for a batch or a formula file: see use_in_bulk
+
+
+def use_in_bulk(enabled: bool) -> None:
+    """Whether the cross-checks of this process may use symengine. Importing it costs about a
+    quarter of sympy's own import, which one derivative never wins back and a batch wins back in a
+    few lines; so a single ``deriv diff`` checks with sympy.diff alone, a batch with symengine.
+    (One switch for the whole worker: every line of a batch is checked the same way.)"""
+    global _in_bulk
+    _in_bulk = enabled
+
+
 def derivative(expression, variable, result=None) -> tuple[sympy.Expr | None, str, str | None]:
     """d/d``variable`` ``expression``, the engine that computed it, and how it compares with
     ``result`` when symengine settles that alone: "identical", or "symbolic" when the difference
     expands to 0 (then no sympy form of the derivative is built, and None is returned for it)."""
-    if not covered(expression):
+    if not _in_bulk or not covered(expression):
         return sympy.diff(expression, variable), SYMPY, None
     import symengine  # lazy: loaded only when a cross-check needs it, not at start-up
     from symengine.lib.symengine_wrapper import sympy2symengine  # sympy objects only: it refuses text

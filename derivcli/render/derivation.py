@@ -363,8 +363,9 @@ def rich(result: Differentiation, output):
     if output.show_steps:
         for tree in derivation.trees:
             parts.append(_tree(tree, width))
-    check = (Text("✓ agrees with sympy.diff", style="green") if derivation.agrees
-             else Text("? not confirmed by sympy.diff", style="yellow"))
+    engines = " and ".join(sorted({check.engine for check in derivation.checks})) or "sympy.diff"
+    check = (Text(f"✓ agrees with {engines}", style="green") if derivation.agrees
+             else Text(f"? not confirmed by {engines}", style="yellow"))
     parts.append(Phrases([Text(f"{_function_of(result)} =", style="bold"),
                           (" ", Text(_math(derivation.result), style="bold")), ("   ", check)]))
     if result.point is not None:
