@@ -238,3 +238,10 @@ def test_diff_refuses_a_second_point_rather_than_dropping_one(invoke):
     twice = invoke("diff", "x**2", "--at", "1", "--at", "2")
     assert twice.exit_code == 2 and "one --at" in twice.stderr and twice.stdout == ""
     assert invoke("diff", "x**2", "--at", "3").stdout.strip() == str(sympy.diff(x**2, x).subs(x, 3))
+
+
+def test_a_flat_stretch_reads_as_an_interval_on_a_terminal_and_in_latex(invoke):
+    shown = invoke("classify", "abs(x-1)+abs(x+1)", "--timeout", "60", terminal=True, columns=80)
+    assert "-1 ≤ x ≤ 1" in shown.stdout and "any interval" not in shown.stdout
+    latex = invoke("classify", "abs(x-1)+abs(x+1)", "--latex", "--timeout", "60")
+    assert latex.stdout.strip() == r"-1 \le x \le 1: \text{local minimum}"

@@ -96,6 +96,10 @@ def _human_point(point) -> str:
 
 
 def _human_family(family) -> str:
+    if family.parameter_kind == "interval":  # a flat stretch: -1 ≤ x ≤ 1 (x ≤ 0 where it runs on)
+        low = "" if not family.low.is_finite else f"{unicode_math(family.low)} ≤ "
+        high = "" if not family.high.is_finite else f" ≤ {unicode_math(family.high)}"
+        return f"{low}{unicode_math(family.parameter)}{high}"
     coordinates = ", ".join(
         f"{unicode_math(variable)} = {unicode_math(value)}" for variable, value in zip(family.variables, family.coordinates)
     )
@@ -300,15 +304,24 @@ def latex(result, output) -> str:
         for point in result.points:
             lines.append(_latex_point(point.as_dict()))
         for family in result.families:
-            coordinates = dict(zip(family.variables, family.coordinates))
-            lines.append(rf"{_latex_point(coordinates)}, \quad {sympy.latex(family.parameter)} \in \mathbb{{{'Z' if family.parameter_kind == 'integer' else 'R'}}}")
+            lines.append(_latex_family(family))
         return "\n".join(lines)
     for item in result.classifications:
         lines.append(rf"{_latex_point(item.point.as_dict())}: \text{{{item.words}}}")
     for item in result.family_classifications:
-        coordinates = dict(zip(item.family.variables, item.family.coordinates))
-        lines.append(rf"{_latex_point(coordinates)},\ {sympy.latex(item.family.parameter)} \in \mathbb{{Z}}: \text{{{item.words}}}")
+        lines.append(rf"{_latex_family(item.family)}: \text{{{item.words}}}")
     return "\n".join(lines)
+
+
+def _latex_family(family) -> str:
+    r"""x = \pi n + \frac{\pi}{2}, \quad n \in \mathbb{Z}; a flat stretch: -1 \le x \le 1."""
+    if family.parameter_kind == "interval":
+        low = "" if not family.low.is_finite else rf"{sympy.latex(family.low)} \le "
+        high = "" if not family.high.is_finite else rf" \le {sympy.latex(family.high)}"
+        return f"{low}{sympy.latex(family.parameter)}{high}"
+    coordinates = dict(zip(family.variables, family.coordinates))
+    field = "Z" if family.parameter_kind == "integer" else "R"
+    return rf"{_latex_point(coordinates)}, \quad {sympy.latex(family.parameter)} \in \mathbb{{{field}}}"
 
 
 def _latex_point(point: dict) -> str:
