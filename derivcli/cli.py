@@ -18,11 +18,12 @@ import sys
 import click
 
 from derivcli import __version__
-from derivcli.errors import DerivError, ExitStatus, InternalError, ParseError, UsageError
+from derivcli.errors import DerivError, ExitStatus, ParseError, UsageError
 from derivcli.guard import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, PLATFORM_NOTE, Guard
 from derivcli.output import (
-    COLOR_CHOICES, QUIET, RICH, BatchProgress, Environment, Output, choose_color, choose_mode, emit, keep_line, report,
+    COLOR_CHOICES, QUIET, RICH, Environment, Output, choose_color, choose_mode, emit_batch, emit_safely, report,
 )
+from derivcli.workers import Outcome, Pool, usable_cores
 
 _PLACEHOLDER = "\x00deriv-expression"
 _OPTION_LIKE = re.compile(r"-[A-Za-z]")  # a dash and a letter: an option, or a formula like -x
@@ -237,13 +238,14 @@ def output_options(steps: bool = False):
 
     def decorate(function):
         @functools.wraps(function)
-        def wrapper(*args, as_json, latex, plain, pretty, color, quiet, timeout, memory, debug, **kwargs):
+        def wrapper(*args, as_json, latex, plain, pretty, color, quiet, timeout, memory, workers, debug, **kwargs):
             steps_choice = kwargs.pop("steps", None)
             _refuse_together(("--json", as_json), ("--latex", latex), ("--quiet", quiet))
             _refuse_together(("--plain", plain), ("--pretty", pretty))
             environment = click.get_current_context().find_object(Environment) or Environment()
             mode = choose_mode(environment, as_json, latex, plain, pretty, quiet)
-            output = Output(mode, environment, steps_choice, timeout, memory, debug, choose_color(environment, mode, color))
+            output = Output(mode, environment, steps_choice, timeout, memory, debug, choose_color(environment, mode, color),
+                            jobs=workers or usable_cores())
             return function(*args, output=output, **kwargs)
 
         options = [
@@ -266,6 +268,9 @@ def output_options(steps: bool = False):
             click.option("--memory", type=click.IntRange(min=128, max=1 << 20),
                          default=DEFAULT_MEMORY_MB, show_default=True, metavar="MIB",
                          help="Memory limit of each computation, in MiB."),
+            click.option("--jobs", "workers", type=click.IntRange(min=1, max=1024), default=None, metavar="N",
+                         help="Workers for '-' input, each with its own --timeout and --memory; answers "
+                              "keep the input's order  [default: the usable cores]"),
             click.option("--debug", is_flag=True, help="Show tracebacks of internal errors."),
         ]
         if steps:
@@ -285,50 +290,42 @@ def _refuse_together(*choices) -> None:
         raise click.UsageError(f"{' and '.join(given)} cannot be combined")
 
 
-def run(output: Output, job, request, renderer) -> int:
+def run(output: Output, job, request, load_renderer) -> int:
     """Run ``job(request)`` under the guard and emit the result; with ``-`` as the expression,
-    once per line of stdin, in order, the exit status being the worst seen."""
+    once per line of stdin on ``--jobs`` workers, answers in input order, the exit status being
+    the worst seen. ``load_renderer()`` imports the renderer while the worker computes."""
+    if request.expression == "-":
+        renderer = load_renderer()
+        with Pool(output.jobs, output.timeout, output.memory) as pool:
+            return emit_batch(renderer, pool.map(job, _line_items(request, output.environment.stdin)), output)
+    loaded = []
+
+    def meanwhile():
+        loaded.append(load_renderer())
+        output.prepare()
+
     with Guard(output.timeout, output.memory) as guard:
-        if request.expression != "-":
+        try:
+            result = guard.run(job, request, meanwhile=meanwhile)
+        except DerivError as error:
+            return report(error, output)
+    return emit_safely(loaded[0], result, output)
+
+
+def _line_items(request, stream):
+    """(line number, text) and the request of each stdin line, or its Outcome when it has none to
+    run: a comment or a blank line (nothing to show), a line that cannot be read or asked."""
+    for number, text, error in _stdin_lines(stream):
+        if error is None and _is_comment(text):
+            yield (number, text), Outcome()
+            continue
+        if error is None:
             try:
-                result = guard.run(job, request)
-            except DerivError as error:
-                return report(error, output)
-            return _emit_safely(renderer, result, output)
-        worst = ExitStatus.SUCCESS
-        with BatchProgress(output) as progress:
-            for number, text, error in _stdin_lines(output.environment.stdin):
-                if error is None and _is_comment(text):
-                    keep_line(output)
-                    status = ExitStatus.SUCCESS
-                elif error is None:
-                    try:
-                        result = guard.run(job, _line_request(request, text))
-                        status = _emit_safely(renderer, result, output, number, text)
-                    except DerivError as failure:
-                        status = report(failure, output, line=number, source=text)
-                else:
-                    status = report(error, output, line=number, source=text)
-                worst = max(worst, status)
-                progress.advance(status)
-        return int(worst)
-
-
-def _emit_safely(renderer, result, output: Output, line: int | None = None, source: str | None = None) -> int:
-    """Emit a result; a renderer's bug becomes exit 70 for this record, and a batch goes on."""
-    try:
-        return emit(renderer, result, output, line=line, source=source)
-    except (BrokenPipeError, KeyboardInterrupt):
-        raise
-    except OSError:
-        raise
-    except Exception as error:
-        import traceback
-
-        details = "".join(traceback.format_exception(error))
-        failure = InternalError(f"internal error while showing the answer ({type(error).__name__}: {error})",
-                                hint="this is a bug in deriv; --debug shows the traceback", details=details)
-        return report(failure, output, line=line, source=source)
+                yield (number, text), _line_request(request, text)
+                continue
+            except DerivError as failure:
+                error = failure
+        yield (number, text), Outcome(error=error)
 
 
 def _line_request(request, text: str):
@@ -405,10 +402,9 @@ def cli(context):
 def evaluate_command(expression, points, wrt, order, numeric, digits, expect, output):
     """Evaluate a function, and its derivatives, at points: exact or decimal."""
     from derivcli import jobs  # lazy: sympy loads only once a command runs
-    from derivcli.render import evaluation as renderer  # lazy: only the renderer this command draws with
 
     request = jobs.EvaluationRequest(expression, points, wrt, order, numeric, digits, expect)
-    return run(output, jobs.evaluate, request, renderer)
+    return run(output, jobs.evaluate, request, _evaluation_renderer)
 
 
 @cli.command("diff", cls=ExpressionCommand)
@@ -439,10 +435,9 @@ def differentiate_command(expression, wrt, order, at, expect, strict, simplify, 
     is printed (the value with --at); --steps adds a plain-text tree.
     """
     from derivcli import jobs  # lazy: sympy loads only once a command runs
-    from derivcli.render import derivation as renderer  # lazy: only the renderer this command draws with
 
     request = jobs.DifferentiationRequest(expression, tuple(wrt), order, at, expect, strict, simplify)
-    return run(output, jobs.differentiate, request, renderer)
+    return run(output, jobs.differentiate, request, _derivation_renderer)
 
 
 @cli.command("critical", cls=ExpressionCommand)
@@ -462,10 +457,9 @@ def critical_command(expression, wrt, interval, expect, output):
     deriv classify f --at "$(deriv critical f | head -1)" works; families end in (n integer).
     """
     from derivcli import jobs  # lazy: sympy loads only once a command runs
-    from derivcli.render import analysis as renderer  # lazy: only the renderer this command draws with
 
     request = jobs.CriticalRequest(expression, tuple(wrt), interval, output.timeout, output.mode == RICH, expect)
-    return run(output, jobs.find_critical_points, request, renderer)
+    return run(output, jobs.find_critical_points, request, _analysis_renderer)
 
 
 @cli.command("classify", cls=ExpressionCommand)
@@ -488,14 +482,13 @@ def classify_command(expression, point, wrt, interval, inflections, expect, outp
     local maximum, saddle point, inflection point, not critical, inconclusive.
     """
     from derivcli import jobs  # lazy: sympy loads only once a command runs
-    from derivcli.render import analysis as renderer  # lazy: only the renderer this command draws with
 
     if point is not None and interval is not None:
         raise UsageError("--at and --in cannot be combined",
                          hint="--in restricts the search for critical points; --at names one point")
     request = jobs.ClassifyRequest(expression, point, tuple(wrt), interval, inflections, output.timeout,
                                    output.mode == RICH, expect)
-    return run(output, jobs.classify_points, request, renderer)
+    return run(output, jobs.classify_points, request, _analysis_renderer)
 
 
 @cli.command("descend", cls=ExpressionCommand)
@@ -551,7 +544,6 @@ def descend_command(expression, start, wrt, learning_rates, max_iterations, tole
     Piped, it prints the final point in --at syntax.
     """
     from derivcli import jobs  # lazy: sympy loads only once a command runs
-    from derivcli.render import descent as renderer  # lazy: only the renderer this command draws with
 
     for name, value in (("--sum", total), ("--batch-size", batch_size), ("--epochs", epochs), ("--verify", verify)):
         if value and data is None:
@@ -561,7 +553,31 @@ def descend_command(expression, start, wrt, learning_rates, max_iterations, tole
     request = jobs.DescentRequest(expression, start, tuple(wrt), tuple(learning_rates), max_iterations,
                                   tolerance, tuple(methods) or ("gd",), momentum, every, progress, output.timeout,
                                   expect, data, total, batch_size, epochs, seed, verify)
-    return run(output, jobs.descend, request, renderer)
+    return run(output, jobs.descend, request, _descent_renderer)
+
+
+# Each command's renderer, imported only by the command that draws with it (rich and the
+# rendering code are heavy), and for a single expression while the worker computes.
+
+
+def _evaluation_renderer():
+    from derivcli.render import evaluation  # lazy: only eval draws with it
+    return evaluation
+
+
+def _derivation_renderer():
+    from derivcli.render import derivation  # lazy: only diff draws with it
+    return derivation
+
+
+def _analysis_renderer():
+    from derivcli.render import analysis  # lazy: only critical and classify draw with it
+    return analysis
+
+
+def _descent_renderer():
+    from derivcli.render import descent  # lazy: only descend draws with it
+    return descent
 
 
 def main() -> None:
