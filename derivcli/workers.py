@@ -27,6 +27,7 @@ from __future__ import annotations
 import os
 import queue
 import select
+import signal
 import threading
 import time
 from collections import deque
@@ -234,6 +235,9 @@ class _Reader:
         return self._wake_reads
 
     def _pull(self, items: Iterator, wake: int) -> None:
+        # Signals go to the pool's thread: a Ctrl-C taken by this thread, blocked in a read,
+        # would wake nobody, and Python would run its handler only when the pool's wait ends.
+        signal.pthread_sigmask(signal.SIG_BLOCK, _ASYNCHRONOUS_SIGNALS)
         try:
             for item in items:
                 if not self._put(item, wake):
@@ -284,6 +288,11 @@ class _Reader:
             os.close(self._wake_reads)
         except OSError:
             pass
+
+
+_ASYNCHRONOUS_SIGNALS = {getattr(signal, name) for name in (
+    "SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGALRM", "SIGCHLD", "SIGWINCH", "SIGUSR1", "SIGUSR2")
+    if hasattr(signal, name)}
 
 
 @dataclass
