@@ -165,7 +165,7 @@ class DerivGroup(click.Group):
             status = _usage_error(error)
         except (click.Abort, KeyboardInterrupt):
             status = ExitStatus.INTERRUPTED
-        except BrokenPipeError:
+        except (BrokenPipeError, _ClosedPipe):
             _silence_stdout()
             status = ExitStatus.SUCCESS
         except DerivError as error:
@@ -195,6 +195,19 @@ class DerivGroup(click.Group):
             sys.stderr.write(f"deriv: error: cannot write the output: {error.strerror or error}\n")
             status = max(status, ExitStatus.RESOURCE_LIMIT)
         sys.exit(status)
+
+
+    def invoke(self, ctx):
+        """Run the command; a closed pipe passes click by (click would make it exit 1, the status
+        of a failed --expect) to end quietly in :meth:`main`."""
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise _ClosedPipe() from None
+
+
+class _ClosedPipe(Exception):
+    """stdout was closed by its reader (``deriv … | head -1``)."""
 
 
 def _is_main_thread() -> bool:
@@ -290,26 +303,19 @@ def _refuse_together(*choices) -> None:
         raise click.UsageError(f"{' and '.join(given)} cannot be combined")
 
 
-def run(output: Output, job, request, load_renderer) -> int:
+def run(output: Output, job, request, renderer) -> int:
     """Run ``job(request)`` under the guard and emit the result; with ``-`` as the expression,
     once per line of stdin on ``--jobs`` workers, answers in input order, the exit status being
-    the worst seen. ``load_renderer()`` imports the renderer while the worker computes."""
+    the worst seen. While a single expression's worker computes, rich loads (when drawn)."""
     if request.expression == "-":
-        renderer = load_renderer()
         with Pool(output.jobs, output.timeout, output.memory) as pool:
             return emit_batch(renderer, pool.map(job, _line_items(request, output.environment.stdin)), output)
-    loaded = []
-
-    def meanwhile():
-        loaded.append(load_renderer())
-        output.prepare()
-
     with Guard(output.timeout, output.memory) as guard:
         try:
-            result = guard.run(job, request, meanwhile=meanwhile)
+            result = guard.run(job, request, meanwhile=output.prepare)
         except DerivError as error:
             return report(error, output)
-    return emit_safely(loaded[0], result, output)
+    return emit_safely(renderer, result, output)
 
 
 def _line_items(request, stream):
@@ -402,9 +408,10 @@ def cli(context):
 def evaluate_command(expression, points, wrt, order, numeric, digits, expect, output):
     """Evaluate a function, and its derivatives, at points: exact or decimal."""
     from derivcli import jobs  # lazy: sympy loads only once a command runs
+    from derivcli.render import evaluation as renderer  # lazy: only the renderer this command draws with
 
     request = jobs.EvaluationRequest(expression, points, wrt, order, numeric, digits, expect)
-    return run(output, jobs.evaluate, request, _evaluation_renderer)
+    return run(output, jobs.evaluate, request, renderer)
 
 
 @cli.command("diff", cls=ExpressionCommand)
@@ -435,9 +442,10 @@ def differentiate_command(expression, wrt, order, at, expect, strict, simplify, 
     is printed (the value with --at); --steps adds a plain-text tree.
     """
     from derivcli import jobs  # lazy: sympy loads only once a command runs
+    from derivcli.render import derivation as renderer  # lazy: only the renderer this command draws with
 
     request = jobs.DifferentiationRequest(expression, tuple(wrt), order, at, expect, strict, simplify)
-    return run(output, jobs.differentiate, request, _derivation_renderer)
+    return run(output, jobs.differentiate, request, renderer)
 
 
 @cli.command("critical", cls=ExpressionCommand)
@@ -457,9 +465,10 @@ def critical_command(expression, wrt, interval, expect, output):
     deriv classify f --at "$(deriv critical f | head -1)" works; families end in (n integer).
     """
     from derivcli import jobs  # lazy: sympy loads only once a command runs
+    from derivcli.render import analysis as renderer  # lazy: only the renderer this command draws with
 
     request = jobs.CriticalRequest(expression, tuple(wrt), interval, output.timeout, output.mode == RICH, expect)
-    return run(output, jobs.find_critical_points, request, _analysis_renderer)
+    return run(output, jobs.find_critical_points, request, renderer)
 
 
 @cli.command("classify", cls=ExpressionCommand)
@@ -482,13 +491,14 @@ def classify_command(expression, point, wrt, interval, inflections, expect, outp
     local maximum, saddle point, inflection point, not critical, inconclusive.
     """
     from derivcli import jobs  # lazy: sympy loads only once a command runs
+    from derivcli.render import analysis as renderer  # lazy: only the renderer this command draws with
 
     if point is not None and interval is not None:
         raise UsageError("--at and --in cannot be combined",
                          hint="--in restricts the search for critical points; --at names one point")
     request = jobs.ClassifyRequest(expression, point, tuple(wrt), interval, inflections, output.timeout,
                                    output.mode == RICH, expect)
-    return run(output, jobs.classify_points, request, _analysis_renderer)
+    return run(output, jobs.classify_points, request, renderer)
 
 
 @cli.command("descend", cls=ExpressionCommand)
@@ -544,6 +554,7 @@ def descend_command(expression, start, wrt, learning_rates, max_iterations, tole
     Piped, it prints the final point in --at syntax.
     """
     from derivcli import jobs  # lazy: sympy loads only once a command runs
+    from derivcli.render import descent as renderer  # lazy: only the renderer this command draws with
 
     for name, value in (("--sum", total), ("--batch-size", batch_size), ("--epochs", epochs), ("--verify", verify)):
         if value and data is None:
@@ -553,31 +564,7 @@ def descend_command(expression, start, wrt, learning_rates, max_iterations, tole
     request = jobs.DescentRequest(expression, start, tuple(wrt), tuple(learning_rates), max_iterations,
                                   tolerance, tuple(methods) or ("gd",), momentum, every, progress, output.timeout,
                                   expect, data, total, batch_size, epochs, seed, verify)
-    return run(output, jobs.descend, request, _descent_renderer)
-
-
-# Each command's renderer, imported only by the command that draws with it (rich and the
-# rendering code are heavy), and for a single expression while the worker computes.
-
-
-def _evaluation_renderer():
-    from derivcli.render import evaluation  # lazy: only eval draws with it
-    return evaluation
-
-
-def _derivation_renderer():
-    from derivcli.render import derivation  # lazy: only diff draws with it
-    return derivation
-
-
-def _analysis_renderer():
-    from derivcli.render import analysis  # lazy: only critical and classify draw with it
-    return analysis
-
-
-def _descent_renderer():
-    from derivcli.render import descent  # lazy: only descend draws with it
-    return descent
+    return run(output, jobs.descend, request, renderer)
 
 
 def main() -> None:
