@@ -23,7 +23,6 @@ from derivcli.guard import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, PLATFORM_NOTE, Gu
 from derivcli.output import (
     COLOR_CHOICES, QUIET, RICH, Environment, Output, choose_color, choose_mode, emit_batch, emit_safely, report,
 )
-from derivcli.workers import Outcome, Pool, usable_cores
 
 _PLACEHOLDER = "\x00deriv-expression"
 _OPTION_LIKE = re.compile(r"-[A-Za-z]")  # a dash and a letter: an option, or a formula like -x
@@ -258,7 +257,7 @@ def output_options(steps: bool = False):
             environment = click.get_current_context().find_object(Environment) or Environment()
             mode = choose_mode(environment, as_json, latex, plain, pretty, quiet)
             output = Output(mode, environment, steps_choice, timeout, memory, debug, choose_color(environment, mode, color),
-                            jobs=workers or usable_cores())
+                            jobs=workers)
             return function(*args, output=output, **kwargs)
 
         options = [
@@ -308,6 +307,8 @@ def run(output: Output, job, request, renderer) -> int:
     once per line of stdin on ``--jobs`` workers, answers in input order, the exit status being
     the worst seen. While a single expression's worker computes, rich loads (when drawn)."""
     if request.expression == "-":
+        from derivcli.workers import Pool  # lazy: only a batch needs the pool
+
         with Pool(output.jobs, output.timeout, output.memory) as pool:
             return emit_batch(renderer, pool.map(job, _line_items(request, output.environment.stdin)), output)
     with Guard(output.timeout, output.memory) as guard:
@@ -321,6 +322,8 @@ def run(output: Output, job, request, renderer) -> int:
 def _line_items(request, stream):
     """(line number, text) and the request of each stdin line, or its Outcome when it has none to
     run: a comment or a blank line (nothing to show), a line that cannot be read or asked."""
+    from derivcli.workers import Outcome  # lazy: only a batch needs the pool
+
     for number, text, error in _stdin_lines(stream):
         if error is None and _is_comment(text):
             yield (number, text), Outcome()

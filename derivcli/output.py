@@ -116,7 +116,7 @@ class Output:
     memory: int = 2048
     debug: bool = False
     color: bool = False
-    jobs: int = 1
+    jobs: int | None = None  # workers of a batch; None: the usable cores
 
     @property
     def show_steps(self) -> bool:

@@ -84,10 +84,11 @@ class _Slot:
 
 
 class Pool:
-    """Up to ``jobs`` guarded workers; use as a context manager so every worker always ends."""
+    """Up to ``jobs`` guarded workers (None: one a usable core); use as a context manager so
+    every worker always ends."""
 
-    def __init__(self, jobs: int, timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB):
-        self.jobs = max(1, jobs)
+    def __init__(self, jobs: int | None = None, timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB):
+        self.jobs = max(1, jobs or usable_cores())
         self.timeout = timeout
         self.memory_mb = memory_mb
         self._slots: list[_Slot] = []
