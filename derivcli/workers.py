@@ -34,7 +34,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
 
-from derivcli.errors import DerivError
+from derivcli.errors import DerivError, ResourceLimitError
 from derivcli.guard import (
     DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, WORKER_ENDED, Worker, encode, refuse_unsupported_platform,
     stopped_error, time_limit_error,
@@ -160,9 +160,15 @@ class Pool:
             if not slot.tasks:
                 return slot
         if len(self._slots) < self.jobs:
-            slot = _Slot(Worker(self.timeout, self.memory_mb))
-            self._slots.append(slot)
-            return slot
+            try:
+                slot = _Slot(Worker(self.timeout, self.memory_mb))
+            except ResourceLimitError:  # no process to spare: go on with the workers there are
+                if not self._slots:
+                    raise
+                self.jobs = len(self._slots)
+            else:
+                self._slots.append(slot)
+                return slot
         if len(task.job) > QUEUEABLE_BYTES:
             return None
         queued = [slot for slot in open_slots if len(slot.tasks) < QUEUED_PER_WORKER]

@@ -111,6 +111,24 @@ def _call(pair):
     return function(argument)
 
 
+def test_when_no_more_processes_can_start_the_pool_goes_on_with_those_it_has(monkeypatch):
+    import derivcli.workers as workers
+
+    started, real_worker = [], workers.Worker
+
+    def first_only(*arguments):
+        if started:
+            raise ResourceLimitError("cannot start a worker process: Resource temporarily unavailable")
+        started.append(real_worker(*arguments))
+        return started[-1]
+
+    monkeypatch.setattr(workers, "Worker", first_only)
+    with Pool(jobs=3, timeout=10) as pool:
+        results = list(pool.map(pause_and_say_who, ((index, 0.01) for index in range(10))))
+    assert [outcome.error for _, outcome in results] == [None] * 10
+    assert {outcome.value for _, outcome in results} == {started[0].process_id}
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="macOS does not enforce RLIMIT_AS")
 def test_the_memory_limit_holds_in_every_worker():
     items = [(index, 2 * 1024**3 if index % 2 else 1024) for index in range(6)]
