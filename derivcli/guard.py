@@ -6,8 +6,10 @@ then kills the child and raises :class:`ResourceLimitError`. The child caps its 
 and CPU time, so a runaway allocation fails inside it, never in the parent.
 
 One worker serves many jobs in turn (a batch from stdin keeps sympy's caches warm); it is replaced
-only when a job hits a limit. Jobs and their results cross the process boundary by pickle, so they
-are top-level functions and plain dataclasses. The parent reaps every worker it ends, so no run
+only when a job hits a limit. :class:`Worker` is the parent's handle on one worker process; a
+:class:`Guard` drives one of them for a command, :mod:`derivcli.workers` several for a batch.
+Jobs and their results cross the process boundary by pickle, so they are top-level functions and
+plain dataclasses. The parent reaps every worker it ends, so no run
 leaves a zombie behind, even where the first process of a container never reaps.
 
 Platforms (see :data:`PLATFORM_NOTE`): Linux has every limit. macOS has the time limits, and a
