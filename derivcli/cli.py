@@ -18,11 +18,11 @@ import sys
 import click
 
 from derivcli import __version__
-from derivcli.errors import DerivError, ExitStatus, InternalError, ParseError, ResourceLimitError, UsageError
+from derivcli.errors import DerivError, ExitStatus, ParseError, ResourceLimitError, UsageError
 from derivcli.guard import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, PLATFORM_NOTE, Guard
 from derivcli.output import (
-    COLOR_CHOICES, QUIET, RICH, BatchProgress, Environment, Output, Spinner, choose_color, choose_mode, emit, error_line,
-    error_record, json_record, json_text, keep_line, report,
+    COLOR_CHOICES, QUIET, RICH, Environment, Output, Spinner, choose_color, choose_mode, emit_batch, emit_safely,
+    error_line, error_record, json_record, json_text, report,
 )
 
 _PLACEHOLDER = "\x00deriv-expression"
@@ -170,7 +170,7 @@ class DerivGroup(click.Group):
             status = _usage_error(error, json_command)
         except (click.Abort, KeyboardInterrupt):
             status = ExitStatus.INTERRUPTED
-        except BrokenPipeError:
+        except (BrokenPipeError, _ClosedPipe):
             _silence_stdout()
             status = ExitStatus.SUCCESS
         except DerivError as error:
@@ -201,6 +201,19 @@ class DerivGroup(click.Group):
             sys.stderr.write(f"deriv: error: cannot write the output: {error.strerror or error}\n")
             status = max(status, ExitStatus.RESOURCE_LIMIT)
         sys.exit(status)
+
+
+    def invoke(self, ctx):
+        """Run the command; a closed pipe passes click by (click would make it exit 1, the status
+        of a failed --expect) to end quietly in :meth:`main`."""
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise _ClosedPipe() from None
+
+
+class _ClosedPipe(Exception):
+    """stdout was closed by its reader (``deriv … | head -1``)."""
 
 
 def _is_main_thread() -> bool:
@@ -273,14 +286,15 @@ def output_options(steps: bool = False):
 
     def decorate(function):
         @functools.wraps(function)
-        def wrapper(*args, as_json, latex, plain, pretty, color, quiet, timeout, memory, debug, **kwargs):
+        def wrapper(*args, as_json, latex, plain, pretty, color, quiet, timeout, memory, workers, debug, **kwargs):
             steps_choice = kwargs.pop("steps", None)
             _refuse_together(("--json", as_json), ("--latex", latex), ("--quiet", quiet))
             _refuse_together(("--plain", plain), ("--pretty", pretty))
             environment = click.get_current_context().find_object(Environment) or Environment()
             mode = choose_mode(environment, as_json, latex, plain, pretty, quiet)
             output = Output(mode, environment, steps_choice, timeout, memory, debug,
-                            choose_color(environment, mode, color), command=click.get_current_context().info_name)
+                            choose_color(environment, mode, color), command=click.get_current_context().info_name,
+                            jobs=workers)
             return function(*args, output=output, **kwargs)
 
         options = [
@@ -303,6 +317,9 @@ def output_options(steps: bool = False):
             click.option("--memory", type=click.IntRange(min=128, max=1 << 20),
                          default=DEFAULT_MEMORY_MB, show_default=True, metavar="MIB",
                          help="Memory limit of each computation, in MiB."),
+            click.option("--jobs", "workers", type=click.IntRange(min=1, max=1024), default=None, metavar="N",
+                         help="Workers for '-' input, each with its own --timeout and --memory; answers "
+                              "keep the input's order  [default: the usable cores]"),
             click.option("--debug", is_flag=True, help="Show tracebacks of internal errors."),
         ]
         if steps:
@@ -324,40 +341,27 @@ def _refuse_together(*choices) -> None:
 
 def run(output: Output, job, request, renderer, doing: str | None = None, picture=None) -> int:
     """Run ``job(request)`` under the guard and emit the result; with ``-`` as the expression,
-    once per line of stdin, in order, the exit status being the worst seen. A computation that
-    lasts shows a spinner saying what it is ``doing`` (or what the job announces) on a terminal.
-    ``picture`` (command, file, size) also draws the result into a file (``--plot``)."""
-    if picture is not None and request.expression == "-":
-        raise UsageError("--plot draws one expression, not a batch read from '-'")
+    once per line of stdin on ``--jobs`` workers, answers in input order, the exit status being
+    the worst seen. A single computation that lasts shows a spinner saying what it is ``doing``
+    (or what the job announces) on a terminal, while rich loads (when drawn). ``picture``
+    (command, file, size) also draws the result into a file (``--plot``)."""
+    if request.expression == "-":
+        if picture is not None:
+            raise UsageError("--plot draws one expression, not a batch read from '-'")
+        from derivcli.workers import Pool  # lazy: only a batch needs the pool
+
+        with Pool(output.jobs, output.timeout, output.memory) as pool:
+            return emit_batch(renderer, pool.map(job, _line_items(request, output.environment.stdin)), output)
     with Guard(output.timeout, output.memory) as guard:
-        if request.expression != "-":
-            try:
-                with Spinner(output, doing):
-                    result = guard.run(job, request)
-            except DerivError as error:
-                return report(error, output)
-            status = _emit_safely(renderer, result, output)
-            if picture is not None:
-                status = max(status, _draw_picture(guard, output, picture, result))
-            return status
-        worst = ExitStatus.SUCCESS
-        with BatchProgress(output) as progress:
-            for number, text, error in _stdin_lines(output.environment.stdin):
-                if error is None and _is_comment(text):
-                    keep_line(output)
-                    status = ExitStatus.SUCCESS
-                elif error is None:
-                    try:
-                        with Spinner(output, doing):
-                            result = guard.run(job, _line_request(request, text))
-                        status = _emit_safely(renderer, result, output, number, text)
-                    except DerivError as failure:
-                        status = report(failure, output, line=number, source=text)
-                else:
-                    status = report(error, output, line=number, source=text)
-                worst = max(worst, status)
-                progress.advance(status)
-        return int(worst)
+        try:
+            with Spinner(output, doing):
+                result = guard.run(job, request, meanwhile=output.prepare)
+        except DerivError as error:
+            return report(error, output)
+        status = emit_safely(renderer, result, output)
+        if picture is not None:
+            status = max(status, _draw_picture(guard, output, picture, result))
+        return status
 
 
 def _draw_picture(guard, output: Output, picture, result) -> int:
@@ -413,21 +417,22 @@ def plot_options(function):
                         help="Also draw the result into FILE (.svg or .png; needs the [plot] extra).")(function)
 
 
-def _emit_safely(renderer, result, output: Output, line: int | None = None, source: str | None = None) -> int:
-    """Emit a result; a renderer's bug becomes exit 70 for this record, and a batch goes on."""
-    try:
-        return emit(renderer, result, output, line=line, source=source)
-    except (BrokenPipeError, KeyboardInterrupt):
-        raise
-    except OSError:
-        raise
-    except Exception as error:
-        import traceback
+def _line_items(request, stream):
+    """(line number, text) and the request of each stdin line, or its Outcome when it has none to
+    run: a comment or a blank line (nothing to show), a line that cannot be read or asked."""
+    from derivcli.workers import Outcome  # lazy: only a batch needs the pool
 
-        details = "".join(traceback.format_exception(error))
-        failure = InternalError(f"internal error while showing the answer ({type(error).__name__}: {error})",
-                                hint="this is a bug in deriv; --debug shows the traceback", details=details)
-        return report(failure, output, line=line, source=source)
+    for number, text, error in _stdin_lines(stream):
+        if error is None and _is_comment(text):
+            yield (number, text), Outcome()
+            continue
+        if error is None:
+            try:
+                yield (number, text), _line_request(request, text)
+                continue
+            except DerivError as failure:
+                error = failure
+        yield (number, text), Outcome(error=error)
 
 
 def _line_request(request, text: str):

@@ -6,8 +6,10 @@ then kills the child and raises :class:`ResourceLimitError`. The child caps its 
 and CPU time, so a runaway allocation fails inside it, never in the parent.
 
 One worker serves many jobs in turn (a batch from stdin keeps sympy's caches warm); it is replaced
-only when a job hits a limit. Jobs and their results cross the process boundary by pickle, so they
-are top-level functions and plain dataclasses. The parent reaps every worker it ends, so no run
+only when a job hits a limit. :class:`Worker` is the parent's handle on one worker process; a
+:class:`Guard` drives one of them for a command, :mod:`derivcli.workers` several for a batch.
+Jobs and their results cross the process boundary by pickle, so they are top-level functions and
+plain dataclasses. The parent reaps every worker it ends, so no run
 leaves a zombie behind, even where the first process of a container never reaps.
 
 Platforms (see :data:`PLATFORM_NOTE`): Linux has every limit. macOS has the time limits, and a
@@ -53,8 +55,7 @@ class Guard:
     def __init__(self, timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB):
         self.timeout = timeout
         self.memory_mb = memory_mb
-        self._process_id: int | None = None
-        self._channel: _Channel | None = None
+        self._worker: Worker | None = None
 
     def __enter__(self) -> Guard:
         refuse_unsupported_platform()
@@ -63,73 +64,138 @@ class Guard:
     def __exit__(self, *exception) -> None:
         self.close()
 
-    def run(self, function, argument):
-        """Call ``function(argument)`` in the worker and return its result, or raise its error."""
-        if self._channel is None:
-            self._start()
+    def run(self, function, argument, meanwhile: Callable[[], Any] | None = None):
+        """Call ``function(argument)`` in the worker and return its result, or raise its error.
+
+        ``meanwhile()``, if given, runs in this process while the worker computes (a command
+        loads its renderer then); the time limit counts from the moment the job is sent.
+        """
+        if self._worker is None:
+            self._worker = Worker(self.timeout, self.memory_mb)
+        deadline = time.monotonic() + self.timeout
         try:
-            self._channel.send((function, argument))
+            self._worker.send(encode(function, argument))
         except OSError:
             self._stop()
             raise InternalError("the worker process ended unexpectedly") from None
-        if not self._channel.ready(self.timeout):
+        if meanwhile is not None:
+            meanwhile()
+        if not self._worker.ready(max(0.0, deadline - time.monotonic())):
             self._stop()
-            raise ResourceLimitError(
-                f"the computation exceeded the {self.timeout:g} s limit",
-                hint="raise it with --timeout",
-            )
+            raise time_limit_error(self.timeout)
         try:
-            outcome, payload = self._channel.receive()
-        except (EOFError, OSError, pickle.UnpicklingError):
-            reason = self._stop()
-            raise ResourceLimitError(
-                f"the computation was stopped: {reason}",
-                hint="the expression is too large for the memory or CPU limit",
-            ) from None
-        if outcome == "ok":
-            return payload
-        raise payload
+            outcome = self._worker.receive()
+        except WORKER_ENDED:
+            raise stopped_error(self._stop()) from None
+        return unwrap(outcome)
 
     def close(self) -> None:
         """End the worker and reap it: a worker left unreaped would be a zombie of whatever
         process adopts it (a container's first process may never reap). Reaping a killed worker
         takes about a millisecond; the interpreter's own teardown, which deriv skips, is the
         expensive part of an exit."""
-        if self._channel is not None:
+        if self._worker is not None:
             self._stop()
 
-    def _start(self) -> None:
+    def _stop(self) -> str:
+        worker, self._worker = self._worker, None
+        return worker.stop()
+
+
+# What receiving from a worker raises when the worker is gone (killed, out of memory, crashed).
+WORKER_ENDED = (EOFError, OSError, pickle.UnpicklingError)
+
+
+def time_limit_error(timeout: float) -> ResourceLimitError:
+    """The error of a job that ran past the wall-clock limit (its worker is then ended)."""
+    return ResourceLimitError(f"the computation exceeded the {timeout:g} s limit", hint="raise it with --timeout")
+
+
+def stopped_error(reason: str) -> ResourceLimitError:
+    """The error of a job whose worker ended under it (``reason`` from :meth:`Worker.stop`)."""
+    return ResourceLimitError(
+        f"the computation was stopped: {reason}",
+        hint="the expression is too large for the memory or CPU limit",
+    )
+
+
+def encode(function, argument) -> bytes:
+    """A job as the worker reads it: ``function`` (a top-level function) and its argument, pickled."""
+    return pickle.dumps((function, argument), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unwrap(outcome):
+    """The result a worker sent back, or its error raised here."""
+    kind, payload = outcome
+    if kind == "ok":
+        return payload
+    raise payload
+
+
+# The parent's ends of the pipes of every running worker. A worker forked later closes them, so
+# that each worker's pipes (above all its lifeline) close when the parent's own ends do.
+_PARENT_DESCRIPTORS: set[int] = set()
+
+
+class Worker:
+    """One forked worker process under the limits, as its parent sees it: send a job, wait for
+    the outcome, receive it; stop it (kill and reap). Jobs are served one after another in the
+    order sent; each job's CPU limit starts when the worker takes it up."""
+
+    def __init__(self, timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB):
         refuse_unsupported_platform()
         child_reads, parent_writes = os.pipe()
         parent_reads, child_writes = os.pipe()
         lifeline_reads, lifeline_writes = os.pipe()  # never written: it closes when the parent ends
         sys.stdout.flush()
         sys.stderr.flush()
-        process_id = os.fork()
-        if process_id == 0:
-            for descriptor in (parent_writes, parent_reads, lifeline_writes):
+        try:
+            process_id = os.fork()
+        except OSError as error:  # the process limit (RLIMIT_NPROC, a container's pids limit)
+            for descriptor in (child_reads, parent_writes, parent_reads, child_writes, lifeline_reads, lifeline_writes):
                 os.close(descriptor)
-            _serve(_Channel(child_reads, child_writes), lifeline_reads, self.timeout, self.memory_mb)
+            raise ResourceLimitError(f"cannot start a worker process: {error.strerror or error}",
+                                     hint="fewer --jobs, or a higher process limit") from None
+        if process_id == 0:
+            for descriptor in (parent_writes, parent_reads, lifeline_writes, *_PARENT_DESCRIPTORS):
+                os.close(descriptor)
+            _PARENT_DESCRIPTORS.clear()
+            _serve(_Channel(child_reads, child_writes), lifeline_reads, timeout, memory_mb)
             os._exit(0)
         for descriptor in (child_reads, child_writes, lifeline_reads):
             os.close(descriptor)
-        self._process_id = process_id
+        self.process_id = process_id
         self._channel = _Channel(parent_reads, parent_writes, lifeline_writes)
+        _PARENT_DESCRIPTORS.update((parent_reads, parent_writes, lifeline_writes))
 
-    def _stop(self) -> str:
+    def fileno(self) -> int:
+        """The descriptor that becomes readable when an outcome arrives or the worker ends."""
+        return self._channel.reading
+
+    def send(self, job: bytes) -> None:
+        """Send an :func:`encode`-d job; OSError when the worker is gone."""
+        self._channel.send_bytes(job)
+
+    def ready(self, timeout: float) -> bool:
+        """Whether an outcome starts arriving (or the worker ends) within ``timeout`` seconds."""
+        return self._channel.ready(timeout)
+
+    def receive(self):
+        """The next outcome, ("ok", result) or ("error", error); one of WORKER_ENDED when the
+        worker is gone."""
+        return self._channel.receive()
+
+    def stop(self) -> str:
         """Kill and reap the worker; say why it ended, as far as the parent can tell."""
-        reason = "the worker process ended"
-        channel, process_id = self._channel, self._process_id
-        self._channel = self._process_id = None
-        if channel is not None:
-            channel.close()
-        if process_id is None:
-            return reason
+        _PARENT_DESCRIPTORS.difference_update(
+            (self._channel.reading, self._channel.writing, self._channel.lifeline))
+        self._channel.close()
         try:
-            os.kill(process_id, signal.SIGKILL)
+            os.kill(self.process_id, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        status = _reap(process_id)
+        status = _reap(self.process_id)
+        reason = "the worker process ended"
         if status is None:
             return reason
         if os.WIFSIGNALED(status):
@@ -173,7 +239,9 @@ class _Channel:
         self.lifeline = lifeline
 
     def send(self, message) -> None:
-        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        self.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def send_bytes(self, data: bytes) -> None:
         view = memoryview(self._HEADER.pack(len(data)) + data)
         while view:
             written = os.write(self.writing, view)

@@ -15,7 +15,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 
-from derivcli.errors import DerivError, ExitStatus
+from derivcli.errors import DerivError, ExitStatus, InternalError
 
 SCHEMA = "deriv/1"  # the version of the JSON records: schema/deriv-1.schema.json
 RICH, PLAIN, JSON, LATEX, QUIET = "rich", "plain", "json", "latex", "quiet"
@@ -118,6 +118,7 @@ class Output:
     debug: bool = False
     color: bool = False
     command: str | None = None  # the command's name, for the JSON records
+    jobs: int | None = None  # workers of a batch; None: the usable cores
 
     @property
     def show_steps(self) -> bool:
@@ -132,6 +133,12 @@ class Output:
     def console(self):
         """The rich console of the terminal layout, coloured or not as decided."""
         return self.environment.console(color=self.color)
+
+    def prepare(self) -> None:
+        """Load what showing a result will need (rich, for the terminal layout), so that it can be
+        done while a worker computes rather than after."""
+        if self.mode == RICH:
+            import rich.console  # noqa: F401
 
     line: int | None = None
 
@@ -295,6 +302,42 @@ def emit(renderer, result, output: Output, line: int | None = None, source: str 
         status = max(status, problem.status)
     output.environment.stderr.flush()
     return int(status)
+
+
+def emit_safely(renderer, result, output: Output, line: int | None = None, source: str | None = None) -> int:
+    """Emit a result; a renderer's bug becomes exit 70 for this record, and a batch goes on."""
+    try:
+        return emit(renderer, result, output, line=line, source=source)
+    except (BrokenPipeError, KeyboardInterrupt):
+        raise
+    except OSError:
+        raise
+    except Exception as error:
+        import traceback
+
+        details = "".join(traceback.format_exception(error))
+        failure = InternalError(f"internal error while showing the answer ({type(error).__name__}: {error})",
+                                hint="this is a bug in deriv; --debug shows the traceback", details=details)
+        return report(failure, output, line=line, source=source)
+
+
+def emit_batch(renderer, answers, output: Output) -> int:
+    """Show a batch's answers as they come, in input order: ``answers`` gives ((line number,
+    text), outcome) for every input line, the outcome's ``value`` a result, its ``error`` a
+    failure, neither a line with nothing to show. Return the worst exit status."""
+    worst = ExitStatus.SUCCESS
+    with BatchProgress(output) as progress:
+        for (number, text), outcome in answers:
+            if outcome.error is not None:
+                status = report(outcome.error, output, line=number, source=text)
+            elif outcome.value is None:
+                keep_line(output)
+                status = ExitStatus.SUCCESS
+            else:
+                status = emit_safely(renderer, outcome.value, output, number, text)
+            worst = max(worst, status)
+            progress.advance(status)
+    return int(worst)
 
 
 class BatchProgress:

@@ -103,6 +103,8 @@ EXAMPLES = [
      "printf 'x**2 => 2*x\\\\nsin(x) => cos(x)\\\\n' | deriv diff \\-"),
     ("Each formula beside its derivative (comments and failed lines give empty ones):",
      "paste \\-d '|' formulas.txt <(deriv diff \\- < formulas.txt)"),
+    ("A long file of formulas on two workers, the answers in the file's order:",
+     "deriv diff \\- \\-\\-jobs 2 < formulas.txt > answers.txt"),
     ("A CI check that prints nothing, only its exit status:",
      'deriv diff "sin(x)**2" \\-\\-expect "sin(2*x)" \\-q'),
     ("A formula file checked in CI, with a JUnit report and GitHub annotations:",
@@ -283,7 +285,7 @@ OUTPUT_AFTER = r"""
 LaTeX of the answer (with \fB\-\-steps\fR, the derivation as an aligned environment).
 .PP
 Errors go to stderr as one line \fBderiv: error: \fR... with a hint where one helps;
-never a traceback (except with \fB\-\-debug\fR). A closed pipe ends quietly.
+never a traceback (except with \fB\-\-debug\fR). A closed pipe ends quietly (exit 0).
 """
 
 ENVIRONMENT = r"""
@@ -344,6 +346,10 @@ def build() -> str:
         ".PP",
         "Every computation runs in a separate process under a time limit (\\fB\\-\\-timeout\\fR)",
         "and a memory limit (\\fB\\-\\-memory\\fR).",
+        "With \\fB\\-\\fR as the expression, the lines of stdin are spread over",
+        "\\fB\\-\\-jobs\\fR such processes (by default one for each core deriv may use), each under",
+        "its own limits, and answered in input order, each as soon as the lines before it are;",
+        "a line that runs out of time ends only its own worker.",
         ".SS Platforms",
         escape(PLATFORM_NOTE),
         ".SH COMMANDS",

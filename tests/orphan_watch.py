@@ -2,7 +2,11 @@
 
 Run by tests/test_guard.py: ``python tests/orphan_watch.py PLAN``, where PLAN is JSON:
 ``{"deriv": [argv prefix], "runs": [{"args": [...], "input": "...", "signal": null | "SIGTERM" |
-"SIGKILL"}]}``. A run with a signal sends it to deriv once deriv's worker is running the job.
+"SIGKILL" | "SIGINT"}]}``. A run with a signal sends it to deriv once deriv's worker is running the
+job; with ``"workers": N``, once N workers are running jobs (a batch on ``--jobs N``); with
+``"group": true``, to deriv's whole process group, as a terminal's Ctrl-C does. A run with
+``"head": N`` reads N lines of deriv's stdout and closes it, as ``deriv … | head -N`` does, while
+the input is still being written; its stderr is reported.
 
 This process makes itself the "child subreaper" (Linux's PR_SET_CHILD_SUBREAPER): a worker that
 deriv leaves behind is adopted by it, as a container's first process would adopt it, and it
@@ -19,6 +23,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 PR_SET_CHILD_SUBREAPER = 36
@@ -41,24 +46,52 @@ def threads(process_id: int) -> int:
         return 0
 
 
-def wait_for_job(process: subprocess.Popen) -> None:
-    """Until deriv's worker is running the job: it then has three threads (its main one, the
-    lifeline's and the job's), so the signal lands in the middle of a computation."""
+def wait_for_job(process: subprocess.Popen, workers: int = 1) -> None:
+    """Until ``workers`` of deriv's workers are running a job: each then has three threads (its
+    main one, the lifeline's and the job's), so the signal lands in the middle of computations."""
     deadline = time.monotonic() + 30
-    while not any(threads(worker) >= 3 for worker in children(process.pid)):
+    while sum(threads(worker) >= 3 for worker in children(process.pid)) < workers:
         if process.poll() is not None or time.monotonic() > deadline:
-            raise SystemExit(f"deriv's worker never ran the job (deriv's status: {process.returncode})")
+            raise SystemExit(f"deriv's workers never ran the jobs (deriv's status: {process.returncode})")
         time.sleep(0.005)
 
 
-def run(deriv: list[str], plan: dict) -> int:
+def run(deriv: list[str], plan: dict) -> tuple[int, str | None]:
+    if plan.get("head"):
+        return run_into_head(deriv, plan)
+    group = plan.get("group", False)
     process = subprocess.Popen(deriv + plan["args"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, text=True)
+                               stderr=subprocess.DEVNULL, text=True, start_new_session=group)
+    process.stdin.write(plan.get("input", ""))  # a few lines: the pipe holds them
+    process.stdin.close()
     if plan.get("signal"):
-        wait_for_job(process)
-        process.send_signal(getattr(signal, plan["signal"]))
-    process.communicate(plan.get("input", ""))
-    return process.returncode
+        wait_for_job(process, plan.get("workers", 1))
+        number = getattr(signal, plan["signal"])
+        os.killpg(process.pid, number) if group else process.send_signal(number)
+    return process.wait(), None
+
+
+def run_into_head(deriv: list[str], plan: dict) -> tuple[int, str]:
+    """``deriv … | head -N``: read N lines, close the pipe, let deriv find out."""
+    process = subprocess.Popen(deriv + plan["args"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+
+    def feed():
+        try:
+            process.stdin.write(plan.get("input", ""))
+            process.stdin.close()
+        except (BrokenPipeError, OSError):
+            pass
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    for _ in range(plan["head"]):
+        process.stdout.readline()
+    process.stdout.close()
+    errors = process.stderr.read()
+    process.wait(timeout=60)
+    feeder.join(timeout=60)
+    return process.returncode, errors
 
 
 def main() -> None:
@@ -66,11 +99,12 @@ def main() -> None:
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
         raise SystemExit("PR_SET_CHILD_SUBREAPER failed")
-    statuses = [run(plan["deriv"], each) for each in plan["runs"]]
+    outcomes = [run(plan["deriv"], each) for each in plan["runs"]]
     adopted = children(os.getpid())
     for process_id in adopted:
         os.waitid(os.P_PID, process_id, os.WEXITED | os.WNOWAIT)  # ended, and left unreaped
-    print(json.dumps({"statuses": statuses, "adopted": [[pid, state(pid)] for pid in adopted]}))
+    print(json.dumps({"statuses": [status for status, _ in outcomes], "errors": [errors for _, errors in outcomes],
+                      "adopted": [[pid, state(pid)] for pid in adopted]}))
 
 
 if __name__ == "__main__":
