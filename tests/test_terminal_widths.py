@@ -119,10 +119,10 @@ class RememberingGuard(Guard):
 
     answers: dict = {}
 
-    def run(self, function, argument):
+    def run(self, function, argument, **options):
         key = (function.__name__, repr(argument))
         if key not in self.answers:
-            self.answers[key] = pickle.dumps(super().run(function, argument))
+            self.answers[key] = pickle.dumps(super().run(function, argument, **options))
         return pickle.loads(self.answers[key])
 
 
