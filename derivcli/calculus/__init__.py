@@ -26,7 +26,7 @@ from .constants import (
 from .derivatives import HIGHEST_ORDER, clear_caches, derivative, derivative_values, first_nonzero_derivative
 from .domain import LIMIT_SECONDS, check_computable, shown, spaced
 from .equivalence import (
-    Comparison, ExpectedValue, compare, compare_expected, compare_point_near, compare_point_sets, compare_values,
+    Comparison, ExpectedValue, compare, compare_answer, compare_expected, compare_point_near, compare_point_sets, compare_values,
 )
 from .linear_algebra import is_positive_definite, solve_linear, symmetric_eigen
 from .scale import RELATIVE_ZERO, local_scale, negligible, tolerance_for
@@ -35,7 +35,7 @@ from .values import derivative_sides, derivative_value_at, real_value, value_at
 
 __all__ = [
     "HIGHEST_ORDER", "LIMIT_SECONDS", "STEP", "Comparison", "ExpectedValue",
-    "attempt", "beside", "branches_at", "check_computable", "clear_caches", "compare", "compare_expected",
+    "attempt", "beside", "branches_at", "check_computable", "clear_caches", "compare", "compare_answer", "compare_expected",
     "compare_point_near", "compare_point_sets", "compare_values", "corner_arguments",
     "defined_near", "derivative", "derivative_sides", "derivative_value_at", "derivative_values",
     "first_nonzero_derivative", "is_finite_real", "is_odd_root", "is_positive_definite",

@@ -129,6 +129,11 @@ def compare_expected(actual: sympy.Expr, expected: ExpectedValue, point: dict) -
     return comparison
 
 
+def compare_answer(form: sympy.Expr, value, expected: sympy.Expr, point: dict | None) -> Comparison:
+    """``--expect`` of a derivative: its form when there is no point, else its value at the point."""
+    return compare(form, expected) if point is None else compare_values(value, expected, point)
+
+
 def _symbolic_difference(actual: sympy.Expr, expected: sympy.Expr):
     """simplify(actual - expected) within a time budget; None when it ran out of time or failed."""
     try:

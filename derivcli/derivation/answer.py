@@ -9,8 +9,7 @@ import sympy
 from ..calculus import (
     LIMIT_SECONDS,
     check_computable,
-    compare,
-    compare_values,
+    compare_answer,
     derivative_sides,
     derivative_value_at,
     value_at,
@@ -112,10 +111,7 @@ def answer(expression, variables, point=None, expected=None, strict=False, simpl
             result.value = slope_at(tree.substeps[-1].result, tree.result, tree.expression,
                                     point, name)
     if expected is not None:
-        if point is None:
-            comparison = compare(derivation.result, expected)
-        else:
-            comparison = compare_values(result.value, expected, point)
+        comparison = compare_answer(derivation.result, result.value, expected, point)
         result.comparison = comparison
         if not comparison.equal:
             result.problems.append(comparison.failure())

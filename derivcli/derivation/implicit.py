@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from ..calculus import compare, compare_values, sign_of, to_float, value_at
+from ..calculus import compare, compare_answer, sign_of, to_float, value_at
 from ..errors import DerivError, InternalError, NoAnswerError, UsageError
 from ..parsing import format_point, sorted_symbols
 from .crosscheck import Mismatch
@@ -205,10 +205,8 @@ def answer_implicit(left, right, dependent, independent, order=1, point=None, ex
     if expected is not None:
         if asked_tangent and result.tangent is not None:
             comparison = compare(result.tangent.line, expected)
-        elif point is None:
-            comparison = compare(result.result, expected)
         else:
-            comparison = compare_values(result.value, expected, point)
+            comparison = compare_answer(result.result, result.value, expected, point)
         result.comparison = comparison
         if not comparison.equal:
             result.problems.append(comparison.failure())
