@@ -3,8 +3,9 @@
 A line is ``COMMAND ARGS => EXPECTED`` (``classify x**2 --at 0 => minimum``) or a bare
 ``EXPR => EXPECTED`` (a derivative: ``diff``). Its words are split as a shell would
 (:func:`shlex.split`) and read by the command's own click options, never evaluated; the request
-is built by the command's own job builder and runs in the one guarded worker of the whole check,
-under its time and memory limits. Files are read a line at a time and each verdict is written as
+is built by the command's own job builder and runs on one of the check's guarded workers
+(``--jobs``, :mod:`derivcli.workers`), each under the check's time and memory limits; verdicts
+come back in the files' order. Files are read a line at a time and each verdict is written as
 it is reached (the JUnit report's test cases go to a temporary file until the counts are known),
 so a file of any length runs in flat memory.
 """
@@ -186,45 +187,78 @@ def outcome_of(status: int) -> str:
     return ERROR if status == ExitStatus.USAGE else FAILED
 
 
-def judge(path: str, number: int, text: str, reader: LineReader, guard) -> Verdict:
-    """Read one line and run it under the guard: its verdict."""
-    started = time.monotonic()
+def judge(line: tuple) -> tuple[str, str | None, float]:
+    """Run one read line's ``(job, request)`` in a worker: (outcome, message, seconds).
+
+    The worker judges the result itself, so only these few words cross back to the parent, not
+    the whole result (a derivation's tree, a descent's path)."""
+    job, request = line
+    started = time.perf_counter()
     try:
-        result = guard.run(*reader.read(text))
+        result = job(request)
     except DerivError as error:
-        outcome, message = outcome_of(error.status), error_text(error)
-    else:
-        problems = list(getattr(result, "problems", []))
-        worst = max((int(problem.status) for problem in problems), default=0)
-        outcome, message = outcome_of(worst), "; ".join(error_text(problem) for problem in problems) or None
-    return Verdict(path, number, text, outcome, message, time.monotonic() - started)
+        return outcome_of(error.status), error_text(error), time.perf_counter() - started
+    problems = list(getattr(result, "problems", []))
+    worst = max((int(problem.status) for problem in problems), default=0)
+    message = "; ".join(error_text(problem) for problem in problems) or None
+    return outcome_of(worst), message, time.perf_counter() - started
 
 
-def verdicts(path: str, stream, reader: LineReader, guard):
-    """The verdict of every line of a file that is not a comment or blank, in order."""
-    for number, text, error in source_lines(stream):
-        if error is not None:
-            yield Verdict(path, number, "", ERROR, error_text(error))
-        elif text and not text.startswith(COMMENT):
-            yield judge(path, number, text, reader, guard)
+def read_lines(paths, reader: LineReader, stdin=None):
+    """``((path, number, text), line)`` for every line of every file that is not a comment or
+    blank, in order: ``line`` is the ``(job, request)`` to run, or an Outcome carrying the error
+    of a line that could not be read (nothing of it runs)."""
+    from derivcli.workers import Outcome  # lazy: the pool's module, which a check always uses
+
+    for path in paths:
+        if path == "-":
+            stream, name, opened = getattr(stdin, "buffer", stdin), STDIN_NAME, None
+        else:
+            try:
+                stream = opened = open(path, "rb")
+            except OSError as error:
+                raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
+            name = path
+        try:
+            for number, text, error in source_lines(stream):
+                if error is None and (not text or text.startswith(COMMENT)):
+                    continue
+                if error is None:
+                    try:
+                        yield (name, number, text), reader.read(text)
+                        continue
+                    except DerivError as failure:
+                        error = failure
+                yield (name, number, text or ""), Outcome(error=error)
+        finally:
+            if opened is not None:
+                opened.close()
 
 
-def check(paths, reader: LineReader, guard, report: Report, stdin=None) -> int:
-    """Run every line of every file (``-``: stdin), report each verdict as it comes, then the
-    summary; the exit status is the tally's."""
+def verdicts(paths, reader: LineReader, pool, stdin=None):
+    """The verdict of every line of every file, in order, the lines running on the pool's
+    workers. A line's seconds are its job's own; for a line that never ran in a worker (it
+    could not be read, or its worker was ended), the wall-clock time since the previous verdict."""
+    previous = time.monotonic()
+    for (path, number, text), outcome in pool.map(judge, read_lines(paths, reader, stdin)):
+        now = time.monotonic()
+        if outcome.error is not None:
+            error = outcome.error
+            verdict = Verdict(path, number, text, outcome_of(error.status), error_text(error), now - previous)
+        else:
+            verdict = Verdict(path, number, text, *outcome.value)
+        previous = now
+        yield verdict
+
+
+def check(paths, reader: LineReader, pool, report: Report, stdin=None) -> int:
+    """Run every line of every file (``-``: stdin) on the pool, report each verdict as it comes
+    (in the files' order), then the summary; the exit status is the tally's."""
     tally = Tally()
-    with guard, report:
-        for path in paths:
-            if path == "-":
-                stream = getattr(stdin, "buffer", stdin)
-                for verdict in verdicts(STDIN_NAME, stream, reader, guard):
-                    tally.count(verdict)
-                    report.add(verdict)
-                continue
-            with open(path, "rb") as stream:
-                for verdict in verdicts(path, stream, reader, guard):
-                    tally.count(verdict)
-                    report.add(verdict)
+    with pool, report:
+        for verdict in verdicts(paths, reader, pool, stdin):
+            tally.count(verdict)
+            report.add(verdict)
         report.finish(tally)
     return tally.status()
 

@@ -782,8 +782,9 @@ JOBS = {"diff": differentiation_job, "eval": evaluation_job, "critical": critica
 @click.option("--tolerance", type=click.FloatRange(min=0), metavar="TOL",
               help="Of numeric expectations (eval --numeric values, descend points): within TOL times "
                    "max(1, |expected|)  [default: eval: the digits written; descend: 1e-6]")
-@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
-              help="Worker processes; only 1 for now (the lines run in turn in one guarded worker).")
+@click.option("--jobs", type=click.IntRange(min=1, max=1024), default=None, metavar="N",
+              help="Worker processes, each with its own --timeout and --memory; verdicts keep the "
+                   "files' order  [default: the usable cores]")
 @click.option("-q", "--quiet", is_flag=True, help="Nothing on stdout: the exit status says it.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True, max=86400), default=DEFAULT_TIMEOUT,
               show_default=True, metavar="SECONDS", help="Wall-clock limit of each line.")
@@ -800,21 +801,21 @@ def check_command(files, report_format, junit_path, tolerance, jobs, quiet, time
     eval pi --at 0 --numeric => 3.1416
 
     Lines starting with # and blank lines are skipped; a line's words are split as a shell
-    would (quote a formula with spaces) and read by the command's own options. All lines run, in
-    one process, each under the --timeout and --memory limits; failures are printed as FILE:LINE:
+    would (quote a formula with spaces) and read by the command's own options. All lines run, on
+    --jobs workers, each under the --timeout and --memory limits; failures are printed as FILE:LINE:
     with the expected and actual forms, then a summary: 41 passed, 2 failed, 1 error. Exit status
     0 when every check passed, 1 when one failed (or had no answer, or hit a limit), 2 when a line
     could not be read (a parse or usage error); FILE may be - for stdin.
     """
     from derivcli import checking  # lazy: only this command runs formula files
 
-    if jobs != 1:
-        raise UsageError(f"--jobs {jobs}: only 1 for now", hint="the lines run in turn in one guarded worker")
+    from derivcli.workers import Pool  # lazy: only a batch needs the pool
+
     environment = click.get_current_context().find_object(Environment) or Environment()
     settings = Settings(timeout, tolerance=tolerance, bulk=True)
     reader = checking.LineReader(cli.commands, JOBS, settings)
     report = checking.Report(environment.stdout, report_format, junit_path, quiet)
-    return checking.check(files, reader, Guard(timeout, memory), report, stdin=environment.stdin)
+    return checking.check(files, reader, Pool(jobs, timeout, memory), report, stdin=environment.stdin)
 
 
 def main() -> None:

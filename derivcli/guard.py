@@ -474,6 +474,8 @@ def _watched(function, seconds, budget: _Budget):
         budget.active = False
         with _WATCHDOG.lock:
             fired = budget.fired
+            if fired:  # at once, not at the watchdog's next look: the caller sees its hook back
+                _WATCHDOG.ended(budget)
         if fired:
             _withdraw_pending(budget.thread)
 
@@ -506,6 +508,7 @@ class _Watchdog:
         self._thread: threading.Thread | None = None
         self._firing: set = set()  # budgets raised and not yet over
         self._switch_interval = sys.getswitchinterval()
+        self._previous_hook = self._quiet_hook = None  # see _quieten_unraisable
 
     def arm(self, budget: _Budget, seconds: float) -> None:
         import heapq
@@ -532,13 +535,14 @@ class _Watchdog:
         while True:
             with self.lock:
                 while self._deadlines and not self._deadlines[0][2].active:
-                    self._ended(heapq.heappop(self._deadlines)[2])
+                    self.ended(heapq.heappop(self._deadlines)[2])
                 left = self._deadlines[0][0] - time.monotonic() if self._deadlines else None
                 if left is not None and left <= 0:
                     _, order, budget = heapq.heappop(self._deadlines)
                     if not self._firing:
                         self._switch_interval = sys.getswitchinterval()
                         sys.setswitchinterval(FIRING_SWITCH_INTERVAL)
+                        self._quieten_unraisable()
                     self._firing.add(budget)
                     budget.fired = True
                     raise_in(ctypes.c_ulong(budget.thread), ctypes.py_object(budget.stop))
@@ -546,12 +550,32 @@ class _Watchdog:
                     continue
             self._wake.acquire(timeout=-1 if left is None else left)
 
-    def _ended(self, budget: _Budget) -> None:
-        """Forget a budget that is over; the last one raised gives back the usual GIL turns."""
+    def ended(self, budget: _Budget) -> None:
+        """Forget a budget that is over (called with ``lock`` held); the last one raised gives back
+        the usual GIL turns and the unraisable hook."""
         if budget in self._firing:
             self._firing.discard(budget)
             if not self._firing:
                 sys.setswitchinterval(self._switch_interval)
+                self._restore_unraisable()
+
+    def _quieten_unraisable(self) -> None:
+        """While budgets fire, an interruption that lands in a finaliser or a gc callback is not
+        reported ("Exception ignored in ..."): it is the budget's own, raised again until the call
+        ends. Every other unraisable exception still reaches the hook that was there before."""
+        previous = sys.unraisablehook
+
+        def hook(unraisable) -> None:
+            if not isinstance(unraisable.exc_value, BudgetExceeded):
+                previous(unraisable)
+
+        self._previous_hook, self._quiet_hook = previous, hook
+        sys.unraisablehook = hook
+
+    def _restore_unraisable(self) -> None:
+        if sys.unraisablehook is self._quiet_hook:
+            sys.unraisablehook = self._previous_hook
+        self._previous_hook = self._quiet_hook = None
 
 
 _WATCHDOG = _Watchdog()

@@ -139,12 +139,46 @@ def test_a_line_reads_its_options_from_the_line_alone(process, tmp_path):
     assert (result.returncode, result.stdout) == (0, "2 passed, 0 failed, 0 errors\n")
 
 
-def test_jobs_accepts_one_worker_for_now(process, tmp_path):
+def junit_cases(path: Path) -> list[tuple]:
+    """(line, name, kind of failure or None, message) of each testcase: all but the times."""
+    cases = ElementTree.parse(path).getroot().find("testsuite").findall("testcase")
+    found = []
+    for case in cases:
+        problem = case.find("failure") if case.find("failure") is not None else case.find("error")
+        found.append((case.get("line"), case.get("name"), None if problem is None else problem.tag,
+                      None if problem is None else problem.get("message")))
+    return found
+
+
+def test_jobs_spread_the_lines_and_keep_their_order(process, tmp_path):
+    """Two workers and one give the same report, byte for byte on stdout and case for case in
+    JUnit; a line past the time limit fails alone, the lines after it still pass."""
+    slow = 'descend "x**2 + y**2" --from x=3,y=3 --lr 1e-7 --max-iter 1000000000 => x=0,y=0'
+    text = MIXED + slow + "\n" + MIXED
+    path = write(tmp_path, text)
+    runs = {}
+    for jobs in ("1", "2"):
+        report = tmp_path / f"jobs{jobs}.xml"
+        result = process("check", path, "--jobs", jobs, "--timeout", "3", "--junit-xml", str(report), timeout=300)
+        runs[jobs] = result, junit_cases(report)
+    (one, one_cases), (two, two_cases) = runs["1"], runs["2"]
+    assert (two.returncode, two.stdout, two.stderr) == (one.returncode, one.stdout, one.stderr)
+    assert two_cases == one_cases and len(one_cases) == 2 * len(PASSED_LINES + FAILED_LINES + ERROR_LINES) + 1
+    assert one.returncode == 2
+    slow_line = len(MIXED.splitlines()) + 1
+    assert f"{path}:{slow_line}: failed: the computation exceeded the 3 s limit" in one.stdout
+    offset = slow_line
+    expected_failures = FAILED_LINES + [slow_line] + [line + offset for line in FAILED_LINES]
+    found = verdict_lines(one.stdout, path)
+    assert sorted(number for number, (outcome, _) in found.items() if outcome == "failed") == expected_failures
+    assert one.stdout.splitlines()[-1] == f"{2 * len(PASSED_LINES)} passed, {2 * len(FAILED_LINES) + 1} failed, {2 * len(ERROR_LINES)} errors"
+
+
+def test_jobs_is_a_count_of_workers(process, tmp_path):
     path = write(tmp_path, "x**2 => 2*x\n")
-    assert process("check", path, "--jobs", "1").returncode == 0
-    two = process("check", path, "--jobs", "2")
-    assert (two.returncode, two.stdout) == (2, "")
-    assert two.stderr.startswith("deriv: error: --jobs 2: only 1 for now")
+    zero = process("check", path, "--jobs", "0")
+    assert (zero.returncode, zero.stdout) == (2, "")
+    assert "--jobs" in zero.stderr and "Traceback" not in zero.stderr
 
 
 def test_hostile_lines_each_get_a_verdict_and_nothing_runs(process, tmp_path):
