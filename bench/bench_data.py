@@ -120,7 +120,7 @@ def main() -> None:
         record = json.loads(tool_out)
         w, b, _ = (float(v) for v in hand_out.split())
         assert record["iterations"] == ITERATIONS, record["message"]
-        assert abs(record["point"]["w"] - w) < 1e-9 and abs(record["point"]["b"] - b) < 1e-9, (record["point"], w, b)
+        assert abs(record["at_numeric"]["w"] - w) < 1e-9 and abs(record["at_numeric"]["b"] - b) < 1e-9, (record["at_numeric"], w, b)
         loop_tool, loop_hand, result, _ = in_process(data, options.repeat)
         print(f"{ROWS} rows x {ITERATIONS} full-batch gd iterations of (y - (w*x + b))**2, best of {options.repeat}")
         print(f"  whole process: deriv {tool_time * 1e3:7.0f} ms, hand-written numpy script {hand_time * 1e3:7.0f} ms"

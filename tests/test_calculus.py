@@ -103,3 +103,26 @@ def test_localize_settles_absolute_values_signs_and_min_max_near_zero():
     assert sign_near_zero(h**3 - h**2) == -1
     assert sign_near_zero(h - h) == 0
     assert sign_near_zero(sin(h)) is None
+
+
+_numbers = st.sampled_from([S(2), S(3), Rational(1, 2), Rational(-3, 4), sqrt(2), sqrt(3), 2 ** Rational(1, 3), pi,
+                            sympy.E, sympy.exp(2), sympy.cos(1), sympy.log(2)])
+_functions = st.sampled_from([sympy.cos, sympy.sin, sympy.exp, sympy.atan, sympy.sinh, sympy.tan, sympy.sqrt])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(_numbers, min_size=1, max_size=3), min_size=1, max_size=3),
+       st.tuples(_functions, st.sampled_from([S(1), S(2), Rational(1, 3)]), st.integers(0, 2)), st.integers(1, 3))
+def test_tidy_skips_simplify_only_where_simplify_finds_nothing_shorter(terms, function, power):
+    """A value of numbers with one function of a number, which tidy leaves as it is without
+    calling sympy.simplify, is one that simplify itself cannot shorten."""
+    from derivcli.calculus.constants import _already_simple, tidy
+
+    apply, argument, term = function
+    products = [sympy.Mul(*factors) for factors in terms]
+    products[term % len(products)] *= apply(argument) ** power
+    value = sympy.Add(*products)
+    if not _already_simple(value):
+        return
+    assert tidy(value) == value
+    assert sympy.count_ops(sympy.simplify(value)) >= sympy.count_ops(value), value
