@@ -762,7 +762,7 @@ def descent_job(options: dict, settings: Settings):
         options["max_iterations"], options["tolerance"], tuple(options["methods"]) or ("gd",), options["momentum"],
         options["every"], settings.progress, settings.timeout, options["expect"],
         data=options["data"], total=options["total"], batch_size=options["batch_size"], epochs=options["epochs"],
-        seed=options["seed"], verify=options["verify"], expect_tolerance=settings.tolerance,
+        seed=options["seed"], verify=options["verify"], expect_tolerance=settings.tolerance, plot=settings.plot,
     )
     return jobs.descend, request
 

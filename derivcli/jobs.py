@@ -317,6 +317,7 @@ class DescentRequest:
     seed: int = 0
     verify: bool = False
     expect_tolerance: float | None = None  # None: EXPECT_TOLERANCE
+    plot: bool = True  # the loss map of a two-weight fit, drawn only in the terminal layout
 
 
 EXPECT_TOLERANCE = 1e-6  # relative: a descent's end point is a decimal approximation of the minimum
@@ -413,7 +414,8 @@ def _descend_on_data(request: DescentRequest):
     schedule = descent.Schedule(request.batch_size, request.epochs, request.seed)
 
     def run_one(settings, progress=None):
-        return descent.train(objective, start, settings, schedule, request.verify, domain=formula.domain)
+        return descent.train(objective, start, settings, schedule, request.verify, domain=formula.domain,
+                             sketch=request.plot)
 
     if _compares(request):
         return _comparison(request, run_one, iterations)

@@ -15,11 +15,12 @@ MAX_RUNS = 12
 
 
 def train(objective: Objective, start, settings: Settings, schedule: Schedule, verify: bool = False,
-          suggest: bool = True, domain=()) -> DescentResult:
+          suggest: bool = True, domain=(), sketch: bool = True) -> DescentResult:
     """Minimise the objective over its weights from ``start`` and say why the run stopped.
 
     ``verify`` compares the end with the normal equations (least squares only); ``suggest``
-    False skips the trial runs behind a learning-rate hint and the loss map (for the trials).
+    False skips the trial runs behind a learning-rate hint and the loss map (for the trials);
+    ``sketch`` False skips the loss map alone (nothing will draw it: a pipe, --json).
     ``domain`` holds the conditions of the per-sample loss as written: the start and the fitted
     weights are checked against it (for every row, up to domain.DATA_ROWS rows).
     """
@@ -47,7 +48,7 @@ def train(objective: Objective, start, settings: Settings, schedule: Schedule, v
                                        try_rate if suggest else None, stochastic)
         verification = fit_diagnosis.verify_least_squares(objective, ending.point) if verify else None
         final_curvature = fit_diagnosis.curvatures(objective, ending.point)[0]
-        loss_map = fit_diagnosis.loss_map(objective, trace) if suggest else None
+        loss_map = fit_diagnosis.loss_map(objective, trace) if suggest and sketch else None
     data = DataFit(objective.samples.source, objective.rows, tuple(str(c) for c in objective.columns),
                    objective.reduction, "epoch" if stochastic else "iteration", schedule.batch_size,
                    schedule.epochs, schedule.seed if stochastic else None, scales, quadratic, verification, loss_map)
