@@ -481,10 +481,10 @@ def cli(context):
     """Derivatives that show their working.
 
     \b
-    deriv diff "x**2" --at 3        the derivative, rule by rule, and the slope at 3
+    deriv diff "x**2" --at 3        the derivative, rule by rule; the slope at 3
     deriv eval "x**2" --at 1/3      values of f (and f', f'' …) at points
     deriv critical "x**3 - 3*x"     where f' = 0 or does not exist
-    deriv classify "x**3 - 3*x"     minimum, maximum, saddle or inflection, and the test that decided
+    deriv classify "x**3 - 3*x"     minimum, maximum, saddle, inflection: the test
     deriv descend "x**2" --from 3   gradient descent you can watch
 
     An EXPRESSION of '-' reads one formula a line from stdin. Any option may also come from
@@ -736,8 +736,8 @@ def descend_command(output, **options):
     deriv descend "(5 - y_hat)**2" --wrt y_hat --from 3 --lr 0.1
     deriv descend "x**2" --from 3 --lr 1.5          diverges, and says why
     deriv descend "(1-x)**2 + 100*(y-x**2)**2" --from "x=-1,y=1" --method newton
-    deriv descend "(y - (w*x + b))**2" --data points.csv --wrt w --wrt b --from w=0,b=0
-    deriv descend "x**2" --from 3 --lr 0.1 --lr 0.5 --lr 0.9   three runs side by side
+    deriv descend "(y - (w*x + b))**2" --data points.csv --from w=0,b=0
+    deriv descend "x**2" --from 3 --lr 0.1 --lr 0.5 --lr 0.9   three runs
 
     Exit status 0 when it converged to a minimum (in a comparison: when any run did); 1 when
     --expect names another point or --verify disagrees; 3 when it diverged, stopped at the
@@ -794,8 +794,8 @@ def check_command(files, report_format, junit_path, tolerance, jobs, quiet, time
     """Run formula files: one check a line, a summary, and reports that CI systems read.
 
     \b
-    diff sin(x)**2 => sin(2*x)           a command, its options, => the expected answer
-    sin(x)**2 => sin(2*x)                a bare formula: diff
+    diff sin(x)**2 => sin(2*x)        a command, its options, => the answer
+    sin(x)**2 => sin(2*x)             a bare formula: diff
     classify x**2 --at 0 => minimum
     critical x**3-3*x => x=-1; x=1
     eval pi --at 0 --numeric => 3.1416
