@@ -8,6 +8,7 @@ import numpy
 import pytest
 
 from conftest import strip_ansi
+from derivcli.render.descent import SHADES
 
 LINEAR = "(y - (w*x + b))**2"
 
@@ -172,3 +173,49 @@ def test_a_weight_that_is_a_column_and_a_missing_file(process, points):
 def test_data_options_need_data(invoke):
     result = invoke("descend", "x**2", "--from", "1", "--batch-size", "4")
     assert result.exit_code == 2
+
+
+def _map_rows(screen: str) -> list[str]:
+    """The cells of the loss map drawn on a terminal: the rows between its title and its axis."""
+    lines = screen.splitlines()
+    start = next(i for i, line in enumerate(lines) if "the path from S to E" in line)
+    rows = []
+    for line in lines[start + 1:]:
+        if "│" not in line:
+            break
+        rows.append(line.split("│", 1)[1])
+    return rows
+
+
+def test_a_two_weight_fit_draws_its_loss_map_on_a_terminal_only(invoke, points):
+    """On a terminal the loss over (w, b) is drawn with the path from S (the start) to E (the
+    end): the cells around E are lighter (lower loss) than those around S, as the loss computed
+    here with numpy at the two points says. Piped, and in JSON, no map is drawn or computed."""
+    path, xs, ys = points
+    arguments = (LINEAR, "--data", str(path), "--from", "w=-1,b=2", "--lr", "0.1", "--max-iter", "20000")
+    screen = strip_ansi(invoke("descend", *arguments, terminal=True, columns=100).stdout)
+    rows = _map_rows(screen)
+    assert len(rows) >= 10
+
+    def darkness_around(mark: str) -> float:
+        (j, i), = [(j, row.index(mark)) for j, row in enumerate(rows) if mark in row]
+        shades = [SHADES.index(rows[q][p]) for q in range(j - 1, j + 2) for p in range(i - 1, i + 2)
+                  if 0 <= q < len(rows) and 0 <= p < len(rows[q]) and rows[q][p] in SHADES]
+        return sum(shades) / len(shades)
+
+    w, b = least_squares(xs, ys)
+    loss = lambda weight, bias: float(numpy.mean((ys - (weight * xs + bias)) ** 2))  # noqa: E731
+    assert loss(w, b) < loss(-1, 2)
+    assert darkness_around("E") < darkness_around("S")
+    piped = invoke("descend", *arguments)
+    assert piped.exit_code == 0 and "path from S to E" not in piped.stdout + piped.stderr
+
+
+def test_the_loss_map_is_computed_only_when_it_will_be_drawn(points):
+    from derivcli import jobs
+
+    path, _, _ = points
+    request = dict(expression=LINEAR, start="w=0,b=0", learning_rates=(0.1,), max_iterations=50, data=str(path))
+    assert jobs.descend(jobs.DescentRequest(**request, plot=False)).data.loss_map is None
+    drawn = jobs.descend(jobs.DescentRequest(**request)).data.loss_map
+    assert drawn is not None and sorted(drawn.names) == ["b", "w"]
