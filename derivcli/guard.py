@@ -132,9 +132,21 @@ def unwrap(outcome):
     raise payload
 
 
-# The parent's ends of the pipes of every running worker. A worker forked later closes them, so
-# that each worker's pipes (above all its lifeline) close when the parent's own ends do.
+# The parent's ends of the pipes of every running worker (and of a batch's reader: see
+# keep_from_workers). A worker forked later closes them, so that each pipe (above all a worker's
+# lifeline) closes when the parent's own ends do.
 _PARENT_DESCRIPTORS: set[int] = set()
+
+
+def keep_from_workers(*descriptors: int) -> None:
+    """Workers forked from now on close these descriptors of the parent's at once."""
+    _PARENT_DESCRIPTORS.update(descriptors)
+
+
+def release_to_workers(*descriptors: int) -> None:
+    """Forget descriptors given to keep_from_workers: call it before closing them, so that a
+    worker forked later never closes a number the system has handed out again."""
+    _PARENT_DESCRIPTORS.difference_update(descriptors)
 
 
 class Worker:

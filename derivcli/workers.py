@@ -36,8 +36,8 @@ from typing import Any, Callable, Iterable, Iterator
 
 from derivcli.errors import DerivError, ResourceLimitError
 from derivcli.guard import (
-    DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, WORKER_ENDED, Worker, encode, refuse_unsupported_platform,
-    stopped_error, time_limit_error,
+    DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, WORKER_ENDED, Worker, encode, keep_from_workers, refuse_unsupported_platform,
+    release_to_workers, stopped_error, time_limit_error,
 )
 
 QUEUED_PER_WORKER = 2
@@ -132,6 +132,8 @@ class Pool:
                 if reader.finished and given == taken:
                     return
                 room = taken - given < WINDOW_PER_WORKER * self.jobs
+                if room and reader.waiting():
+                    continue  # its wake-up may have been read already: take the items before any wait
                 self._collect(done, waiting, reader if room and not reader.finished else None)
         finally:
             reader.stop()
@@ -230,6 +232,7 @@ class _Reader:
     def __init__(self, items: Iterable, capacity: int):
         self._queue: queue.Queue = queue.Queue(maxsize=capacity)
         self._wake_reads, wake_writes = os.pipe()
+        keep_from_workers(self._wake_reads, wake_writes)  # else a worker holds it open and no end is seen
         os.set_blocking(self._wake_reads, False)
         os.set_blocking(wake_writes, False)
         self._stopped = threading.Event()
@@ -253,6 +256,7 @@ class _Reader:
         except BaseException as error:  # raised again in the pool's thread
             self._put(_Failure(error), wake)
         finally:
+            release_to_workers(wake)
             os.close(wake)
 
     def _put(self, item, wake: int) -> bool:
@@ -267,6 +271,10 @@ class _Reader:
                 pass  # the pipe is full (the pool will wake anyway) or the pool has stopped reading
             return True
         return False
+
+    def waiting(self) -> bool:
+        """Whether items (or the end) wait in the queue, whatever the pipe says."""
+        return not self.finished and not self._queue.empty()
 
     def take(self):
         """The next item, or NOTHING if none has been read yet; raises what reading raised."""
@@ -291,6 +299,7 @@ class _Reader:
     def stop(self) -> None:
         """Let the thread go (it ends at its next item) and close the reading end."""
         self._stopped.set()
+        release_to_workers(self._wake_reads)
         try:
             os.close(self._wake_reads)
         except OSError:

@@ -111,6 +111,42 @@ def _call(pair):
     return function(argument)
 
 
+def open_pipes(_):
+    """The pipes this worker holds beyond its standard streams."""
+    links = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            links.append(os.readlink(f"/proc/self/fd/{fd}") if int(fd) > 2 else "")
+        except FileNotFoundError:  # the descriptor listdir itself used
+            pass
+    return sorted(link for link in links if link.startswith("pipe:"))
+
+
+@LINUX_ONLY
+def test_a_worker_holds_only_its_own_pipes_not_the_readers():
+    """A worker forked while the batch's reader thread runs must not hold the reader's wake-up
+    pipe: the pool waits for that pipe's end once the input is read, and a worker keeping its
+    writing end open made a file of mostly comments and bad lines hang (deriv check, 1 run in 4)."""
+    answered = threading.Event()
+
+    def items():
+        yield 0, None
+        answered.wait(30)  # the reader thread stays alive (pipe open) until the worker has answered
+        for number in range(1, 3 * WINDOW_PER_WORKER):
+            yield number, Outcome()
+
+    before = set(open_pipes(None))  # the test process's own (pytest's captures among them)
+    with Pool(jobs=1, timeout=20) as pool:
+        outcomes = []
+        for tag, outcome in pool.map(open_pipes, items()):
+            outcomes.append(outcome)
+            answered.set()
+    assert outcomes[0].error is None, outcomes[0].error
+    pipes = [pipe for pipe in outcomes[0].value if pipe not in before]
+    assert len(pipes) == len(set(pipes)) == 3, pipes  # its job channel both ways and its lifeline, one end each
+    assert len(outcomes) == 3 * WINDOW_PER_WORKER
+
+
 def test_when_no_more_processes_can_start_the_pool_goes_on_with_those_it_has(monkeypatch):
     import derivcli.workers as workers
 
