@@ -219,3 +219,25 @@ def test_the_loss_map_is_computed_only_when_it_will_be_drawn(points):
     assert jobs.descend(jobs.DescentRequest(**request, plot=False)).data.loss_map is None
     drawn = jobs.descend(jobs.DescentRequest(**request)).data.loss_map
     assert drawn is not None and sorted(drawn.names) == ["b", "w"]
+
+
+def test_the_drawn_path_keeps_the_first_iterates_when_the_trace_is_thinned(invoke, points):
+    """With --max-iter 20000 the trace keeps every 20th iteration, yet the drawn path still holds
+    each of the first iterates: they equal gradient descent done here with numpy, and the map on
+    the screen is the one drawn for the same run unthinned."""
+    from derivcli import jobs
+
+    path, xs, ys = points
+    request = dict(expression=LINEAR, start="w=-1,b=2", wrt=("w", "b"), learning_rates=(0.1,), data=str(path))
+    result = jobs.descend(jobs.DescentRequest(**request, max_iterations=20000))
+    assert result.trace[1].iteration == 20
+    w, b, expected = -1.0, 2.0, []
+    for _ in range(10):
+        expected.append((w, b))
+        residual = ys - (w * xs + b)
+        w, b = w + 0.1 * 2 * numpy.mean(residual * xs), b + 0.1 * 2 * numpy.mean(residual)
+    assert numpy.allclose(result.data.loss_map.path[:10], expected, rtol=1e-12, atol=1e-12)
+    arguments = (LINEAR, "--data", str(path), "--from", "w=-1,b=2", "--lr", "0.1")
+    thinned = _map_rows(strip_ansi(invoke("descend", *arguments, "--max-iter", "20000", terminal=True).stdout))
+    unthinned = _map_rows(strip_ansi(invoke("descend", *arguments, terminal=True).stdout))
+    assert thinned == unthinned and sum(row.count("•") for row in thinned) >= 10

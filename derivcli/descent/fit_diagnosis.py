@@ -144,12 +144,13 @@ def _column_of(term: sympy.Expr, symbols, columns, rows: int, numpy):
 # --- the loss over two weights -----------------------------------------------------------------
 
 
-def loss_map(objective: Objective, trace: list[TraceRow]) -> LossMap | None:
-    """The loss on a grid around the path of a two-weight run (None for other sizes)."""
+def loss_map(objective: Objective, trace: list[TraceRow], early=()) -> LossMap | None:
+    """The loss on a grid around the path of a two-weight run (None for other sizes): the path
+    is every one of the ``early`` points, then the trace's from where they end."""
     if len(objective.weights) != 2 or len(trace) < 2:
         return None
     numpy = objective.numpy
-    path = [(row.point[0], row.point[1]) for row in trace]
+    path = [(p[0], p[1]) for p in early] + [(row.point[0], row.point[1]) for row in trace if row.iteration >= len(early)]
     first, second = _span([p[0] for p in path]), _span([p[1] for p in path])
     sampled = None
     arrays = objective.arrays

@@ -81,8 +81,15 @@ class _Stepper:
         return [p - rate * d for p, d in zip(point, direction)]
 
 
-def full_batch(objective: Objective, settings: Settings, point, trace: list[TraceRow]) -> Ending:
-    """Steps on the full data until the gradient test passes, the limit, or a divergence."""
+# The first iterates are kept for the drawn path even when --every thins the trace: the path
+# bends most at the start, and a thinned trace would draw it as one straight jump.
+EARLY_PATH = 200
+
+
+def full_batch(objective: Objective, settings: Settings, point, trace: list[TraceRow],
+               early: list | None = None) -> Ending:
+    """Steps on the full data until the gradient test passes, the limit, or a divergence; the
+    first EARLY_PATH points go to ``early`` too (when given), every one of them."""
     value, gradient = objective.value_and_gradient(point)
     norm, step, increases = math.hypot(*gradient), 0.0, 0
     stepper = _Stepper(objective, settings, len(point))
@@ -92,6 +99,8 @@ def full_batch(objective: Objective, settings: Settings, point, trace: list[Trac
     while True:
         if iteration % settings.every == 0:
             trace.append(TraceRow(iteration, tuple(point), value, norm, step))
+        if early is not None and iteration < EARLY_PATH:
+            early.append(tuple(point))
         if norm < settings.tolerance and (settings.method != "momentum" or step < gate):
             return _converged(iteration, point, value, norm, settings.tolerance)
         if iteration >= settings.max_iterations:

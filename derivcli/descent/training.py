@@ -40,7 +40,7 @@ def train(objective: Objective, start, settings: Settings, schedule: Schedule, v
     with objective.numpy.errstate(all="ignore"):  # a loss that is not finite is a result here, not a warning
         objective.check_start(point)
         curvature, lowest = fit_diagnosis.curvatures(objective, point)
-        trace, ending = _descend(objective, settings, schedule, point, stochastic)
+        trace, ending, early = _descend(objective, settings, schedule, point, stochastic)
         _check_end_in_domain(objective, domain, ending)
         scales = fit_diagnosis.column_scales(objective)
         scaling = fit_diagnosis.scaling_note(scales, objective.names, objective.hessian(point))
@@ -48,7 +48,7 @@ def train(objective: Objective, start, settings: Settings, schedule: Schedule, v
                                        try_rate if suggest else None, stochastic)
         verification = fit_diagnosis.verify_least_squares(objective, ending.point) if verify else None
         final_curvature = fit_diagnosis.curvatures(objective, ending.point)[0]
-        loss_map = fit_diagnosis.loss_map(objective, trace) if suggest and sketch else None
+        loss_map = fit_diagnosis.loss_map(objective, trace, early) if suggest and sketch else None
     data = DataFit(objective.samples.source, objective.rows, tuple(str(c) for c in objective.columns),
                    objective.reduction, "epoch" if stochastic else "iteration", schedule.batch_size,
                    schedule.epochs, schedule.seed if stochastic else None, scales, quadratic, verification, loss_map)
@@ -87,15 +87,17 @@ def _check_end_in_domain(objective: Objective, domain, ending: Ending) -> None:
 
 
 def _descend(objective: Objective, settings: Settings, schedule: Schedule, point, stochastic: bool):
-    """The run itself: (trace, ending), the trace closed with the last iteration."""
+    """The run itself: (trace, ending, early), the trace closed with the last iteration, ``early``
+    the first points of a full-batch run, unthinned, for the drawn path (empty for epochs)."""
     trace: list[TraceRow] = []
+    early: list = []
     if stochastic:
         ending = mini_batches(objective, settings, schedule, list(point), trace)
     else:
-        ending = full_batch(objective, settings, list(point), trace)
+        ending = full_batch(objective, settings, list(point), trace, early)
     if trace[-1].iteration != ending.iterations:
         trace.append(TraceRow(ending.iterations, ending.point, ending.value, ending.gradient_norm, trace[-1].step))
-    return trace, ending
+    return trace, ending, early
 
 
 def _result(objective: Objective, settings: Settings, point, ending: Ending, trace, hint, curvature,
