@@ -29,6 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus_batch import corpus  # noqa: E402
+from installed import compile_package  # noqa: E402
 
 PYTHON = sys.executable
 DERIV = str(Path(PYTHON).with_name("deriv"))
@@ -104,6 +105,7 @@ def forms(lines: list[str], answers: list[str]) -> tuple[float, int, list[str]]:
 
 
 def main(rounds: int = 5, with_forms: bool = True) -> None:
+    compile_package()  # as pip install does: see installed.py
     lines = corpus()
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "expressions.txt"

@@ -25,6 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from installed import compile_package  # noqa: E402
+
 ROWS, ITERATIONS, RATE = 10_000, 1_000, 0.1
 
 HAND = """
@@ -102,6 +104,7 @@ def in_process(path: Path, repeat: int):
 
 
 def main() -> None:
+    compile_package()  # as pip install does: see installed.py
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     options = parser.parse_args()

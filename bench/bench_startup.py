@@ -26,6 +26,8 @@ import termios
 import time
 from pathlib import Path
 
+from installed import compile_package  # noqa: E402
+
 PYTHON = sys.executable
 DERIV = str(Path(PYTHON).with_name("deriv"))
 FLOOR = "import sympy"
@@ -80,6 +82,7 @@ def elapsed(command: list[str], terminal: bool) -> float:
 
 
 def main(runs: int = 15) -> None:
+    compile_package()  # as pip install does: see installed.py
     drawn = on_terminal(COMMANDS["deriv diff (terminal)"][0])
     if b"\x1b[" not in drawn or "chain rule".encode() not in drawn:
         raise SystemExit("the terminal run drew no coloured tree: the bench would time the wrong thing")

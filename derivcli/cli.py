@@ -348,8 +348,10 @@ def run(output: Output, job, request, renderer, doing: str | None = None, pictur
     if request.expression == "-":
         if picture is not None:
             raise UsageError("--plot draws one expression, not a batch read from '-'")
+        from derivcli import jobs  # lazy: sympy loads only once a command runs
         from derivcli.workers import Pool  # lazy: only a batch needs the pool
 
+        jobs.prepare_batch(job)
         with Pool(output.jobs, output.timeout, output.memory) as pool:
             return emit_batch(renderer, pool.map(job, _line_items(request, output.environment.stdin)), output)
     with Guard(output.timeout, output.memory) as guard:
@@ -506,6 +508,7 @@ class Settings:
     progress: bool = False
     tolerance: float | None = None
     bulk: bool = False  # many lines in one worker (a formula file): fast kernels pay for their import
+    steps: bool = True  # the working is shown or recorded (Output.keeps_steps)
 
 
 def settings_of(output: Output, options: dict, picture=None) -> Settings:
@@ -514,7 +517,8 @@ def settings_of(output: Output, options: dict, picture=None) -> Settings:
     batch has its own line counter there)."""
     progress = (output.environment.is_terminal(stderr=True) and options["expression"] != "-"
                 and output.mode != QUIET)
-    return Settings(output.timeout, plot=output.mode == RICH or picture is not None, progress=progress)
+    return Settings(output.timeout, plot=output.mode == RICH or picture is not None, progress=progress,
+                    steps=output.keeps_steps)
 
 
 @cli.command("eval", cls=ExpressionCommand)
@@ -618,7 +622,7 @@ def differentiation_job(options: dict, settings: Settings):
     request = jobs.DifferentiationRequest(options["expression"], tuple(options["wrt"]), options["order"],
                                           at, options["expect"], options["strict"], options["simplify"],
                                           form, options["implicit"], options["tangent"], options["vector"],
-                                          bulk=settings.bulk)
+                                          bulk=settings.bulk, steps=settings.steps)
     return jobs.differentiate, request
 
 
@@ -812,7 +816,7 @@ def check_command(files, report_format, junit_path, tolerance, jobs, quiet, time
     from derivcli.workers import Pool  # lazy: only a batch needs the pool
 
     environment = click.get_current_context().find_object(Environment) or Environment()
-    settings = Settings(timeout, tolerance=tolerance, bulk=True)
+    settings = Settings(timeout, tolerance=tolerance, bulk=True, steps=False)
     reader = checking.LineReader(cli.commands, JOBS, settings)
     report = checking.Report(environment.stdout, report_format, junit_path, quiet)
     return checking.check(files, reader, Pool(jobs, timeout, memory), report, stdin=environment.stdin)

@@ -109,6 +109,7 @@ class DifferentiationRequest:
     tangent: bool = False
     vector: bool = False
     bulk: bool = False  # a line of a batch or a formula file (see derivation.use_in_bulk)
+    steps: bool = True  # the rule trees are shown or recorded: else they stay in the worker
 
 
 def differentiate(request: DifferentiationRequest):
@@ -153,7 +154,18 @@ def differentiate(request: DifferentiationRequest):
         result.tangent = derivation.tangent(expression, variables, point, [result.value], request.tangent)
         if request.tangent and expected is not None:
             derivation.expect_tangent(result, expected)
-    return result
+    return result if request.steps else result.without_trees()
+
+
+def prepare_batch(job) -> None:
+    """Load, before a batch's workers are forked, what each of them would otherwise load for
+    itself on its first line: diff's engine and the second engine of its cross-checks. Loaded
+    once here, it is shared by every worker (and the results need the engine's classes here
+    anyway, to be unpickled)."""
+    if job is differentiate:
+        from derivcli import derivation  # lazy: a command loads only its own engine
+
+        derivation.load_second_engine()
 
 
 def _names_read(formula) -> list[str]:

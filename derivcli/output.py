@@ -127,6 +127,14 @@ class Output:
             return self.steps
         return self.mode == RICH
 
+    @property
+    def keeps_steps(self) -> bool:
+        """Whether the rule trees are shown or recorded (--json records them unless --no-steps):
+        otherwise a result crosses back from its worker without them."""
+        if self.mode == JSON:
+            return self.steps is not False
+        return self.show_steps and self.mode != QUIET
+
     def write(self, text: str = "") -> None:
         self.environment.stdout.write(text + "\n")
 

@@ -212,6 +212,22 @@ def test_batch_runs_every_line_and_keeps_the_worst_status(invoke):
     assert "line 2" in result.stderr and "line 4" in result.stderr
 
 
+def test_a_batch_keeps_the_working_wherever_it_is_shown_or_recorded(invoke):
+    """A piped batch sends only the answers back from its workers; --steps, --json and a terminal
+    still get every tree."""
+    text = "sin(x**2)\nx*exp(x)\n"
+    assert invoke("diff", "-", input=text).stdout == "2*x*cos(x**2)\n(x + 1)*exp(x)\n"
+    steps = invoke("diff", "-", "--steps", input=text).stdout
+    assert "[chain rule" in steps and "[product rule" in steps
+    records = [json.loads(line) for line in invoke("diff", "-", "--json", input=text).stdout.splitlines()]
+    assert [record["steps"]["rule"] for record in records] == ["chain", "product"]
+    assert [record["passes"] for record in records] != [None, None]
+    assert all(record["steps"] is None for record in
+               map(json.loads, invoke("diff", "-", "--json", "--no-steps", input=text).stdout.splitlines()))
+    screen = strip_ansi(invoke("diff", "-", input=text, terminal=True).stdout)
+    assert "chain rule" in screen and "product rule" in screen
+
+
 def test_terminal_shows_a_tree_and_the_slope(invoke):
     result = invoke("diff", "sin(x**2)", "--at", "1", terminal=True)
     text = strip_ansi(result.stdout)

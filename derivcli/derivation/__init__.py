@@ -13,14 +13,14 @@ dataclasses, and the ``Step`` nodes.  Import from the package, not from the modu
 from .answer import Differentiation, answer
 from .curvature import Curvature
 from .differentiation import derive, differentiate
-from .second_engine import use_in_bulk
+from .second_engine import load as load_second_engine, use_in_bulk
 from .elementwise import ElementwiseComparison, check_shape, expect_elements
 from .implicit import ImplicitDerivative, answer_implicit, choose_implicit_variables, oracle
 from .several import Gradient, Hessian, Jacobian, SecondPartial, gradient, hessian, jacobian
 from .step import CrossCheck, Derivation, Step
 from .tangent import Tangent, expect_tangent, tangent
 
-__all__ = ["use_in_bulk", 
+__all__ = ["load_second_engine", "use_in_bulk",
     "CrossCheck", "Curvature", "Derivation", "Differentiation", "ElementwiseComparison", "Gradient", "Hessian",
     "ImplicitDerivative", "Jacobian", "SecondPartial", "Step", "Tangent", "answer", "answer_implicit",
     "check_shape", "choose_implicit_variables", "derive", "differentiate", "expect_elements", "expect_tangent",

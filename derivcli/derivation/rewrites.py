@@ -14,7 +14,8 @@ from functools import lru_cache
 
 import sympy
 from sympy import cos, cosh, sin, sinh
-from sympy.simplify.fu import TR8, hyper_as_trig
+
+from .products import products_to_sums
 
 EXPAND_TERMS = 60  # a numerator whose expansion would have more terms stays as it is
 TRIG_DEGREE = 2  # the double-angle rewrite is tried on products of at most this many sines and cosines
@@ -240,13 +241,27 @@ def _trig_degree(expression) -> int:
     return degree
 
 
+def _has_trig_products(expression) -> bool:
+    """Whether some product or power anywhere holds two sines or cosines (with multiplicity):
+    without one, the product-to-sum formulas have nothing to rewrite."""
+    for node in sympy.preorder_traversal(expression):
+        if node.is_Mul or node.is_Pow:
+            count = 0
+            for factor in sympy.Mul.make_args(node):
+                base, exponent = factor.as_base_exp()
+                if base.func in (sin, cos, sinh, cosh) and exponent.is_Integer:
+                    count += abs(int(exponent))
+            if count >= 2:
+                return True
+    return False
+
+
 def double_angles(expression) -> list:
     """Products of sin and cos of one argument as sines and cosines of multiples of it
     (2·sin x·cos x → sin 2x, sinh²x + cosh²x → cosh 2x), where the products are short."""
-    factored = common_factors(expression)
-    if not pairs_present(expression) or _trig_degree(factored) > TRIG_DEGREE:
+    if not pairs_present(expression) or not _has_trig_products(expression):
         return []
-    if factored.has(sinh, cosh):
-        trigonometric, back = hyper_as_trig(factored)
-        return [back(TR8(trigonometric))]
-    return [TR8(factored)]
+    factored = common_factors(expression)
+    if _trig_degree(factored) > TRIG_DEGREE:
+        return []
+    return [products_to_sums(factored)]

@@ -55,6 +55,13 @@ def use_in_bulk(enabled: bool) -> None:
     _in_bulk = enabled
 
 
+def load() -> None:
+    """Import symengine now: a batch does it before its workers are forked, so that they all
+    share one import instead of each paying for its own on its first line."""
+    import symengine  # noqa: F401  (lazy: only a batch, before its workers start)
+    from symengine.lib.symengine_wrapper import sympy2symengine  # noqa: F401
+
+
 def derivative(expression, variable, result=None) -> tuple[sympy.Expr | None, str, str | None]:
     """d/d``variable`` ``expression``, the engine that computed it, and how it compares with
     ``result`` when symengine settles that alone: "identical", or "symbolic" when the difference

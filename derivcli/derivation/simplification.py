@@ -16,6 +16,7 @@ import sympy
 from . import rewrites, second_engine
 from ..guard import run_with_budget
 from .crosscheck import Mismatch, compare
+from .operations import count_operations
 from .sign_branches import branch_forms, sign_sensitive
 
 CHEAP_LIMIT = 2000
@@ -32,7 +33,7 @@ def measure(expression) -> tuple[int, int, int]:
 
 def _rough_measure(expression) -> tuple[int, int]:
     """The measure without the printed length (which costs as much as the rest)."""
-    return sympy.count_ops(expression), _fractions_in_sums(expression)
+    return count_operations(expression), _fractions_in_sums(expression)
 
 
 def _fractions_in_sums(expression) -> int:
