@@ -21,7 +21,7 @@ from derivcli import __version__
 from derivcli.errors import DerivError, ExitStatus, ParseError, ResourceLimitError, UsageError
 from derivcli.guard import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, PLATFORM_NOTE, Guard
 from derivcli.output import (
-    COLOR_CHOICES, QUIET, RICH, Environment, Output, Spinner, choose_color, choose_mode, emit_batch, emit_safely,
+    COLOR_CHOICES, PLAIN, QUIET, RICH, Environment, Output, Spinner, choose_color, choose_mode, emit_batch, emit_safely,
     error_line, error_record, json_record, json_text, report,
 )
 
@@ -352,8 +352,11 @@ def run(output: Output, job, request, renderer, doing: str | None = None, pictur
         from derivcli.workers import Pool  # lazy: only a batch needs the pool
 
         jobs.prepare_batch(job)
+        items = _line_items(request, output.environment.stdin)
+        if output.mode == PLAIN:  # the workers write the answers too
+            job, items = jobs.rendered, _rendered_items(job, items, renderer, output)
         with Pool(output.jobs, output.timeout, output.memory) as pool:
-            return emit_batch(renderer, pool.map(job, _line_items(request, output.environment.stdin)), output)
+            return emit_batch(renderer, pool.map(job, items), output)
     with Guard(output.timeout, output.memory) as guard:
         try:
             with Spinner(output, doing):
@@ -435,6 +438,17 @@ def _line_items(request, stream):
             except DerivError as failure:
                 error = failure
         yield (number, text), Outcome(error=error)
+
+
+def _rendered_items(job, items, renderer, output: Output):
+    """The batch's items as jobs that also write their plain lines (jobs.rendered)."""
+    from derivcli import jobs  # lazy: sympy loads only once a command runs
+    from derivcli.workers import Outcome  # lazy: only a batch needs the pool
+
+    for (number, text), argument in items:
+        if not isinstance(argument, Outcome):
+            argument = jobs.RenderedRequest(job, argument, renderer.plain, output.steps, number)
+        yield (number, text), argument
 
 
 def _line_request(request, text: str):

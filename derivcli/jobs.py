@@ -24,7 +24,7 @@ import sympy.tensor.tensor  # noqa: F401
 from derivcli import evaluation
 from derivcli.calculus import ExpectedValue, compare_point_near, compare_point_sets, to_float
 from derivcli.errors import UsageError
-from derivcli.output import announce
+from derivcli.output import Rendered, announce, render_plain
 from derivcli.parsing import (
     GREEK_NAMES, choose_variables, format_point, is_family, is_stretch, is_vector, parse_expression, parse_family,
     parse_formula, parse_interval, parse_matrix, parse_point, parse_stretch, parse_value, sorted_symbols,
@@ -155,6 +155,23 @@ def differentiate(request: DifferentiationRequest):
         if request.tangent and expected is not None:
             derivation.expect_tangent(result, expected)
     return result if request.steps else result.without_trees()
+
+
+@dataclass
+class RenderedRequest:
+    """A line of a piped batch, to be computed and written as plain lines in its worker."""
+
+    job: object  # a top-level job function of this module
+    request: object
+    plain: object  # the renderer's ``plain`` function
+    steps: bool | None
+    line: int
+
+
+def rendered(request: RenderedRequest) -> Rendered:
+    """Run a batch line's job and write its answer as the renderer's plain lines, in the worker:
+    only text crosses back, and the parent, which gathers every worker's answers, prints none."""
+    return render_plain(request.plain, request.job(request.request), request.steps, request.line)
 
 
 def prepare_batch(job) -> None:

@@ -157,6 +157,38 @@ class Output:
         self.environment.stderr.flush()
 
 
+@dataclass
+class Rendered:
+    """A result already written as plain lines by the worker that computed it (a piped batch,
+    whose parent then only passes text on): the lines, the notes the renderer gave, and the
+    result's problems, which set the exit status."""
+
+    lines: list[str]
+    notes: list[str]
+    problems: list = field(default_factory=list)
+
+
+class _NoteTaker(Output):
+    """An Output that keeps the renderer's notes instead of writing them (in a worker)."""
+
+    def __init__(self, steps: bool | None, line: int | None):
+        super().__init__(PLAIN, Environment(stdout_isatty=False, stderr_isatty=False, variables={}), steps)
+        self.line = line
+        self.notes: list[str] = []
+
+    def warn(self, text: str) -> None:
+        self.notes.append(text)
+
+
+def render_plain(plain, result, steps: bool | None, line: int | None) -> Rendered:
+    """``result`` as a renderer's ``plain`` writes it for line ``line`` of a batch (in the worker
+    that computed it: the sympy objects then never cross back, nor does printing them weigh on
+    the process that gathers every worker's answers)."""
+    taker = _NoteTaker(steps, line)
+    lines = plain(result, taker)
+    return Rendered(lines, taker.notes, list(getattr(result, "problems", [])))
+
+
 def json_text(record: dict, stream) -> str:
     """One JSON record for ``stream``: UTF-8 as it is, or ``\\u`` escapes when the stream cannot
     encode the text (``PYTHONIOENCODING=ascii``), so the record always reaches its reader."""
@@ -287,7 +319,12 @@ def emit(renderer, result, output: Output, line: int | None = None, source: str 
     elif output.mode == LATEX:
         output.write(renderer.latex(result, output))
     elif output.mode == PLAIN:
-        lines = renderer.plain(result, output)
+        if isinstance(result, Rendered):
+            for note in result.notes:
+                output.warn(note)
+            lines = result.lines
+        else:
+            lines = renderer.plain(result, output)
         if not lines and line is not None:
             lines = [""]  # a batch keeps one record a line, even with no answer
         for text in lines:

@@ -242,12 +242,16 @@ def mixed_batch(count: int) -> bytes:
 def test_jobs_2_answers_byte_for_byte_as_jobs_1(tmp_path):
     batch = mixed_batch(2000)
     runs = {}
-    for jobs in ("1", "2"):
-        runs[jobs] = subprocess.run(deriv_command() + ["diff", "-", "--no-simplify", "--json", "--jobs", jobs],
-                                    input=batch, capture_output=True, timeout=300, cwd=tmp_path)
-    one, two = runs["1"], runs["2"]
+    for jobs, mode in itertools.product(("1", "2"), ("--json", "--plain")):
+        runs[jobs, mode] = subprocess.run(deriv_command() + ["diff", "-", "--no-simplify", mode, "--jobs", jobs],
+                                          input=batch, capture_output=True, timeout=300, cwd=tmp_path)
+    one, two = runs["1", "--json"], runs["2", "--json"]
     assert one.returncode == two.returncode == 2
     assert one.stdout == two.stdout and one.stderr == two.stderr
+    plain_one, plain_two = runs["1", "--plain"], runs["2", "--plain"]  # written in the workers
+    assert plain_one.returncode == plain_two.returncode == 2
+    assert plain_one.stdout == plain_two.stdout and plain_one.stderr == plain_two.stderr
+    assert len(plain_one.stdout.splitlines()) == len(batch.splitlines())  # one line a line, failures blank
     records = [json.loads(line) for line in one.stdout.splitlines()]
     answered = [number for number, line in enumerate(batch.split(b"\n")[:-1], start=1)
                 if line.strip() and not line.startswith(b"#")]  # every line but comments and blanks
@@ -255,6 +259,25 @@ def test_jobs_2_answers_byte_for_byte_as_jobs_1(tmp_path):
     assert records[0]["derivative"] == "1" and records[1]["derivative"] == "2*x + 1"
     assert sum("error" in record for record in records) > 100  # the bad lines are there, and reported
     assert "Traceback" not in one.stderr.decode()
+
+
+@pytest.mark.parametrize("command", [
+    ["diff"], ["diff", "--gradient"], ["diff", "--at", "2"], ["eval", "--at", "2", "--order", "1"],
+    ["critical"], ["classify"],
+])
+def test_a_piped_batch_writes_each_line_as_the_single_command_does(process, command):
+    """The workers of a piped batch write the answers themselves: each line's answer is what the
+    command prints for that formula alone (a gradient as with --vector, one line), and a note
+    names its line."""
+    formulas = ["x**3 - 3*x", "x*exp(x)", "x/x"]
+    batch = process(command[0], "-", *command[1:], input="\n".join(formulas) + "\n")
+    alone = command[1:] + (["--vector"] if "--gradient" in command else [])  # a batch's vector is one line
+    single = [process(command[0], formula, *alone) for formula in formulas]
+    assert batch.returncode == max(run.returncode for run in single)
+    assert batch.stdout == "".join(run.stdout if run.stdout else "\n" for run in single)
+    for number, run in enumerate(single, start=1):
+        for note in run.stderr.splitlines():
+            assert note.replace("deriv: ", f"deriv: line {number}: ", 1) in batch.stderr.splitlines()
 
 
 def test_hostile_text_runs_nothing_in_any_worker(tmp_path):
