@@ -214,6 +214,11 @@ def test_symengine_shows_rational_rewrites_equal_and_leaves_identities_to_the_po
     second_engine.use_in_bulk(True)
     try:
         assert second_engine.exactly_equal(2 * x * (x + 1) * sympy.exp(x), (2 * x**2 + 2 * x) * sympy.exp(x))
+        quotient_rule = (x**2 - 2 * x * (x + 6) + 2) / (x**2 + 2) ** 2
+        split = -2 * x * (x + 6) / (x**2 + 2) ** 2 + 1 / (x**2 + 2)
+        assert sympy.expand(quotient_rule - split) != 0  # equal only over a common denominator
+        assert second_engine.exactly_equal(quotient_rule, split)
+        assert not second_engine.exactly_equal(quotient_rule, split + 1 / (x**2 + 2) ** 3)
         assert not second_engine.exactly_equal(sympy.sin(x) ** 2 + sympy.cos(x) ** 2, sympy.Integer(1))
         assert not second_engine.exactly_equal(sympy.Abs(x) / x, sympy.sign(x))  # not covered: no verdict
     finally:

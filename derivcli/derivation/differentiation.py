@@ -92,9 +92,10 @@ def differentiate(expression: sympy.Expr, variables, simplify: bool = True) -> D
     trees, checks, notes = [], [], []
     current = raw = expression
     for variable in variables:
-        absent = f"{variable} does not appear in {expression}, so its derivative is 0"
-        if variable not in expression.free_symbols and absent not in notes:
-            notes.append(absent)
+        if variable not in expression.free_symbols:  # the note is printed only then: build it only then
+            absent = f"{variable} does not appear in {expression}, so its derivative is 0"
+            if absent not in notes:
+                notes.append(absent)
         tree = _tree(current, variable)
         checks.append(_checked(tree, current, variable))
         raw = tree.result

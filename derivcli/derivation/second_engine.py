@@ -79,8 +79,7 @@ def derivative(expression, variable, result=None) -> tuple[sympy.Expr | None, st
             mine = None
         if mine is not None and mine == expected:
             return None, SYMENGINE, "identical"
-        if (mine is not None and expansion_terms(result) <= EXPAND_LIMIT
-                and symengine.expand(mine - expected) == 0):
+        if mine is not None and expansion_terms(result) <= EXPAND_LIMIT and _equal_by_algebra(mine, expected):
             return None, SYMENGINE, "symbolic"
     names = {symbol.name: symbol for symbol in expression.free_symbols}
     back = expected._sympy_().xreplace({sympy.Symbol(name): symbol for name, symbol in names.items()})
@@ -95,10 +94,45 @@ def exactly_equal(first, second) -> bool:
         return False
     if expansion_terms(first) + expansion_terms(second) > EXPAND_LIMIT:
         return False
-    import symengine  # lazy: loaded by the batch's first cross-check already
     from symengine.lib.symengine_wrapper import sympy2symengine  # sympy objects only: it refuses text
 
     try:
-        return symengine.expand(sympy2symengine(first, True) - sympy2symengine(second, True)) == 0
+        return _equal_by_algebra(sympy2symengine(first, True), sympy2symengine(second, True))
     except Exception:  # a node symengine cannot hold: not shown equal here
         return False
+
+
+def _equal_by_algebra(first, second) -> bool:
+    """Whether two symengine expressions are equal by exact algebra: their difference expands to
+    0, or, over a common denominator, its numerator does: (x² − 2x(x + 6) + 2)/(x² + 2)² and
+    −2x(x + 6)/(x² + 2)² + 1/(x² + 2), the quotient rule's form and symengine's, agree only so."""
+    import symengine  # lazy: loaded by the batch's first cross-check already
+
+    if symengine.expand(first - second) == 0:
+        return True
+    top, bottom = first.as_numer_denom()
+    other_top, other_bottom = second.as_numer_denom()
+    if bottom == 1 and other_bottom == 1:
+        return False
+    if _terms(top) * _terms(other_bottom) + _terms(other_top) * _terms(bottom) > EXPAND_LIMIT:
+        return False
+    return symengine.expand(top * other_bottom - other_top * bottom) == 0
+
+
+def _terms(expression) -> int:
+    """An upper bound on the terms of a symengine expression once expanded (expansion_terms for
+    symengine's own objects)."""
+    import symengine  # lazy: loaded by the batch's first cross-check already
+
+    if isinstance(expression, symengine.Add):
+        return sum(_terms(term) for term in expression.args)
+    if isinstance(expression, symengine.Mul):
+        count = 1
+        for factor in expression.args:
+            count *= _terms(factor)
+        return count
+    if isinstance(expression, symengine.Pow):
+        base, exponent = expression.args
+        if isinstance(base, symengine.Add) and isinstance(exponent, symengine.Integer) and int(exponent) > 0:
+            return _terms(base) ** int(exponent)
+    return 1
