@@ -114,9 +114,8 @@ def _cancelled(numerator, bases):
                  if exponent.is_Integer and exponent > 0 and base.free_symbols]
     if not divisible or numerator.is_zero:
         return numerator, bases
-    try:
-        polynomial = sympy.Poly(numerator, *_generators(numerator, *[base for base, _ in divisible]))
-    except (sympy.PolynomialError, sympy.GeneratorsNeeded, ValueError):
+    polynomial = _polynomial(numerator, _generators(numerator, *[base for base, _ in divisible]))
+    if polynomial is None:
         return numerator, bases
     result = []
     for base, exponent in bases:
@@ -133,6 +132,18 @@ def _cancelled(numerator, bases):
         if exponent != 0:
             result.append((base, exponent))
     return polynomial.as_expr(), result
+
+
+def _polynomial(expression, generators):
+    """``expression`` as a polynomial in ``generators``, or None. It is read as it is written
+    first (an expanded numerator needs no second expansion, which cost four fifths of the
+    division); only a form that is not a sum of monomials is expanded."""
+    for expand in (False, True):
+        try:
+            return sympy.Poly(expression, *generators, expand=expand)
+        except (sympy.PolynomialError, sympy.GeneratorsNeeded, ValueError):
+            continue
+    return None
 
 
 def _generators(*expressions) -> list:
