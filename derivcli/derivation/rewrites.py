@@ -63,8 +63,10 @@ def _distributed(expression):
     return expression
 
 
+@lru_cache(maxsize=256)
 def expanded(expression):
-    """The expression multiplied out (see _distributed), or as it is when that would be large."""
+    """The expression multiplied out (see _distributed), or as it is when that would be large.
+    (Remembered: a quotient's numerator is expanded, then its forms expand it again.)"""
     if expansion_terms(expression) > EXPAND_TERMS:
         return expression
     return _distributed(expression)
