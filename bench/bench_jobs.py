@@ -11,8 +11,9 @@ each a whole process reading the file:
   one guarded worker;
 - ``deriv diff -``: the same on the default number of workers (the usable cores).
 
-They run interleaved, round after round; the medians are compared (the machine is shared and
-noisy, so only the ratios mean something). Target: the default ``--jobs`` on 2 cores at most
+They run interleaved, round after round; each round's ratio to the bare loop is taken, and
+the median of those is printed (the machine is shared and its speed drifts, so only ratios
+within a round mean something). Target: the default ``--jobs`` on 2 cores at most
 0.8× the bare loop. Each deriv run's output is also checked against the bare loop's answers by
 sympy (the same derivative, whatever the form), so a fast wrong answer cannot pass for a speed-up.
 Run: python bench/bench_jobs.py [count] [rounds]
@@ -126,12 +127,15 @@ def main(count: int = 300, rounds: int = 5) -> None:
         if name != "bare loop":
             check_answers(name, outputs[name], outputs["bare loop"])
     medians = {name: statistics.median(values) for name, values in times.items()}
-    floor = medians["bare loop"]
     for name, value in medians.items():
+        # the ratio round by round (each deriv run against the bare loop just before it), then its
+        # median: the machine's speed drifts between rounds, far less within one
+        paired = statistics.median(mine / bare for mine, bare in zip(times[name], times["bare loop"]))
         print(f"{name:26s} median of {rounds}: {value:7.2f} s  ({value / count * 1000:6.1f} ms a line)  "
-              f"ratio to the bare loop {value / floor:5.2f}")
-    single, spread = list(medians.values())[1:]
-    print(f"--jobs {cores} / --jobs 1: {spread / single:.2f}   (target: --jobs on 2 cores <= 0.80x the bare loop)")
+              f"ratio to the bare loop {paired:5.2f}")
+    single, spread = list(times.values())[1:]
+    print(f"--jobs {cores} / --jobs 1: {statistics.median(a / b for a, b in zip(spread, single)):.2f}   "
+          f"(target: --jobs on 2 cores <= 0.80x the bare loop)")
 
 
 if __name__ == "__main__":
