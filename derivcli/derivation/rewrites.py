@@ -119,21 +119,18 @@ def _cancelled(numerator, bases):
     polynomial = _polynomial(numerator, _generators(numerator, *[base for base, _ in divisible]))
     if polynomial is None:
         return numerator, bases
-    result = []
+    result, divided = [], False
     for base, exponent in bases:
         if (base, exponent) in divisible:
-            try:
-                divisor = sympy.Poly(base, *polynomial.gens)
-            except sympy.PolynomialError:
-                divisor = None
+            divisor = _polynomial(base, polynomial.gens)
             while divisor is not None and exponent > 0:
                 quotient, remainder = polynomial.div(divisor)
                 if not remainder.is_zero:
                     break
-                polynomial, exponent = quotient, exponent - 1
+                polynomial, exponent, divided = quotient, exponent - 1, True
         if exponent != 0:
             result.append((base, exponent))
-    return polynomial.as_expr(), result
+    return (polynomial.as_expr() if divided else numerator), result
 
 
 def _polynomial(expression, generators):
@@ -189,10 +186,12 @@ def mergeable_powers(expression) -> bool:
 
 def pairs_present(expression) -> list:
     """The (sin, cos, u) or (sinh, cosh, u) for each argument u whose two functions both occur."""
+    arguments = {function: set() for pair in _PAIRS for function in pair}
+    for call in expression.atoms(*arguments):  # one walk for the four functions
+        arguments[call.func].add(call.args[0])
     found = []
     for first, second in _PAIRS:
-        arguments = {call.args[0] for call in expression.atoms(first)}
-        shared = arguments & {call.args[0] for call in expression.atoms(second)}
+        shared = arguments[first] & arguments[second]
         found.extend((first, second, argument) for argument in sorted(shared, key=sympy.default_sort_key))
     return found
 
