@@ -21,7 +21,7 @@ from derivcli import __version__
 from derivcli.errors import DerivError, ExitStatus, ParseError, ResourceLimitError, UsageError
 from derivcli.guard import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, PLATFORM_NOTE, Guard
 from derivcli.output import (
-    COLOR_CHOICES, PLAIN, QUIET, RICH, Environment, Output, Spinner, choose_color, choose_mode, emit_batch, emit_safely,
+    COLOR_CHOICES, JSON, PLAIN, QUIET, RICH, Environment, Output, Spinner, choose_color, choose_mode, emit_batch, emit_safely,
     error_line, error_record, json_record, json_text, report,
 )
 
@@ -353,7 +353,7 @@ def run(output: Output, job, request, renderer, doing: str | None = None, pictur
 
         jobs.prepare_batch(job)
         items = _line_items(request, output.environment.stdin)
-        if output.mode == PLAIN:  # the workers write the answers too
+        if output.mode in (PLAIN, JSON):  # the workers write the answers too
             job, items = jobs.rendered, _rendered_items(job, items, renderer, output)
         with Pool(output.jobs, output.timeout, output.memory) as pool:
             return emit_batch(renderer, pool.map(job, items), output)
@@ -447,7 +447,8 @@ def _rendered_items(job, items, renderer, output: Output):
 
     for (number, text), argument in items:
         if not isinstance(argument, Outcome):
-            argument = jobs.RenderedRequest(job, argument, renderer.plain, output.steps, number)
+            render = renderer.to_json if output.mode == JSON else renderer.plain
+            argument = jobs.RenderedRequest(job, argument, render, output.mode, output.steps, number)
         yield (number, text), argument
 
 

@@ -24,7 +24,7 @@ import sympy.tensor.tensor  # noqa: F401
 from derivcli import evaluation
 from derivcli.calculus import ExpectedValue, compare_point_near, compare_point_sets, to_float
 from derivcli.errors import UsageError
-from derivcli.output import Rendered, announce, render_plain
+from derivcli.output import Rendered, announce, render_in_worker
 from derivcli.parsing import (
     GREEK_NAMES, choose_variables, format_point, is_family, is_stretch, is_vector, parse_expression, parse_family,
     parse_formula, parse_interval, parse_matrix, parse_point, parse_stretch, parse_value, sorted_symbols,
@@ -159,19 +159,20 @@ def differentiate(request: DifferentiationRequest):
 
 @dataclass
 class RenderedRequest:
-    """A line of a piped batch, to be computed and written as plain lines in its worker."""
+    """A line of a batch, to be computed and rendered (plain lines or a JSON record) in its worker."""
 
     job: object  # a top-level job function of this module
     request: object
-    plain: object  # the renderer's ``plain`` function
+    render: object  # the renderer's ``plain`` or ``to_json`` (top-level functions pickle by name)
+    mode: str  # PLAIN or JSON
     steps: bool | None
     line: int
 
 
 def rendered(request: RenderedRequest) -> Rendered:
-    """Run a batch line's job and write its answer as the renderer's plain lines, in the worker:
-    only text crosses back, and the parent, which gathers every worker's answers, prints none."""
-    return render_plain(request.plain, request.job(request.request), request.steps, request.line)
+    """Run a batch line's job and render its answer in the worker: only text crosses back, and
+    the parent, which gathers every worker's answers, prints no sympy object."""
+    return render_in_worker(request.render, request.mode, request.job(request.request), request.steps, request.line)
 
 
 def prepare_batch(job) -> None:

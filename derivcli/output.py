@@ -159,20 +159,21 @@ class Output:
 
 @dataclass
 class Rendered:
-    """A result already written as plain lines by the worker that computed it (a piped batch,
-    whose parent then only passes text on): the lines, the notes the renderer gave, and the
-    result's problems, which set the exit status."""
+    """A result already rendered by the worker that computed it (a batch, whose parent then only
+    passes text on): its plain lines, or its JSON record's body; the notes the renderer gave; and
+    the result's problems, which set the exit status."""
 
     lines: list[str]
     notes: list[str]
     problems: list = field(default_factory=list)
+    record: dict | None = None
 
 
 class _NoteTaker(Output):
     """An Output that keeps the renderer's notes instead of writing them (in a worker)."""
 
-    def __init__(self, steps: bool | None, line: int | None):
-        super().__init__(PLAIN, Environment(stdout_isatty=False, stderr_isatty=False, variables={}), steps)
+    def __init__(self, mode: str, steps: bool | None, line: int | None):
+        super().__init__(mode, Environment(stdout_isatty=False, stderr_isatty=False, variables={}), steps)
         self.line = line
         self.notes: list[str] = []
 
@@ -180,13 +181,17 @@ class _NoteTaker(Output):
         self.notes.append(text)
 
 
-def render_plain(plain, result, steps: bool | None, line: int | None) -> Rendered:
-    """``result`` as a renderer's ``plain`` writes it for line ``line`` of a batch (in the worker
-    that computed it: the sympy objects then never cross back, nor does printing them weigh on
-    the process that gathers every worker's answers)."""
-    taker = _NoteTaker(steps, line)
-    lines = plain(result, taker)
-    return Rendered(lines, taker.notes, list(getattr(result, "problems", [])))
+def render_in_worker(render, mode: str, result, steps: bool | None, line: int | None) -> Rendered:
+    """``result`` as a renderer's ``render`` shows it in ``mode`` (PLAIN: ``plain``, its lines;
+    JSON: ``to_json``, its record) for line ``line`` of a batch, in the worker that computed it:
+    the sympy objects then never cross back, nor does printing them weigh on the process that
+    gathers every worker's answers."""
+    taker = _NoteTaker(mode, steps, line)
+    shown = render(result, taker)
+    problems = list(getattr(result, "problems", []))
+    if mode == JSON:
+        return Rendered([], taker.notes, problems, record=shown)
+    return Rendered(shown, taker.notes, problems)
 
 
 def json_text(record: dict, stream) -> str:
@@ -310,8 +315,11 @@ def keep_line(output: Output) -> None:
 def emit(renderer, result, output: Output, line: int | None = None, source: str | None = None) -> int:
     """Show a result in the output's mode, then report its problems; return the exit status."""
     output.line = line
+    if isinstance(result, Rendered):
+        for note in result.notes:
+            output.warn(note)
     if output.mode == JSON:
-        record = renderer.to_json(result, output)
+        record = result.record if isinstance(result, Rendered) else renderer.to_json(result, output)
         problems = getattr(result, "problems", [])
         if problems:
             record["problems"] = [error_record(problem) for problem in problems]
@@ -319,12 +327,7 @@ def emit(renderer, result, output: Output, line: int | None = None, source: str 
     elif output.mode == LATEX:
         output.write(renderer.latex(result, output))
     elif output.mode == PLAIN:
-        if isinstance(result, Rendered):
-            for note in result.notes:
-                output.warn(note)
-            lines = result.lines
-        else:
-            lines = renderer.plain(result, output)
+        lines = result.lines if isinstance(result, Rendered) else renderer.plain(result, output)
         if not lines and line is not None:
             lines = [""]  # a batch keeps one record a line, even with no answer
         for text in lines:
