@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import queue
 import select
 import signal
 import struct
@@ -301,13 +302,14 @@ def _serve(channel: _Channel, lifeline: int, timeout: float, memory_mb: int) -> 
     sys.unraisablehook = id
     _die_with_parent(lifeline)
     _limit_memory(memory_mb)
+    runner = _JobThread()
     while True:
         try:
             function, argument = channel.receive()
         except (EOFError, OSError):
             return
         _limit_cpu(timeout)
-        outcome = _run_on_large_stack(function, argument)
+        outcome = runner.run(function, argument)
         try:
             channel.send(outcome)
         except OSError:
@@ -316,29 +318,55 @@ def _serve(channel: _Channel, lifeline: int, timeout: float, memory_mb: int) -> 
             channel.send(("error", _internal(error)))
 
 
-def _run_on_large_stack(function, argument):
-    """Run the job on a thread with a large stack, so deep expressions don't overflow."""
-    box = {}
+class _JobThread:
+    """The one thread, with a large stack so that deep expressions don't overflow, on which a
+    worker runs its jobs one after another.
 
-    def target():
-        box["outcome"] = _outcome(function, argument)
+    One thread for all of them: a thread started for each job made every job of a batch about a
+    fifth slower (measured over 300 lines: 2.16 s against 1.55 s on the main thread, 1.91 s on
+    one lasting thread). Where no such thread can start, jobs run on the worker's main thread.
+    """
 
-    previous = threading.stack_size()
-    try:
-        threading.stack_size(JOB_STACK_BYTES)
-        sys.setrecursionlimit(JOB_RECURSION_LIMIT)
-        thread = threading.Thread(target=target, name="deriv-job")
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._outcomes: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._failed = False
+
+    def run(self, function, argument):
+        if self._thread is None and not self._failed:
+            self._start()
+        if self._thread is None:
+            return _outcome(function, argument)
+        self._jobs.put((function, argument))
+        return self._outcomes.get()
+
+    def _start(self) -> None:
+        previous = threading.stack_size()
         try:
-            thread.start()
-        finally:
-            # only the job's thread gets the deep stack: any thread started inside the job
-            # (the budgets' watchdog) would reserve as much address space and exhaust --memory
-            threading.stack_size(previous)
-        thread.join()
-    except (RuntimeError, MemoryError, ValueError):
-        box["outcome"] = _outcome(function, argument)
-    return box["outcome"]
+            threading.stack_size(JOB_STACK_BYTES)
+            sys.setrecursionlimit(JOB_RECURSION_LIMIT)
+            thread = threading.Thread(target=self._serve, name="deriv-job", daemon=True)
+            try:
+                thread.start()
+            finally:
+                # only the job's thread gets the deep stack: any thread started inside a job
+                # (the budgets' watchdog) would reserve as much address space and exhaust --memory
+                threading.stack_size(previous)
+        except (RuntimeError, MemoryError, ValueError):
+            self._failed = True
+            return
+        self._thread = thread
 
+    def _serve(self) -> None:
+        while True:
+            function, argument = self._jobs.get()
+            try:
+                outcome = _outcome(function, argument)
+            except BaseException:  # an interruption that landed outside the job's own handlers
+                outcome = ("error", ResourceLimitError("a step of the computation ran out of time",
+                                                       hint="raise it with --timeout"))
+            self._outcomes.put(outcome)
 
 def _outcome(function, argument):
     try:

@@ -75,6 +75,12 @@ def nested_budgets(_):
     return inner, quick
 
 
+def job_thread(_):
+    import threading
+
+    return threading.get_ident(), threading.current_thread() is threading.main_thread()
+
+
 def deep(depth):
     def down(level):
         return 0 if level == 0 else 1 + down(level - 1)
@@ -120,6 +126,20 @@ def test_errors_cross_the_boundary():
 def test_deep_recursion_runs_on_a_large_stack():
     with Guard(timeout=10) as guard:
         assert guard.run(deep, 5000) == 5000
+
+
+def test_a_worker_runs_every_job_on_one_large_stack_thread():
+    """One thread for all of a worker's jobs (a thread a job made each job slower), and not the
+    main thread, whose stack is the system's default; deep recursion still fits after many jobs."""
+    with Guard(timeout=10) as guard:
+        threads = {guard.run(job_thread, None) for _ in range(5)}
+        assert guard.run(deep, 5000) == 5000
+        with pytest.raises(NoAnswerError):
+            guard.run(refuse, None)
+        threads.add(guard.run(job_thread, None))
+    assert len(threads) == 1
+    (_, on_main), = threads
+    assert not on_main
 
 
 def test_budgets_interrupt_and_stay_apart():
