@@ -147,7 +147,7 @@ def test_cusps_and_vertical_tangents_are_found_and_told_truthfully(power, root, 
         assert {1, -1} <= _nearby_signs(real, [x], (root,))
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(st.integers(-3, 3), min_size=7, max_size=7),
     st.sampled_from([(-1, 1), (0, 2), (-2, 1), (Rational(-1, 2), Rational(3, 2))]),
@@ -179,7 +179,7 @@ def test_absolute_extrema_on_a_box_bound_every_sample(coefficients, box):
         assert abs(sympy.N(f.subs(dict(zip([x, y], point.coordinates))) - value, 30)) < exactness
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.integers(-3, 3), min_size=7, max_size=7))
 def test_cubics_in_two_variables_agree_with_the_definition(coefficients):
     """Each point classified as a minimum, maximum or saddle is one by sampling f around it, and
