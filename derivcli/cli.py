@@ -21,8 +21,8 @@ from derivcli import __version__
 from derivcli.errors import DerivError, ExitStatus, ParseError, ResourceLimitError, UsageError
 from derivcli.guard import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, PLATFORM_NOTE, Guard
 from derivcli.output import (
-    COLOR_CHOICES, JSON, PLAIN, QUIET, RICH, Environment, Output, Spinner, choose_color, choose_mode, emit_batch, emit_safely,
-    error_line, error_record, json_record, json_text, report,
+    COLOR_CHOICES, JSON, PLAIN, QUIET, RICH, Environment, Output, Spinner, choose_color, choose_mode, emit_batch,
+    emit_safely, error_line, error_record, json_record, json_text, report,
 )
 
 _PLACEHOLDER = "\x00deriv-expression"
