@@ -441,13 +441,13 @@ def _line_items(request, stream):
 
 
 def _rendered_items(job, items, renderer, output: Output):
-    """The batch's items as jobs that also write their plain lines (jobs.rendered)."""
+    """The batch's items as jobs that also render their answers, plain or JSON (jobs.rendered)."""
     from derivcli import jobs  # lazy: sympy loads only once a command runs
     from derivcli.workers import Outcome  # lazy: only a batch needs the pool
 
+    render = renderer.to_json if output.mode == JSON else renderer.plain
     for (number, text), argument in items:
         if not isinstance(argument, Outcome):
-            render = renderer.to_json if output.mode == JSON else renderer.plain
             argument = jobs.RenderedRequest(job, argument, render, output.mode, output.steps, number)
         yield (number, text), argument
 
@@ -523,7 +523,6 @@ class Settings:
     progress: bool = False
     tolerance: float | None = None
     bulk: bool = False  # many lines in one worker (a formula file): fast kernels pay for their import
-    steps: bool = True  # the working is shown or recorded (Output.keeps_steps)
 
 
 def settings_of(output: Output, options: dict, picture=None) -> Settings:
@@ -532,8 +531,7 @@ def settings_of(output: Output, options: dict, picture=None) -> Settings:
     batch has its own line counter there)."""
     progress = (output.environment.is_terminal(stderr=True) and options["expression"] != "-"
                 and output.mode != QUIET)
-    return Settings(output.timeout, plot=output.mode == RICH or picture is not None, progress=progress,
-                    steps=output.keeps_steps)
+    return Settings(output.timeout, plot=output.mode == RICH or picture is not None, progress=progress)
 
 
 @cli.command("eval", cls=ExpressionCommand)
@@ -637,7 +635,7 @@ def differentiation_job(options: dict, settings: Settings):
     request = jobs.DifferentiationRequest(options["expression"], tuple(options["wrt"]), options["order"],
                                           at, options["expect"], options["strict"], options["simplify"],
                                           form, options["implicit"], options["tangent"], options["vector"],
-                                          bulk=settings.bulk, steps=settings.steps)
+                                          bulk=settings.bulk)
     return jobs.differentiate, request
 
 
@@ -831,7 +829,7 @@ def check_command(files, report_format, junit_path, tolerance, jobs, quiet, time
     from derivcli.workers import Pool  # lazy: only a batch needs the pool
 
     environment = click.get_current_context().find_object(Environment) or Environment()
-    settings = Settings(timeout, tolerance=tolerance, bulk=True, steps=False)
+    settings = Settings(timeout, tolerance=tolerance, bulk=True)
     reader = checking.LineReader(cli.commands, JOBS, settings)
     report = checking.Report(environment.stdout, report_format, junit_path, quiet)
     return checking.check(files, reader, Pool(jobs, timeout, memory), report, stdin=environment.stdin)

@@ -364,9 +364,9 @@ class _JobThread:
             try:
                 outcome = _outcome(function, argument)
             except BaseException:  # an interruption that landed outside the job's own handlers
-                outcome = ("error", ResourceLimitError("a step of the computation ran out of time",
-                                                       hint="raise it with --timeout"))
+                outcome = ("error", _out_of_time())
             self._outcomes.put(outcome)
+
 
 def _outcome(function, argument):
     try:
@@ -376,11 +376,16 @@ def _outcome(function, argument):
     except MemoryError:
         return ("error", ResourceLimitError("the computation ran out of memory", hint="raise it with --memory"))
     except BudgetExceeded:
-        return ("error", ResourceLimitError("a step of the computation ran out of time", hint="raise it with --timeout"))
+        return ("error", _out_of_time())
     except RecursionError:
         return ("error", ResourceLimitError("the expression nests too deeply to compute"))
     except Exception as error:
         return ("error", _internal(error))
+
+
+def _out_of_time() -> ResourceLimitError:
+    """The error of a job whose budgeted step ran out of time (and had no fallback)."""
+    return ResourceLimitError("a step of the computation ran out of time", hint="raise it with --timeout")
 
 
 def _internal(error: Exception) -> InternalError:

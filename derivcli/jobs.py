@@ -109,7 +109,6 @@ class DifferentiationRequest:
     tangent: bool = False
     vector: bool = False
     bulk: bool = False  # a line of a batch or a formula file (see derivation.use_in_bulk)
-    steps: bool = True  # the rule trees are shown or recorded: else they stay in the worker
 
 
 def differentiate(request: DifferentiationRequest):
@@ -154,7 +153,7 @@ def differentiate(request: DifferentiationRequest):
         result.tangent = derivation.tangent(expression, variables, point, [result.value], request.tangent)
         if request.tangent and expected is not None:
             derivation.expect_tangent(result, expected)
-    return result if request.steps else result.without_trees()
+    return result
 
 
 @dataclass

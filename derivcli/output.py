@@ -127,14 +127,6 @@ class Output:
             return self.steps
         return self.mode == RICH
 
-    @property
-    def keeps_steps(self) -> bool:
-        """Whether the rule trees are shown or recorded (--json records them unless --no-steps):
-        otherwise a result crosses back from its worker without them."""
-        if self.mode == JSON:
-            return self.steps is not False
-        return self.show_steps and self.mode != QUIET
-
     def write(self, text: str = "") -> None:
         self.environment.stdout.write(text + "\n")
 
@@ -160,13 +152,12 @@ class Output:
 @dataclass
 class Rendered:
     """A result already rendered by the worker that computed it (a batch, whose parent then only
-    passes text on): its plain lines, or its JSON record's body; the notes the renderer gave; and
-    the result's problems, which set the exit status."""
+    passes text on): what the renderer gave (plain lines, or a JSON record's body), the notes it
+    gave, and the result's problems, which set the exit status."""
 
-    lines: list[str]
+    shown: object
     notes: list[str]
     problems: list = field(default_factory=list)
-    record: dict | None = None
 
 
 class _NoteTaker(Output):
@@ -188,10 +179,7 @@ def render_in_worker(render, mode: str, result, steps: bool | None, line: int | 
     gathers every worker's answers."""
     taker = _NoteTaker(mode, steps, line)
     shown = render(result, taker)
-    problems = list(getattr(result, "problems", []))
-    if mode == JSON:
-        return Rendered([], taker.notes, problems, record=shown)
-    return Rendered(shown, taker.notes, problems)
+    return Rendered(shown, taker.notes, list(getattr(result, "problems", [])))
 
 
 def json_text(record: dict, stream) -> str:
@@ -319,7 +307,7 @@ def emit(renderer, result, output: Output, line: int | None = None, source: str 
         for note in result.notes:
             output.warn(note)
     if output.mode == JSON:
-        record = result.record if isinstance(result, Rendered) else renderer.to_json(result, output)
+        record = result.shown if isinstance(result, Rendered) else renderer.to_json(result, output)
         problems = getattr(result, "problems", [])
         if problems:
             record["problems"] = [error_record(problem) for problem in problems]
@@ -327,7 +315,7 @@ def emit(renderer, result, output: Output, line: int | None = None, source: str 
     elif output.mode == LATEX:
         output.write(renderer.latex(result, output))
     elif output.mode == PLAIN:
-        lines = result.lines if isinstance(result, Rendered) else renderer.plain(result, output)
+        lines = result.shown if isinstance(result, Rendered) else renderer.plain(result, output)
         if not lines and line is not None:
             lines = [""]  # a batch keeps one record a line, even with no answer
         for text in lines:

@@ -187,6 +187,23 @@ def test_a_wrong_rule_is_still_caught_with_symengine(invoke, monkeypatch):
     assert result.stdout == ""
 
 
+def test_a_batch_proves_the_quotient_rule_over_a_common_denominator(invoke, monkeypatch):
+    """In a batch the cross-check is symengine's: the quotient rule's form is shown equal to its
+    derivative by exact algebra (no sample points), and a wrong rule is still caught (exit 70),
+    in its own line only."""
+    records = _records(invoke, ["(x + 6)/(x**2 + 2)", "(7*x - 4)/(8*x**4 + 5)"])
+    assert [record["checked"]["methods"] for record in records] == [["symbolic"], ["symbolic"]]
+    from derivcli.derivation import tables
+
+    wrong = dict(tables.TRIG)
+    wrong[sympy.sin] = ("(sin u)′ = −cos u", lambda u: -sympy.cos(u))
+    monkeypatch.setitem(tables.FAMILIES, "trig", ("trig", wrong))
+    result = invoke("diff", "-", input="x/(x**2 + 1)\nsin(x)/(x**2 + 1)\n")
+    assert result.exit_code == 70
+    assert result.stdout.splitlines() == ["(1 - x**2)/(x**2 + 1)**2", ""]
+    assert "line 2" in result.stderr
+
+
 @settings(max_examples=40, deadline=None)
 @given(expressions(), st.sampled_from(["factor_terms", "together", "expand", "powsimp", "perturbed"]))
 def test_symengine_shows_forms_equal_only_when_they_are(text, rewrite):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 
 import sympy
@@ -37,11 +36,6 @@ class Differentiation:
     partial: bool = False  # f has several variables: ∂f/∂x rather than f′
     reading: list[str] = field(default_factory=list)  # how the text was read (names kept whole)
     tangent: object | None = None  # the tangent line at the point (derivation.tangent.Tangent)
-
-    def without_trees(self) -> Differentiation:
-        """The same answer without its rule trees: what crosses back from the worker when the
-        working is neither shown nor recorded (a piped batch), at a third of the pickled size."""
-        return dataclasses.replace(self, derivation=dataclasses.replace(self.derivation, trees=[]))
 
     def name(self, order: int | None = None) -> str:
         """The name of the derivative after ``order`` passes (all of them by default): f″, ∂²f/∂y∂x."""

@@ -242,30 +242,26 @@ def _trig_degree(expression) -> int:
     term: 2·sin x·cos x·(cos²x − sin²x) has 2 at each level, 28·sin³x·cos x has 4."""
     degree = 0
     for term in sympy.Add.make_args(expression):
-        count = 0
-        for factor in sympy.Mul.make_args(term):
-            base, exponent = factor.as_base_exp()
-            if base.func in (sin, cos, sinh, cosh) and exponent.is_Integer:
-                count += abs(int(exponent))
-            elif factor.is_Add:
-                degree = max(degree, _trig_degree(factor))
-        degree = max(degree, count)
+        degree = max(degree, _trig_factors(term),
+                     *[_trig_degree(factor) for factor in sympy.Mul.make_args(term) if factor.is_Add])
     return degree
+
+
+def _trig_factors(product) -> int:
+    """How many sines and cosines (circular or hyperbolic, with multiplicity) ``product`` multiplies."""
+    count = 0
+    for factor in sympy.Mul.make_args(product):
+        base, exponent = factor.as_base_exp()
+        if base.func in (sin, cos, sinh, cosh) and exponent.is_Integer:
+            count += abs(int(exponent))
+    return count
 
 
 def _has_trig_products(expression) -> bool:
     """Whether some product or power anywhere holds two sines or cosines (with multiplicity):
     without one, the product-to-sum formulas have nothing to rewrite."""
-    for node in sympy.preorder_traversal(expression):
-        if node.is_Mul or node.is_Pow:
-            count = 0
-            for factor in sympy.Mul.make_args(node):
-                base, exponent = factor.as_base_exp()
-                if base.func in (sin, cos, sinh, cosh) and exponent.is_Integer:
-                    count += abs(int(exponent))
-            if count >= 2:
-                return True
-    return False
+    return any((node.is_Mul or node.is_Pow) and _trig_factors(node) >= 2
+               for node in sympy.preorder_traversal(expression))
 
 
 def double_angles(expression) -> list:
