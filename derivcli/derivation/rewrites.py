@@ -15,6 +15,7 @@ from functools import lru_cache
 import sympy
 from sympy import cos, cosh, sin, sinh
 
+from .factoring import factor_terms
 from .products import products_to_sums
 
 EXPAND_TERMS = 60  # a numerator whose expansion would have more terms stays as it is
@@ -26,7 +27,7 @@ _PAIRS = ((sin, cos), (sinh, cosh))
 def common_factors(expression):
     """Common factors and numeric content pulled out of sums: 2*x*e^x + x²*e^x → x*(x + 2)*e^x.
     (Remembered: the forms of one result ask for the same ones several times.)"""
-    return sympy.factor_terms(expression)
+    return factor_terms(expression)
 
 
 def merged_powers(expression):
