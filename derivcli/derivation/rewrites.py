@@ -54,14 +54,33 @@ def expansion_terms(expression) -> int:
 
 def _distributed(expression):
     """Products multiplied out and integer powers of sums expanded, but not inside functions or
-    roots (sin(2*(x + 1)) and √(x² + 1) keep their arguments)."""
+    roots (sin(2*(x + 1)) and √(x² + 1) keep their arguments). A sum or product with nothing to
+    multiply out is given back as it is, not rebuilt (rebuilding it was most of the cost)."""
     if expression.is_Add:
-        return sympy.Add(*[_distributed(term) for term in expression.args])
+        terms = [_distributed(term) for term in expression.args]
+        return expression if _unchanged(terms, expression) else sympy.Add(*terms)
     if expression.is_Mul:
-        return sympy.expand_mul(sympy.Mul(*[_distributed(factor) for factor in expression.args]), deep=False)
+        factors = [_distributed(factor) for factor in expression.args]
+        if _unchanged(factors, expression) and not _has_sums(expression):
+            return expression
+        return sympy.expand_mul(sympy.Mul(*factors), deep=False)
     if expression.is_Pow and expression.exp.is_Integer and expression.exp > 0 and expression.base.is_Add:
         return sympy.expand_multinomial(expression.func(_distributed(expression.base), expression.exp), deep=False)
     return expression
+
+
+def _unchanged(arguments, expression) -> bool:
+    return all(new is old for new, old in zip(arguments, expression.args))
+
+
+def _has_sums(product) -> bool:
+    """Whether expand_mul has anything to multiply out in ``product``: a sum as a factor, or one
+    below the fraction bar (expand_mul multiplies out a denominator's product of sums too)."""
+    for factor in product.args:
+        base, exponent = factor.as_base_exp()
+        if factor.is_Add or (base.is_Add and exponent.could_extract_minus_sign()):
+            return True
+    return False
 
 
 @lru_cache(maxsize=256)

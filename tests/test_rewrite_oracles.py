@@ -1,6 +1,8 @@
-"""The simplifier's common factors are sympy.factor_terms's, expression for expression (the same
-tree, not only an equal value): on random expressions, on derivatives and their quotient forms,
-and on the shapes it hands back to sympy. sympy.factor_terms is the oracle."""
+"""The simplifier's own rewrites give sympy's expression, tree for tree (not only an equal value):
+its common factors are sympy.factor_terms's, and its expansion is expand_mul and
+expand_multinomial applied at every product and power of a sum, as a plain walk applies them.
+On random expressions, on derivatives and their quotient forms, and on the shapes handed back
+to sympy."""
 
 import sympy
 from hypothesis import given, settings
@@ -84,3 +86,29 @@ def test_shapes_left_to_sympy_are_still_factored():
                        sympy.exp(sympy.Mul(-2, x + 1, evaluate=False)) + sympy.exp(x),
                        sympy.Sum(2 * x * y, (y, 1, 3)) + 4 * x]:
         _same(expression)
+
+
+def _distributed_by_sympy(expression):
+    """The expansion's definition: every product and power of a sum rebuilt and expanded by sympy."""
+    if expression.is_Add:
+        return sympy.Add(*[_distributed_by_sympy(term) for term in expression.args])
+    if expression.is_Mul:
+        return sympy.expand_mul(sympy.Mul(*[_distributed_by_sympy(factor) for factor in expression.args]), deep=False)
+    if expression.is_Pow and expression.exp.is_Integer and expression.exp > 0 and expression.base.is_Add:
+        return sympy.expand_multinomial(expression.func(_distributed_by_sympy(expression.base), expression.exp),
+                                        deep=False)
+    return expression
+
+
+@settings(max_examples=200, deadline=None)
+@given(expressions())
+def test_the_expansion_is_sympys_for_any_expression_and_its_derivative(expression):
+    """The expansion skips products with nothing to multiply out; it must give what rebuilding them gives."""
+    for form in [expression, sympy.diff(expression, x)]:
+        assert sympy.srepr(rewrites._distributed(form)) == sympy.srepr(_distributed_by_sympy(form)), form
+
+
+def test_a_denominator_of_sums_is_multiplied_out_as_expand_mul_does():
+    """expand_mul multiplies out a product of sums below the bar: the shortcut must not skip it."""
+    expression = x / ((x + 1) * (x + 2))
+    assert rewrites._distributed(expression) == _distributed_by_sympy(expression) == x / (x**2 + 3 * x + 2)
