@@ -134,7 +134,7 @@ def _cancelled(numerator, bases):
     a polynomial in them, or a division that leaves a remainder, stays."""
     divisible = [(base, exponent) for base, exponent in bases
                  if exponent.is_Integer and exponent > 0 and base.free_symbols]
-    if not divisible or numerator.is_zero:
+    if not divisible or numerator == 0:  # as written: asking is_zero of a sum runs the assumptions
         return numerator, bases
     polynomial = _polynomial(numerator, _generators(numerator, *[base for base, _ in divisible]))
     if polynomial is None:
