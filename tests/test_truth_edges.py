@@ -37,6 +37,29 @@ def test_eval_refuses_points_outside_the_written_domain(invoke, formula, point, 
     assert result.stdout.strip() == ""
 
 
+@pytest.mark.parametrize("formula, reason", [
+    ("1/(sin(x)**2 + cos(x)**2 - 1)", "division by zero at x = 1: sin(x)**2 + cos(x)**2 - 1 is 0"),
+    ("log(sin(x)**2 + cos(x)**2 - 1)", "the logarithm of 0"),
+    ("x + 1/(log(6) - log(2) - log(3))", "-log(3) - log(2) + log(6) is 0"),
+])
+@pytest.mark.parametrize("command", ["eval", "diff"])
+def test_a_divisor_that_is_zero_only_by_an_identity_has_no_value(invoke, command, formula, reason):
+    """sympy cannot prove sin² + cos² − 1 = 0, and the formula has no value anywhere: eval gave
+    zoo and diff gave 0, both with exit 0. The zero is found by evaluation (no significant digit
+    at any precision), so the answer is 'no value' (exit 3)."""
+    result = invoke(command, formula, "--at", "1")
+    assert result.exit_code == 3, result.stdout
+    assert reason in result.stderr
+    assert result.stdout.strip() == ""
+
+
+def test_a_divisor_merely_tiny_is_not_taken_for_zero(invoke):
+    """The zero test is relative to the size of the parts: 10⁻⁴⁰ beside terms of size 1 is a value."""
+    result = invoke("eval", "1/(sin(x)**2 + cos(x)**2 - 1 + 10**(-40))", "--at", "2")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == str(10**40)
+
+
 def test_eval_answers_inside_the_written_domain(invoke):
     assert invoke("eval", "x/x", "--at", "2").stdout.strip() == "1"
     assert invoke("eval", "sqrt(x)**2", "--at", "4", "--order", "1").stdout.split() == ["4", "1"]

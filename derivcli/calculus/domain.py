@@ -81,6 +81,8 @@ def check_domain(expression: sympy.Expr, point: dict) -> None:
         if node.is_Atom or not node.free_symbols:
             if node.has(*INFINITIES):
                 raise NoAnswerError(f"{shown(node)} is undefined")
+            if node.is_Pow and _is_negative(node.exp) and is_zero(node.base):  # 1/(log 6 − log 2 − log 3)
+                raise NoAnswerError(f"{shown(node)} is undefined: {shown(node.base)} is 0")
             continue
         if isinstance(node, sympy.DiracDelta):
             raise NoAnswerError(f"{shown(node)} has no value at {spaced(point)}")
@@ -95,7 +97,7 @@ def check_domain(expression: sympy.Expr, point: dict) -> None:
 def _check_power(node: sympy.Pow, whole: sympy.Expr, point: dict) -> None:
     base = node.base.xreplace(point)
     exponent = node.exp.xreplace(point)
-    if base.is_zero and _is_negative(exponent):
+    if _is_negative(exponent) and is_zero(base):
         _raise_division_by_zero(node.base, whole, point)
     if _is_negative(base) and not exponent.is_integer and not is_odd_root(node):
         raise NoAnswerError(
@@ -106,7 +108,7 @@ def _check_power(node: sympy.Pow, whole: sympy.Expr, point: dict) -> None:
 
 def _check_logarithm(node: sympy.log, point: dict) -> None:
     argument = node.args[0].xreplace(point)
-    if argument.is_zero:
+    if is_zero(argument):
         raise NoAnswerError(f"{shown(node)} is undefined at {spaced(point)}: the logarithm of 0")
     if _is_negative(argument):
         raise NoAnswerError(f"{shown(node)} is not real at {spaced(point)}: the logarithm of a negative number")
@@ -153,6 +155,23 @@ def _limit(expression: sympy.Expr, point: dict):
     if left.is_infinite or right.is_infinite:
         return sympy.zoo
     return None
+
+
+def is_zero(value: sympy.Expr) -> bool:
+    """Whether a value at a point is 0: as sympy proves it, or, for a constant it cannot decide,
+    as evaluation finds it. sin(1)² + cos(1)² − 1 evaluates to -0.e-165, a number without one
+    significant digit at any precision evalf tries, where a constant that is not 0 (even 10⁻⁴⁰,
+    relative to terms of size 1) comes back with all its digits: the test is relative to the
+    size of the parts, not a fixed epsilon."""
+    if value.is_zero is not None:
+        return bool(value.is_zero)
+    if value.free_symbols:
+        return False
+    try:
+        number = value.evalf(30)
+    except Exception:  # what cannot be evaluated is not shown to be 0
+        return False
+    return all(part == 0 or (part.is_Float and part._prec <= 1) for part in number.as_real_imag())
 
 
 def _is_negative(value: sympy.Expr) -> bool:

@@ -57,7 +57,10 @@ def value_at(expression: sympy.Expr, point: dict) -> sympy.Expr:
         raise NoAnswerError(f"{shown(expression)} is undefined at {format_point(point)} (its value is infinite)")
     if not looks_real(value):
         raise NoAnswerError(f"{shown(expression)} is not real at {spaced(point)}")
-    return tidy(value)
+    value = tidy(value)
+    if value.has(*INFINITIES):  # a division by a 0 no check above could see, shown by tidying
+        raise NoAnswerError(f"{shown(expression)} is undefined at {format_point(point)} (its value is infinite)")
+    return value
 
 
 def derivative_value_at(
