@@ -19,6 +19,8 @@ checks the two agree, expression for expression.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import sympy
 from sympy.core.exprtools import decompose_power
 from sympy.core.mul import _keep_coeff
@@ -37,8 +39,10 @@ def factor_terms(expression):
         return sympy.factor_terms(expression)
 
 
+@lru_cache(maxsize=4096)
 def _pulled_out(node):
-    """factor_terms's walk: into powers and function calls, and at each sum or product its content."""
+    """factor_terms's walk: into powers and function calls, and at each sum or product its content.
+    (Remembered: the forms of one result share most of their terms, four visits in five a repeat.)"""
     if node.is_Atom:
         return node
     if node.is_Pow or node.is_Function or iterable(node) or not hasattr(node, "args_cnc"):
