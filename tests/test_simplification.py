@@ -3,6 +3,8 @@ longer, and the second engine of the cross-check. Checked through `deriv` agains
 values at 30 digits, never against deriv's own earlier output."""
 
 import json
+import subprocess
+import sys
 
 import mpmath
 import sympy
@@ -241,3 +243,24 @@ def test_symengine_shows_rational_rewrites_equal_and_leaves_identities_to_the_po
     finally:
         second_engine.use_in_bulk(False)
     assert not second_engine.exactly_equal(2 * x * (x + 1), 2 * x**2 + 2 * x)  # a single command: symengine not loaded
+
+
+def test_a_batch_loads_symengine_without_numpy_and_numpy_still_loads_after():
+    """symengine is loaded with numpy hidden (numpy was most of its import), and only while it
+    loads: the batch still cross-checks with symengine, and numpy imports afterwards as usual."""
+    script = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from derivcli.cli import cli\n"
+        "result = CliRunner().invoke(cli, ['diff', '-', '--jobs', '1', '--json'], input='sin(x)**2\\n')\n"
+        "print(result.output.strip())\n"
+        "print('numpy' in sys.modules, 'symengine' in sys.modules)\n"
+        "import numpy\n"
+        "print(numpy.zeros(2).tolist())\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    record, loaded, zeros = completed.stdout.splitlines()
+    assert json.loads(record)["derivative"] == "sin(2*x)"
+    assert loaded == "False True"
+    assert zeros == "[0.0, 0.0]"

@@ -6,10 +6,13 @@ differentiation, so agreeing with it is a stronger check than sympy against itse
 hundreds of times faster than sympy.diff on course-sized expressions. It is used only for the
 elementary functions whose derivatives it is known to get right (its asech and acsch derivatives
 come out 0, and |u| or sign(u) it leaves unevaluated); piecewise functions, special functions and
-unspecified functions go to sympy.diff. symengine is imported only when it is used.
+unspecified functions go to sympy.diff. symengine is imported only when it is used, and
+without numpy (see load).
 """
 
 from __future__ import annotations
+
+import sys
 
 import sympy
 
@@ -47,8 +50,8 @@ _in_bulk = False  # set for a batch or a formula file: see use_in_bulk
 
 
 def use_in_bulk(enabled: bool) -> None:
-    """Whether the cross-checks of this process may use symengine. Importing it costs about a
-    quarter of sympy's own import, which one derivative never wins back and a batch wins back in a
+    """Whether the cross-checks of this process may use symengine. Importing it costs a few
+    hundredths of a second, which one derivative never wins back and a batch wins back in a
     few lines; so a single ``deriv diff`` checks with sympy.diff alone, a batch with symengine.
     (One switch for the whole worker: every line of a batch is checked the same way.)"""
     global _in_bulk
@@ -57,9 +60,34 @@ def use_in_bulk(enabled: bool) -> None:
 
 def load() -> None:
     """Import symengine now: a batch does it before its workers are forked, so that they all
-    share one import instead of each paying for its own on its first line."""
-    import symengine  # noqa: F401  (lazy: only a batch, before its workers start)
-    from symengine.lib.symengine_wrapper import sympy2symengine  # noqa: F401
+    share one import instead of each paying for its own on its first line.
+
+    symengine imports numpy, when it is installed, for its lambdify alone, which deriv never
+    calls: 66 of the 84 ms its import took (a seventh of a batch's start-up). So numpy, unless
+    something loaded it already, is hidden while symengine loads; a later ``import numpy`` (a
+    descent on a data file) loads it as usual."""
+    if "symengine" in sys.modules:
+        return
+    hidden = "numpy" not in sys.modules
+    if hidden:
+        sys.meta_path.insert(0, _NUMPY_HIDDEN)
+    try:
+        import symengine  # noqa: F401  (lazy: only a batch, before its workers start)
+    finally:
+        if hidden:
+            sys.meta_path.remove(_NUMPY_HIDDEN)
+
+
+class _NumpyHidden:
+    """An import finder that refuses numpy and its submodules: symengine then loads without it."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "numpy" or name.startswith("numpy."):
+            raise ImportError("numpy is not loaded for symengine")
+        return None
+
+
+_NUMPY_HIDDEN = _NumpyHidden()
 
 
 def derivative(expression, variable, result=None) -> tuple[sympy.Expr | None, str, str | None]:
@@ -68,7 +96,8 @@ def derivative(expression, variable, result=None) -> tuple[sympy.Expr | None, st
     expands to 0 (then no sympy form of the derivative is built, and None is returned for it)."""
     if not _in_bulk or not covered(expression):
         return sympy.diff(expression, variable), SYMPY, None
-    import symengine  # lazy: loaded only when a cross-check needs it, not at start-up
+    load()  # lazy: only when a cross-check needs it, not at start-up
+    import symengine
     from symengine.lib.symengine_wrapper import sympy2symengine  # sympy objects only: it refuses text
 
     expected = sympy2symengine(expression, True).diff(symengine.Symbol(variable.name))
@@ -94,6 +123,7 @@ def exactly_equal(first, second) -> bool:
         return False
     if expansion_terms(first) + expansion_terms(second) > EXPAND_LIMIT:
         return False
+    load()
     from symengine.lib.symengine_wrapper import sympy2symengine  # sympy objects only: it refuses text
 
     try:
