@@ -20,7 +20,10 @@ Text is read by deriv's own parser, never ``sympify``; ``guarded=True`` runs the
 guard's time and memory limits. See :mod:`derivcli.api`.
 """
 
+from derivcli import tensor_placeholder as _tensor_placeholder
+
 __version__ = "0.1.0"
+_tensor_placeholder.install()  # before sympy's first sum: see tensor_placeholder
 API = ("derivative", "evaluate", "critical_points", "classify", "descend")
 
 

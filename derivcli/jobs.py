@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 import sympy
 # sympy imports these on first use: the worker while it computes, and the parent again while it
-# unpickles the result (any sum, any power asked whether it is algebraic). Imported here, before
-# the worker is forked, they load once for both (about 25 ms of a short command).
+# unpickles the result (any power asked whether it is algebraic). Imported here, before the
+# worker is forked, they load once for both. (sympy.tensor.tensor, which every sum asked for,
+# has a stand-in instead: see derivcli.tensor_placeholder.)
 import sympy.assumptions.wrapper  # noqa: F401
 import sympy.sets.setexpr  # noqa: F401
-import sympy.tensor.tensor  # noqa: F401
 
 from derivcli import evaluation
 from derivcli.calculus import ExpectedValue, compare_point_near, compare_point_sets, to_float

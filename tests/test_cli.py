@@ -167,6 +167,37 @@ def test_piped_eval_does_not_load_rich():
     assert result.stdout.split() == ["9", "False"]
 
 
+def test_a_piped_diff_does_not_load_sympys_tensors():
+    """Every sum sympy builds asks sympy.tensor.tensor whether a term is a tensor; deriv's stand-in
+    answers without loading it (and sympy.combinatorics under it: a tenth of a short command)."""
+    code = (
+        "import sys\nfrom derivcli.cli import cli\n"
+        "try:\n    cli.main(['diff', 'x**3 + sin(x) + 1', '--at', '0'])\n"
+        "except SystemExit:\n    pass\n"
+        "print('sympy.combinatorics' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.stdout.split() == ["1", "False"]
+
+
+def test_a_program_that_uses_tensors_after_deriv_gets_the_real_ones():
+    """The stand-in gives way to the real module the first time anything else is asked of it, and
+    every later import, sympy's own sums included, then sees the real classes."""
+    code = (
+        "import sys, derivcli\n"
+        "r = derivcli.derivative('x**2 + x + 1')\n"
+        "from sympy.tensor.toperators import PartialDerivative\n"
+        "from sympy.tensor.tensor import TensorIndexType, tensor_indices, TensorHead, TensExpr, TensAdd\n"
+        "import sympy.tensor.toperators as operators\n"
+        "L = TensorIndexType('L'); i = tensor_indices('i', L)\n"
+        "total = TensorHead('A', [L])(i) + TensorHead('B', [L])(i)\n"
+        "print(r.derivation.result, type(total).__name__, isinstance(total, TensExpr),"
+        " operators.TensExpr is TensExpr, 'sympy.combinatorics' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.stdout.split() == ["2*x", "+", "1", "TensAdd", "True", "True", "True"], result.stderr
+
+
 def test_python_dash_m_works():
     result = subprocess.run([sys.executable, "-m", "derivcli", "eval", "x**2", "--at", "3"],
                             capture_output=True, text=True, timeout=60)

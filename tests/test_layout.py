@@ -14,7 +14,8 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "derivcli"
 
-FOUNDATION = {"derivcli", "derivcli.errors", "derivcli.guard", "derivcli.workers", "derivcli.output", "derivcli.notation"}
+FOUNDATION = {"derivcli", "derivcli.errors", "derivcli.guard", "derivcli.workers", "derivcli.output", "derivcli.notation",
+              "derivcli.tensor_placeholder"}
 SHELL = {"derivcli.cli", "derivcli.jobs", "derivcli.checking", "derivcli.api", "derivcli.__main__"}
 ENGINES = ("derivcli.evaluation", "derivcli.derivation", "derivcli.analysis", "derivcli.descent")
 LAYERS = {"foundation": 0, "calculus": 1, "engine": 2, "render": 3, "shell": 4}
