@@ -9,6 +9,7 @@ import sympy
 from ..calculus import (
     LIMIT_SECONDS,
     check_computable,
+    check_defined_somewhere,
     compare_answer,
     derivative_sides,
     derivative_value_at,
@@ -36,6 +37,7 @@ class Differentiation:
     partial: bool = False  # f has several variables: ∂f/∂x rather than f′
     reading: list[str] = field(default_factory=list)  # how the text was read (names kept whole)
     tangent: object | None = None  # the tangent line at the point (derivation.tangent.Tangent)
+    domain_note: str | None = None  # no point tried is in f's domain, which could not be worked out
 
     def name(self, order: int | None = None) -> str:
         """The name of the derivative after ``order`` passes (all of them by default): f″, ∂²f/∂y∂x."""
@@ -44,6 +46,8 @@ class Differentiation:
     @property
     def notes(self) -> list[str]:
         notes = list(self.reading) + list(self.derivation.notes)
+        if self.domain_note is not None:
+            notes.append(self.domain_note)
         if self.derivation.agrees is None:
             notes.append("the answer could not be confirmed against sympy.diff: no sample point had f "
                          "real and both forms defined, and simplify could not decide")
@@ -92,9 +96,13 @@ def answer(expression, variables, point=None, expected=None, strict=False, simpl
 
     ``domain`` holds the conditions of the formula as written (parsing.Formula.domain): a point
     outside it has no derivative even where sympy's simplified expression has one (x/x at 0)."""
+    every = expression.free_symbols | set(variables)
+    domain_note = None
+    if point is None and len(every) == 1:
+        domain_note = check_defined_somewhere(domain, variables[0])
     derivation = differentiate(expression, variables, simplify)
-    partial = len(expression.free_symbols | set(variables)) > 1
-    result = Differentiation(derivation, point, strict=strict, partial=partial)
+    result = Differentiation(derivation, point, strict=strict, partial=len(every) > 1)
+    result.domain_note = domain_note
     if point is not None:
         outside = domain_violation(domain, point)
         if outside is not None:

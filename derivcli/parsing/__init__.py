@@ -12,7 +12,7 @@ conditions), ``conditions`` (the conditions and their test at a point), ``vector
 and matrices), ``vocabulary`` (the names and limits).  Import from the package, not from the modules.
 """
 
-from .conditions import Condition, domain_symbols, domain_violation, undecided_conditions
+from .conditions import NONNEGATIVE, NONZERO, POSITIVE, Condition, domain_symbols, domain_violation, undecided_conditions
 from .formulas import (
     Formula,
     PointFamily,
@@ -40,5 +40,5 @@ __all__ = [
     "domain_violation", "format_point", "is_family", "is_stretch", "is_vector", "parse_expression", "parse_family",
     "parse_formula", "parse_interval", "parse_matrix", "parse_point", "parse_stretch", "parse_value", "sorted_symbols",
     "split_elements", "symbol_named",
-    "undecided_conditions",
+    "undecided_conditions", "NONNEGATIVE", "NONZERO", "POSITIVE",
 ]

@@ -1,0 +1,134 @@
+"""Whether a formula of one variable is real anywhere: a derivative needs f defined around a point.
+
+`deriv diff "sqrt(-1 - x**2)"` used to print -x/sqrt(-x**2 - 1) with exit 0, and
+`deriv diff "1/(sin(x)**2 + cos(x)**2 - 1)"` printed 0: formulas for the derivative of a function
+that has no real value at any x. The conditions of the formula as written (parsing's Condition:
+a divisor not 0, a square root's argument not negative, ...) are first tried at a few points; one
+where they all hold ends the check at once, which is the common case. Only when none does is the
+domain worked out, and then soundly: each condition gives a set that contains every x where it
+holds — exactly for a polynomial or rational quantity (sympy's solveset is exact there), the real
+line for anything else, the empty set for a divisor that is identically 0 — and when their
+intersection is empty (or a few isolated points, where no derivative exists either) there is no
+derivative anywhere. What cannot be settled is said as a note, never passed off as a verdict.
+"""
+
+from __future__ import annotations
+
+import sympy
+
+from derivcli.errors import NoAnswerError
+from derivcli.guard import run_with_budget
+from derivcli.parsing import NONNEGATIVE, NONZERO, POSITIVE
+
+from .domain import shown
+
+SECONDS = 1.0
+SAMPLES = tuple(sympy.Rational(text) for text in
+                ("1/2", "-3/2", "5/2", "-1/3", "7", "-9", "1/10", "30", "-100", "3/2", "-1/20", "1000"))
+_RELATIONS = {NONZERO: sympy.Ne, NONNEGATIVE: sympy.Ge, POSITIVE: sympy.Gt}
+INCONCLUSIVE = ("f has no real value at any point tried ({variable} = 1/2, -3/2, 5/2, ...), and where it has one "
+                "could not be worked out: the derivative above may exist nowhere")
+
+
+def check_defined_somewhere(conditions, variable) -> str | None:
+    """None when f (one variable, with these domain conditions) is real on some interval or may
+    be; raise NoAnswerError when it is real at no point, or only at isolated points; a note when
+    no point tried is in the domain and the domain could not be worked out."""
+    if not conditions or any(_inside(conditions, {variable: sample}) for sample in SAMPLES):
+        return None
+    finished, found = run_with_budget(lambda: _covering_sets(conditions, variable), SECONDS)
+    if not finished or found is None:
+        return INCONCLUSIVE.format(variable=variable)
+    where, blame = found
+    if where is sympy.S.EmptySet:
+        raise NoAnswerError(f"f has no real value at any real {variable}, so it has no derivative: {blame}")
+    if isinstance(where, sympy.FiniteSet):
+        points = ", ".join(f"{variable} = {sympy.sstr(point)}" for point in where.args)
+        around = "it" if len(where.args) == 1 else "any of them"
+        raise NoAnswerError(f"f can be real only at {points}, with no interval around {around} where f is defined, "
+                            f"so it has no derivative: {blame}")
+    if any(_inside(conditions, {variable: point}) for point in _points_in(where)):
+        return None
+    return INCONCLUSIVE.format(variable=variable)
+
+
+def _points_in(where):
+    """A point inside each interval of ``where`` (a union of intervals and points)."""
+    for piece in (where.args if isinstance(where, sympy.Union) else (where,)):
+        if not isinstance(piece, sympy.Interval):
+            continue
+        low, high = piece.inf, piece.sup
+        if low.is_finite and high.is_finite:
+            yield (low + high) / 2
+        elif low.is_finite:
+            yield low + 1
+        elif high.is_finite:
+            yield high - 1
+        else:
+            yield sympy.S.Zero
+
+
+def _inside(conditions, point) -> bool:
+    return all(condition.holds_at(point) is True for condition in conditions)
+
+
+def _covering_sets(conditions, variable):
+    """(a set containing f's real domain, the words that explain it), or None when a condition's
+    set could not be found; the explanation names the condition that empties the set alone, or
+    every condition that takes part."""
+    where = sympy.S.Reals
+    blamed = []
+    for condition in conditions:
+        covering = _covering(condition, variable)
+        if covering is None:
+            return None
+        if covering is sympy.S.Reals:
+            continue
+        if covering is sympy.S.EmptySet:
+            return covering, _alone(condition, variable)
+        where = where.intersect(covering)
+        blamed.append(condition)
+    words = "; ".join(f"{condition.written} needs {_relation(condition)}" for condition in blamed)
+    return where, f"no real {variable} meets all of {words}" if len(blamed) > 1 else words
+
+
+def _covering(condition, variable):
+    """A set of reals containing every x where ``condition`` holds, or None if solveset failed."""
+    quantity = condition.quantity
+    if condition.where is not None or condition.exponent is not None or condition.requirement not in _RELATIONS:
+        return sympy.S.Reals
+    if quantity.free_symbols - {variable}:
+        return sympy.S.Reals
+    real = sympy.Dummy(variable.name, real=True)
+    quantity = quantity.xreplace({variable: real})
+    if not _rational_in(quantity, real):
+        return sympy.S.EmptySet if _fails_everywhere(condition.requirement, quantity) else sympy.S.Reals
+    relation = _RELATIONS[condition.requirement](quantity, 0)
+    found = sympy.solveset(relation, real, sympy.S.Reals)
+    if isinstance(found, (sympy.ConditionSet, sympy.ImageSet)) or found.has(sympy.ConditionSet):
+        return None
+    return found.xreplace({real: variable})
+
+
+def _rational_in(quantity, variable) -> bool:
+    numerator, denominator = sympy.fraction(sympy.together(quantity))
+    return numerator.is_polynomial(variable) and denominator.is_polynomial(variable)
+
+
+def _fails_everywhere(requirement, quantity) -> bool:
+    """Whether sympy proves the requirement false for every real x: by its assumptions (-e^x is
+    negative), or, for a divisor, by simplifying it to 0 (simplify keeps equality)."""
+    if requirement == POSITIVE:
+        return quantity.is_nonpositive is True
+    if requirement == NONNEGATIVE:
+        return quantity.is_negative is True
+    return quantity.is_zero is True or sympy.simplify(quantity) == 0
+
+
+def _alone(condition, variable) -> str:
+    return f"{condition.written} needs {_relation(condition)}, which holds for no real {variable}"
+
+
+def _relation(condition) -> str:
+    sign = {NONZERO: "!= 0", NONNEGATIVE: ">= 0", POSITIVE: "> 0"}[condition.requirement]
+    return f"{shown(condition.quantity)} {sign}"
