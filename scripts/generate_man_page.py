@@ -30,7 +30,7 @@ EXIT_MEANINGS = {
     ExitStatus.SUCCESS: "success",
     ExitStatus.EXPECTATION_FAILED: "an --expect check failed (both forms and a point where they differ are on stderr)",
     ExitStatus.USAGE: "usage error, or an expression that cannot be parsed or is not allowed",
-    ExitStatus.NO_ANSWER: "no mathematical answer: undefined at the point, descent diverged or did not converge",
+    ExitStatus.NO_ANSWER: "no mathematical answer: undefined at the point, a function real at no point (or only at isolated points), descent diverged or did not converge",
     ExitStatus.RESOURCE_LIMIT: "a resource limit was hit (--timeout, --memory, a full disk)",
     ExitStatus.INTERNAL: "internal error (a bug): one line on stderr, the traceback with --debug",
     ExitStatus.INTERRUPTED: "interrupted (Ctrl-C)",

@@ -168,6 +168,10 @@ CHECKS = {
     'deriv diff "x**2 + y**2 = 1" --order 2': lambda c: equal(read(lines(c)[0]), sympy.idiff(x**2 + y**2 - 1, y, x, 2)),
     'deriv diff "x**2 + y**2 = 1" --at x=0,y=2 2>&1; echo "exit $?"': lambda c: (
         "off by 3" in lines(c)[0] and (0**2 + 2**2) - 1 == 3 and lines(c)[-1] == "exit 3"),
+    'deriv diff "sqrt(-1 - x**2)" 2>&1; echo "exit $?"': lambda c: (
+        # -1 - x² is at most -1 on the reals: the square root is real nowhere
+        sympy.maximum(-1 - x**2, x, sympy.S.Reals) == -1 and "no real value at any real x" in lines(c)[0]
+        and lines(c)[-1] == "exit 3"),
     "printf 'x*y => [y, x]\\nx**2 + y**2 => [2*x, 2*y]\\n' | deriv diff - --gradient": lambda c: rows_equal(
         lines(c), [[sympy.diff(f, v) for v in (x, y)] for f in (x * y, x**2 + y**2)]),
     'deriv diff "x**2 + y**2 = 1" --latex': lambda c: lines(c)[0] == r"\frac{dy}{dx} = " + sympy.latex(-x / y),
