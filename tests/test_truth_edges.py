@@ -117,6 +117,16 @@ def test_a_domain_that_cannot_be_worked_out_is_said_so(invoke):
     assert any("may exist nowhere" in note for note in record["notes"])
 
 
+@pytest.mark.parametrize("formula", ["log(sin(x**x**x) - 2)", "log(x**(10**100) - 2)", "sqrt(sin(exp(exp(exp(x)))) - 3)"])
+def test_the_domain_check_never_computes_what_cannot_be_computed(invoke, formula):
+    """Exact values of sin(x^x^x) at x = 1000, or a polynomial of degree 10^100 for solveset, ran
+    out of time or memory (exit 4) where diff had always answered: the points are tried at 30
+    digits with the cross-check's bounded evaluation, and only modest polynomials are solved."""
+    result = invoke("diff", formula)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip()
+
+
 def test_a_batch_line_real_nowhere_is_its_own_error(invoke):
     result = invoke("diff", "-", input="x**2\nsqrt(-1 - x**2)\nsin(x)\n")
     assert result.exit_code == 3

@@ -7,7 +7,7 @@ derivatives; compares answers for ``--expect`` by mathematical equivalence; and 
 dense linear algebra of Newton steps.  It knows nothing of commands or rendering.
 
 Modules: ``branches`` (real readings, corners), ``constants`` (signs, floats, tidy forms),
-``domain`` (where a value does not exist), ``nowhere`` (a formula real at no point), ``values`` (value_at, real_value), ``scale``
+``domain`` (where a value does not exist), ``values`` (value_at, real_value), ``scale``
 (zero tests relative to a quantity's size nearby), ``sides``
 (one-sided behaviour), ``derivatives``, ``equivalence``, ``linear_algebra``.  Import from the
 package, not from the modules.
@@ -28,7 +28,6 @@ from .domain import LIMIT_SECONDS, check_computable, shown, spaced
 from .equivalence import (
     Comparison, ExpectedValue, compare, compare_answer, compare_expected, compare_point_near, compare_point_sets, compare_values,
 )
-from .nowhere import check_defined_somewhere
 from .linear_algebra import is_positive_definite, solve_linear, symmetric_eigen
 from .scale import RELATIVE_ZERO, local_scale, negligible, tolerance_for
 from .sides import STEP, beside, defined_near, limit_from_above, localize, one_sided_limit, sign_near_zero
@@ -36,7 +35,7 @@ from .values import derivative_sides, derivative_value_at, real_value, value_at
 
 __all__ = [
     "HIGHEST_ORDER", "LIMIT_SECONDS", "STEP", "Comparison", "ExpectedValue",
-    "attempt", "beside", "check_defined_somewhere", "branches_at", "check_computable", "clear_caches", "compare", "compare_answer", "compare_expected",
+    "attempt", "beside", "branches_at", "check_computable", "clear_caches", "compare", "compare_answer", "compare_expected",
     "compare_point_near", "compare_point_sets", "compare_values", "corner_arguments",
     "defined_near", "derivative", "derivative_sides", "derivative_value_at", "derivative_values",
     "first_nonzero_derivative", "is_finite_real", "is_odd_root", "is_positive_definite",

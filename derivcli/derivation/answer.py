@@ -9,7 +9,6 @@ import sympy
 from ..calculus import (
     LIMIT_SECONDS,
     check_computable,
-    check_defined_somewhere,
     compare_answer,
     derivative_sides,
     derivative_value_at,
@@ -20,6 +19,7 @@ from ..errors import DerivError, ExpectationFailed, NoAnswerError
 from ..guard import run_with_budget
 from ..notation import derivative_name
 from .differentiation import differentiate
+from .nowhere import check_defined_somewhere
 from .step import Derivation
 
 

@@ -4,7 +4,9 @@
 `deriv diff "1/(sin(x)**2 + cos(x)**2 - 1)"` printed 0: formulas for the derivative of a function
 that has no real value at any x. The conditions of the formula as written (parsing's Condition:
 a divisor not 0, a square root's argument not negative, ...) are first tried at a few points; one
-where they all hold ends the check at once, which is the common case. Only when none does is the
+where they all hold ends the check at once, which is the common case. (They are tried with
+mpmath at 30 digits, as the cross-check samples f: exact values of sin(x^x^x) at x = 1000 would
+never finish.) Only when none does is the
 domain worked out, and then soundly: each condition gives a set that contains every x where it
 holds — exactly for a polynomial or rational quantity (sympy's solveset is exact there), the real
 line for anything else, the empty set for a divisor that is identically 0 — and when their
@@ -16,26 +18,32 @@ from __future__ import annotations
 
 import sympy
 
-from derivcli.errors import NoAnswerError
-from derivcli.guard import run_with_budget
-from derivcli.parsing import NONNEGATIVE, NONZERO, POSITIVE
+from ..calculus import shown
+from ..errors import NoAnswerError
+from ..guard import run_with_budget
+from ..parsing import NONNEGATIVE, NONZERO, POSITIVE
+from .numeric import Undefined, Unevaluable, evaluate
 
-from .domain import shown
-
-SECONDS = 1.0
+SECONDS = 1.0  # to work the domain out, once no sample point is inside
+SAMPLING_SECONDS = 0.5  # for the sample points: formulas whose values are costly are not judged
+MAX_DEGREE = 200  # of a polynomial condition solved exactly
+CLEARLY_NOT_ZERO = 1e-15  # sin(x)**2 + cos(x)**2 - 1 is about 1e-31 at 30 digits
 SAMPLES = tuple(sympy.Rational(text) for text in
                 ("1/2", "-3/2", "5/2", "-1/3", "7", "-9", "1/10", "30", "-100", "3/2", "-1/20", "1000"))
 _RELATIONS = {NONZERO: sympy.Ne, NONNEGATIVE: sympy.Ge, POSITIVE: sympy.Gt}
-INCONCLUSIVE = ("f has no real value at any point tried ({variable} = 1/2, -3/2, 5/2, ...), and where it has one "
-                "could not be worked out: the derivative above may exist nowhere")
+INCONCLUSIVE = ("no point tried ({variable} = 1/2, -3/2, 5/2, ...) was shown to be in f's domain, and the "
+                "domain could not be worked out: the derivative above may exist nowhere")
 
 
 def check_defined_somewhere(conditions, variable) -> str | None:
     """None when f (one variable, with these domain conditions) is real on some interval or may
     be; raise NoAnswerError when it is real at no point, or only at isolated points; a note when
     no point tried is in the domain and the domain could not be worked out."""
-    if not conditions or any(_inside(conditions, {variable: sample}) for sample in SAMPLES):
+    if not conditions:
         return None
+    finished, inside = run_with_budget(lambda: _sampled_inside(conditions, variable), SAMPLING_SECONDS)
+    if not finished or inside:
+        return None  # a point inside, or values too costly to tell: nothing to say
     finished, found = run_with_budget(lambda: _covering_sets(conditions, variable), SECONDS)
     if not finished or found is None:
         return INCONCLUSIVE.format(variable=variable)
@@ -47,7 +55,7 @@ def check_defined_somewhere(conditions, variable) -> str | None:
         around = "it" if len(where.args) == 1 else "any of them"
         raise NoAnswerError(f"f can be real only at {points}, with no interval around {around} where f is defined, "
                             f"so it has no derivative: {blame}")
-    if any(_inside(conditions, {variable: point}) for point in _points_in(where)):
+    if any(_inside(conditions, {variable: sympy.N(point, 30)}) for point in _points_in(where)):
         return None
     return INCONCLUSIVE.format(variable=variable)
 
@@ -68,8 +76,30 @@ def _points_in(where):
             yield sympy.S.Zero
 
 
+def _sampled_inside(conditions, variable) -> bool:
+    """Whether one of the sample points is, by its values at 30 digits, inside the domain."""
+    return any(_inside(conditions, {variable: sample}) for sample in SAMPLES)
+
+
 def _inside(conditions, point) -> bool:
-    return all(condition.holds_at(point) is True for condition in conditions)
+    """Whether every condition clearly holds at ``point``. Only a point found inside ends the
+    check without a verdict, so a wrong "inside" (a zero test too lax) costs a missed refusal,
+    never a wrong one: refusals come from _covering_sets alone."""
+    return all(_holds(condition, point) for condition in conditions)
+
+
+def _holds(condition, point) -> bool:
+    if condition.where is not None or condition.exponent is not None or condition.requirement not in _RELATIONS:
+        return True  # not judged here (a piecewise branch, a real power, a pole of gamma)
+    try:
+        value = evaluate(condition.quantity, point, digits=30, real=True)
+    except Unevaluable:
+        return True
+    except Undefined:  # not real, or too large to compute: not shown inside
+        return False
+    if condition.requirement == NONZERO:
+        return abs(value) > CLEARLY_NOT_ZERO
+    return value > CLEARLY_NOT_ZERO
 
 
 def _covering_sets(conditions, variable):
@@ -111,6 +141,11 @@ def _covering(condition, variable):
 
 
 def _rational_in(quantity, variable) -> bool:
+    """Whether ``quantity`` is a ratio of polynomials in ``variable`` of modest degree (solveset
+    would build x**(10**100) - 2 as a polynomial of that degree)."""
+    if any(node.is_Pow and node.exp.is_Integer and abs(node.exp) > MAX_DEGREE
+           for node in sympy.preorder_traversal(quantity)):
+        return False
     numerator, denominator = sympy.fraction(sympy.together(quantity))
     return numerator.is_polynomial(variable) and denominator.is_polynomial(variable)
 
