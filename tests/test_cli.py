@@ -156,28 +156,26 @@ def test_importing_the_cli_loads_neither_sympy_nor_rich():
     assert result.stdout.split() == ["False", "False"]
 
 
-def test_piped_eval_does_not_load_rich():
+def printed_then_loaded(arguments, module):
+    """What deriv prints for ``arguments`` in a fresh Python, then whether ``module`` got loaded."""
     code = (
         "import sys\nfrom derivcli.cli import cli\n"
-        "try:\n    cli.main(['eval', 'x**2', '--at', '3'])\n"
+        f"try:\n    cli.main({list(arguments)!r})\n"
         "except SystemExit:\n    pass\n"
-        "print('rich' in sys.modules)"
+        f"print({module!r} in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
-    assert result.stdout.split() == ["9", "False"]
+    return result.stdout.split()
+
+
+def test_piped_eval_does_not_load_rich():
+    assert printed_then_loaded(["eval", "x**2", "--at", "3"], "rich") == ["9", "False"]
 
 
 def test_a_piped_diff_does_not_load_sympys_tensors():
     """Every sum sympy builds asks sympy.tensor.tensor whether a term is a tensor; deriv's stand-in
     answers without loading it (and sympy.combinatorics under it: a tenth of a short command)."""
-    code = (
-        "import sys\nfrom derivcli.cli import cli\n"
-        "try:\n    cli.main(['diff', 'x**3 + sin(x) + 1', '--at', '0'])\n"
-        "except SystemExit:\n    pass\n"
-        "print('sympy.combinatorics' in sys.modules)"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
-    assert result.stdout.split() == ["1", "False"]
+    assert printed_then_loaded(["diff", "x**3 + sin(x) + 1", "--at", "0"], "sympy.combinatorics") == ["1", "False"]
 
 
 def test_a_program_that_uses_tensors_after_deriv_gets_the_real_ones():

@@ -101,8 +101,7 @@ def answer(expression, variables, point=None, expected=None, strict=False, simpl
     if point is None and len(every) == 1:
         domain_note = check_defined_somewhere(domain, variables[0])
     derivation = differentiate(expression, variables, simplify)
-    result = Differentiation(derivation, point, strict=strict, partial=len(every) > 1)
-    result.domain_note = domain_note
+    result = Differentiation(derivation, point, strict=strict, partial=len(every) > 1, domain_note=domain_note)
     if point is not None:
         outside = domain_violation(domain, point)
         if outside is not None:

@@ -3,17 +3,17 @@
 `deriv diff "sqrt(-1 - x**2)"` used to print -x/sqrt(-x**2 - 1) with exit 0, and
 `deriv diff "1/(sin(x)**2 + cos(x)**2 - 1)"` printed 0: formulas for the derivative of a function
 that has no real value at any x. The conditions of the formula as written (parsing's Condition:
-a divisor not 0, a square root's argument not negative, ...) are first tried at a few points; one
-where they all hold ends the check at once, which is the common case. (They are tried with
-mpmath at 30 digits, as the cross-check samples f: exact values of sin(x^x^x) at x = 1000 would
-never finish.) Only when none does is the
-domain worked out, and then soundly: each condition gives a set that contains every x where it
-holds — exactly for a polynomial or rational quantity (sympy's solveset is exact there), the real
-line for anything else, the empty set for a divisor that is identically 0 — and when their
-intersection is empty (or a few isolated points, where no derivative exists either) there is no
-derivative anywhere. What cannot be settled is said as a note, never passed off as a verdict.
-"""
+a divisor not 0, a square root's argument not negative, ...) are first tried at the cross-check's
+sample points, with its bounded mpmath evaluation (exact values of sin(x^x^x) at x = 1000 would
+never finish); one point where they all hold ends the check, which is the common case.
 
+Only when none does is the domain worked out, and then soundly: each condition gives a set that
+contains every x where it holds — exactly for a polynomial or rational quantity (sympy's solveset
+is exact there), the real line for anything else, the empty set where sympy proves the condition
+false everywhere — and when their intersection is empty (or a few isolated points, where no
+derivative exists either) there is no derivative anywhere. What cannot be settled is said as a
+note, never passed off as a verdict.
+"""
 from __future__ import annotations
 
 import sympy
@@ -22,17 +22,17 @@ from ..calculus import shown
 from ..errors import NoAnswerError
 from ..guard import run_with_budget
 from ..parsing import NONNEGATIVE, NONZERO, POSITIVE
+from .crosscheck import sample_points
 from .numeric import Undefined, Unevaluable, evaluate
 
 SECONDS = 1.0  # to work the domain out, once no sample point is inside
 SAMPLING_SECONDS = 0.5  # for the sample points: formulas whose values are costly are not judged
+POINTS_TRIED = 12
 MAX_DEGREE = 200  # of a polynomial condition solved exactly
 CLEARLY_NOT_ZERO = 1e-15  # sin(x)**2 + cos(x)**2 - 1 is about 1e-31 at 30 digits
-SAMPLES = tuple(sympy.Rational(text) for text in
-                ("1/2", "-3/2", "5/2", "-1/3", "7", "-9", "1/10", "30", "-100", "3/2", "-1/20", "1000"))
-_RELATIONS = {NONZERO: sympy.Ne, NONNEGATIVE: sympy.Ge, POSITIVE: sympy.Gt}
-INCONCLUSIVE = ("no point tried ({variable} = 1/2, -3/2, 5/2, ...) was shown to be in f's domain, and the "
-                "domain could not be worked out: the derivative above may exist nowhere")
+_RELATIONS = {NONZERO: (sympy.Ne, "!= 0"), NONNEGATIVE: (sympy.Ge, ">= 0"), POSITIVE: (sympy.Gt, "> 0")}
+INCONCLUSIVE = (f"none of {POINTS_TRIED} sample points was shown to be in f's domain, and the domain could not "
+                "be worked out: the derivative above may exist nowhere")
 
 
 def check_defined_somewhere(conditions, variable) -> str | None:
@@ -46,7 +46,7 @@ def check_defined_somewhere(conditions, variable) -> str | None:
         return None  # a point inside, or values too costly to tell: nothing to say
     finished, found = run_with_budget(lambda: _covering_sets(conditions, variable), SECONDS)
     if not finished or found is None:
-        return INCONCLUSIVE.format(variable=variable)
+        return INCONCLUSIVE
     where, blame = found
     if where is sympy.S.EmptySet:
         raise NoAnswerError(f"f has no real value at any real {variable}, so it has no derivative: {blame}")
@@ -57,7 +57,7 @@ def check_defined_somewhere(conditions, variable) -> str | None:
                             f"so it has no derivative: {blame}")
     if any(_inside(conditions, {variable: sympy.N(point, 30)}) for point in _points_in(where)):
         return None
-    return INCONCLUSIVE.format(variable=variable)
+    return INCONCLUSIVE
 
 
 def _points_in(where):
@@ -77,8 +77,8 @@ def _points_in(where):
 
 
 def _sampled_inside(conditions, variable) -> bool:
-    """Whether one of the sample points is, by its values at 30 digits, inside the domain."""
-    return any(_inside(conditions, {variable: sample}) for sample in SAMPLES)
+    """Whether one of the cross-check's sample points is, by its values at 30 digits, inside the domain."""
+    return any(_inside(conditions, point) for point in sample_points({variable}, POINTS_TRIED))
 
 
 def _inside(conditions, point) -> bool:
@@ -88,9 +88,15 @@ def _inside(conditions, point) -> bool:
     return all(_holds(condition, point) for condition in conditions)
 
 
+def _judged(condition) -> bool:
+    """Whether the condition is one this module reads: not inside a piecewise branch, not a real
+    power, not a pole of gamma (those are taken to hold: a superset, so refusals stay sound)."""
+    return condition.where is None and condition.exponent is None and condition.requirement in _RELATIONS
+
+
 def _holds(condition, point) -> bool:
-    if condition.where is not None or condition.exponent is not None or condition.requirement not in _RELATIONS:
-        return True  # not judged here (a piecewise branch, a real power, a pole of gamma)
+    if not _judged(condition):
+        return True
     try:
         value = evaluate(condition.quantity, point, digits=30, real=True)
     except Unevaluable:
@@ -125,15 +131,13 @@ def _covering_sets(conditions, variable):
 def _covering(condition, variable):
     """A set of reals containing every x where ``condition`` holds, or None if solveset failed."""
     quantity = condition.quantity
-    if condition.where is not None or condition.exponent is not None or condition.requirement not in _RELATIONS:
-        return sympy.S.Reals
-    if quantity.free_symbols - {variable}:
+    if not _judged(condition) or quantity.free_symbols - {variable}:
         return sympy.S.Reals
     real = sympy.Dummy(variable.name, real=True)
     quantity = quantity.xreplace({variable: real})
     if not _rational_in(quantity, real):
         return sympy.S.EmptySet if _fails_everywhere(condition.requirement, quantity) else sympy.S.Reals
-    relation = _RELATIONS[condition.requirement](quantity, 0)
+    relation = _RELATIONS[condition.requirement][0](quantity, 0)
     found = sympy.solveset(relation, real, sympy.S.Reals)
     if isinstance(found, (sympy.ConditionSet, sympy.ImageSet)) or found.has(sympy.ConditionSet):
         return None
@@ -165,5 +169,4 @@ def _alone(condition, variable) -> str:
 
 
 def _relation(condition) -> str:
-    sign = {NONZERO: "!= 0", NONNEGATIVE: ">= 0", POSITIVE: "> 0"}[condition.requirement]
-    return f"{shown(condition.quantity)} {sign}"
+    return f"{shown(condition.quantity)} {_RELATIONS[condition.requirement][1]}"
